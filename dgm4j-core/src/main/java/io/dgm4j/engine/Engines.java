@@ -1,0 +1,62 @@
+package io.dgm4j.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Start-up of the tensor engine (DJL with PyTorch), in one place.
+ *
+ * <p>dgm4j always runs DJL offline: {@link #init()} sets the {@code offline} system properties
+ * before DJL is first touched, so the engine never tries to download natives or probe cloud
+ * metadata. The PyTorch CPU natives come from Maven Central with the classpath.
+ */
+public final class Engines {
+  private static volatile boolean initialized;
+
+  private Engines() {}
+
+  /** Sets DJL's offline switches and returns the PyTorch engine. Idempotent. */
+  public static Engine init() {
+    if (!initialized) {
+      synchronized (Engines.class) {
+        if (!initialized) {
+          System.setProperty("offline", "true");
+          System.setProperty("ai.djl.offline", "true");
+          System.setProperty("ai.djl.default_engine", "PyTorch");
+          initialized = true;
+        }
+      }
+    }
+    return Engine.getEngine("PyTorch");
+  }
+
+  /** A new root manager on {@code device} (e.g. {@code Device.cpu()} or {@code Device.gpu()}). */
+  public static NDManager newManager(Device device) {
+    return init().newBaseManager(device);
+  }
+
+  /** A new root manager on the CPU. */
+  public static NDManager newManager() {
+    return newManager(Device.cpu());
+  }
+
+  /**
+   * Parses a device name: {@code cpu}, {@code gpu} or {@code gpu:N}; fails with a clear message
+   * when the engine has no such device.
+   */
+  public static Device device(String name) {
+    Device d = Device.fromName(name, init());
+    if (d.isGpu() && d.getDeviceId() >= init().getGpuCount()) {
+      throw new IllegalArgumentException(
+          "device " + name + " is not available (this machine has " + init().getGpuCount()
+              + " GPUs); use --device cpu");
+    }
+    return d;
+  }
+
+  /** Seeds the engine's random number generator (used by tensor sampling). */
+  public static void seed(long seed) {
+    init().setRandomSeed((int) (seed ^ (seed >>> 32)));
+  }
+}

@@ -1,0 +1,103 @@
+package io.dgm4j.models;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.models.baseline.IndependentBernoulli;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The model families dgm4j can build by name, each with its configuration record and defaults.
+ *
+ * <p>Configurations travel as JSON objects: a run's {@code model.json} stores the full record, and
+ * command-line overrides ({@code --set hidden=500}) are merged into the defaults by field name;
+ * an unknown field is an error that names the known ones.
+ */
+public final class ModelRegistry {
+
+  /** Builds a model from its configuration. */
+  @FunctionalInterface
+  public interface Factory<C extends Record> {
+    DensityModel create(NDManager manager, int dimension, C config, long seed);
+  }
+
+  /** One family: its name, a one-line description, and how to build it. */
+  public record Family<C extends Record>(
+      String name, String description, Class<C> configType, Supplier<C> defaults,
+      Factory<C> factory) {
+
+    /** Builds the model with {@code config} given as JSON (fields missing take defaults). */
+    public DensityModel create(NDManager manager, int dimension, ObjectNode config, long seed) {
+      C parsed = parseConfig(config);
+      return factory.create(manager, dimension, parsed, seed);
+    }
+
+    /** The defaults with the fields of {@code overrides} replaced. */
+    public C parseConfig(ObjectNode overrides) {
+      ObjectNode merged = JSON.valueToTree(defaults.get());
+      if (overrides != null) {
+        overrides.fieldNames().forEachRemaining(f -> {
+          if (!merged.has(f)) {
+            throw new IllegalArgumentException(
+                "model " + name + " has no setting '" + f + "'; its settings are "
+                    + iterable(merged));
+          }
+        });
+        merged.setAll(overrides);
+      }
+      try {
+        return JSON.treeToValue(merged, configType);
+      } catch (Exception e) {
+        throw new IllegalArgumentException(
+            "bad settings for model " + name + ": " + e.getMessage().split("\n")[0], e);
+      }
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private static final Map<String, Family<?>> FAMILIES = new LinkedHashMap<>();
+
+  static {
+    register(new Family<>("bernoulli", "independent Bernoulli per pixel (D parameters)",
+        IndependentBernoulli.Config.class, IndependentBernoulli.Config::defaults,
+        IndependentBernoulli::new));
+  }
+
+  private ModelRegistry() {}
+
+  private static void register(Family<?> family) {
+    FAMILIES.put(family.name(), family);
+  }
+
+  /** The family called {@code name}; the error lists the known names. */
+  public static Family<?> family(String name) {
+    Family<?> f = FAMILIES.get(name);
+    if (f == null) {
+      throw new IllegalArgumentException(
+          "unknown model '" + name + "'; known models: " + String.join(", ", FAMILIES.keySet()));
+    }
+    return f;
+  }
+
+  /** Every family, in the order they are listed to users. */
+  public static List<Family<?>> families() {
+    return List.copyOf(FAMILIES.values());
+  }
+
+  /** Shared JSON mapper for configurations. */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  private static String iterable(ObjectNode node) {
+    StringBuilder sb = new StringBuilder();
+    node.fieldNames().forEachRemaining(f -> sb.append(sb.length() == 0 ? "" : ", ").append(f));
+    return sb.length() == 0 ? "(none)" : sb.toString();
+  }
+}

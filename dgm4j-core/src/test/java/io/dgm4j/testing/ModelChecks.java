@@ -1,0 +1,85 @@
+package io.dgm4j.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.dgm4j.engine.Autograd;
+import io.dgm4j.models.DensityModel;
+import java.util.function.Function;
+
+/** Checks of the mathematics every density model must satisfy, shared by the model tests. */
+public final class ModelChecks {
+  private ModelChecks() {}
+
+  /** All 2^D binary vectors, shape (2^D, D); row i is the binary expansion of i. */
+  public static NDArray allBinaryStates(NDManager manager, int dimension) {
+    int n = 1 << dimension;
+    float[] v = new float[n * dimension];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dimension; d++) {
+        v[i * dimension + d] = (i >> d) & 1;
+      }
+    }
+    return manager.create(v, new Shape(n, dimension));
+  }
+
+  /** Sum over all 2^D states of exp(logProb) is 1 (to {@code tolerance}). */
+  public static void assertNormalized(DensityModel model, double tolerance) {
+    try (NDManager m = model.manager().newSubManager()) {
+      NDArray states = allBinaryStates(m, model.dimension());
+      double total = model.logProb(states).exp().sum().getFloat();
+      assertThat(total).as("sum of p(x) over all %d states", 1 << model.dimension())
+          .isCloseTo(1.0, within(tolerance));
+    }
+  }
+
+  /**
+   * The autoregressive property, checked by gradients: output d (a column of
+   * {@code outputs.apply(x)}, shape (N, D, ...)) has zero gradient with respect to every input
+   * that does not come strictly before d in {@code ordering} (or at d, when {@code allowSelf}),
+   * and a non-zero gradient with respect to at least one allowed input whenever d has allowed
+   * inputs — so a model that ignores all its inputs fails the check.
+   */
+  public static void assertAutoregressive(
+      NDManager manager, Function<NDArray, NDArray> outputs, int[] ordering, boolean allowSelf) {
+    int dimension = ordering.length;
+    int[] position = new int[dimension];
+    for (int i = 0; i < dimension; i++) {
+      position[ordering[i]] = i;
+    }
+    try (NDManager m = manager.newSubManager()) {
+      NDArray x = m.randomUniform(0f, 1f, new Shape(3, dimension)).gt(0.5f).toType(
+          ai.djl.ndarray.types.DataType.FLOAT32, false).add(m.randomUniform(-0.1f, 0.1f,
+          new Shape(3, dimension)));
+      x.setRequiresGradient(true);
+      for (int d = 0; d < dimension; d++) {
+        Autograd.zeroGradient(x);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray out = outputs.apply(x).get(new NDIndex(":, {}", d));
+          gc.backward(out.sum());
+        }
+        float[] g = x.getGradient().abs().sum(new int[] {0}).toFloatArray();
+        boolean dependsOnAllowed = false;
+        boolean hasAllowed = false;
+        for (int j = 0; j < dimension; j++) {
+          boolean allowed = position[j] < position[d] || (allowSelf && j == d);
+          if (allowed) {
+            hasAllowed = true;
+            dependsOnAllowed |= g[j] > 0;
+          } else {
+            assertThat(g[j]).as("d output %d must not depend on input %d", d, j).isZero();
+          }
+        }
+        if (hasAllowed) {
+          assertThat(dependsOnAllowed).as("output %d depends on some earlier input", d).isTrue();
+        }
+      }
+    }
+  }
+}
