@@ -82,4 +82,31 @@ public final class ModelChecks {
       }
     }
   }
+
+  /**
+   * Samples agree with logProb: over a tiny binary space, the empirical frequency of every state
+   * in {@code n} draws is within {@code sigmas} binomial standard errors (plus 1/n) of exp(logProb).
+   */
+  public static void assertSamplesMatchLogProb(DensityModel model, int n, double sigmas) {
+    int dimension = model.dimension();
+    try (NDManager m = model.manager().newSubManager()) {
+      float[] p = model.logProb(allBinaryStates(m, dimension)).exp().toFloatArray();
+      float[] draws = model.sample(m, n).toFloatArray();
+      int[] counts = new int[p.length];
+      for (int i = 0; i < n; i++) {
+        int state = 0;
+        for (int d = 0; d < dimension; d++) {
+          float v = draws[i * dimension + d];
+          assertThat(v).as("sample value").isIn(0f, 1f);
+          state |= (v == 1f ? 1 : 0) << d;
+        }
+        counts[state]++;
+      }
+      for (int s = 0; s < p.length; s++) {
+        double se = Math.sqrt(p[s] * (1 - p[s]) / n);
+        assertThat(counts[s] / (double) n).as("frequency of state %d", s)
+            .isCloseTo(p[s], within(sigmas * se + 1.0 / n));
+      }
+    }
+  }
 }
