@@ -1,0 +1,51 @@
+package io.dgm4j.evaluation;
+
+import io.dgm4j.io.AtomicFiles;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * Lays out images (rows of a (N, H*W) array with values in [0, 1]) as a grid in one grayscale
+ * PNG, with a 1-pixel gap, each image scaled up by an integer factor so 28x28 digits are
+ * visible.
+ */
+public final class ImageGrid {
+  private ImageGrid() {}
+
+  /** Writes {@code n} images of {@code height x width} from {@code values} to {@code file}. */
+  public static void write(Path file, float[] values, int n, int height, int width, int scale) {
+    if ((long) n * height * width != values.length) {
+      throw new IllegalArgumentException(values.length + " values are not " + n + " images of "
+          + height + "x" + width);
+    }
+    int columns = (int) Math.ceil(Math.sqrt(n));
+    int rows = (n + columns - 1) / columns;
+    int cell = scale;
+    int gap = 1;
+    int w = columns * (width * cell + gap) + gap;
+    int h = rows * (height * cell + gap) + gap;
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    java.awt.Graphics2D g = img.createGraphics();
+    g.setColor(new java.awt.Color(96, 96, 96));
+    g.fillRect(0, 0, w, h);
+    g.dispose();
+    for (int i = 0; i < n; i++) {
+      int ox = gap + (i % columns) * (width * cell + gap);
+      int oy = gap + (i / columns) * (height * cell + gap);
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          float v = values[(i * height + y) * width + x];
+          int gray = Math.round(255 * Math.max(0f, Math.min(1f, Float.isNaN(v) ? 0f : v)));
+          int rgb = (gray << 16) | (gray << 8) | gray;
+          for (int dy = 0; dy < cell; dy++) {
+            for (int dx = 0; dx < cell; dx++) {
+              img.setRGB(ox + x * cell + dx, oy + y * cell + dy, rgb);
+            }
+          }
+        }
+      }
+    }
+    AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+  }
+}

@@ -1,0 +1,154 @@
+package io.dgm4j.io;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.training.Adam;
+import io.dgm4j.training.TrainingState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A saved model, optionally with its optimizer and training state, in one file written
+ * atomically. The file is a ZIP archive holding:
+ *
+ * <ul>
+ *   <li>{@code model.json} — the {@link ModelSpec} (family, item shape, seed, configuration);
+ *   <li>{@code weights.safetensors} — the parameters by name (safetensors, readable by other
+ *       tools);
+ *   <li>{@code optimizer.safetensors} and {@code state.json} — Adam's moments and the
+ *       {@link TrainingState}, present in training checkpoints so a run can resume exactly.
+ * </ul>
+ *
+ * One file, not four, so that a crash can never leave weights from one epoch next to optimizer
+ * state from another.
+ */
+public final class Checkpoint {
+  private static final ObjectMapper JSON = ModelRegistry.json();
+
+  private Checkpoint() {}
+
+  /** A loaded checkpoint: the model, and the optimizer state when the file had one. */
+  public record Loaded(ModelSpec spec, DensityModel model, NDList optimizerState,
+      TrainingState state) {}
+
+  /** Saves {@code model} (and, when not null, optimizer and state) to {@code file}. */
+  public static void write(Path file, ModelSpec spec, DensityModel model, Adam optimizer,
+      TrainingState state) {
+    AtomicFiles.write(file, out -> {
+      ZipOutputStream zip = new ZipOutputStream(out);
+      entry(zip, "model.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
+      entry(zip, "weights.safetensors", encode(model.parameters().toNDList()));
+      if (optimizer != null) {
+        entry(zip, "optimizer.safetensors", encode(optimizer.state()));
+        entry(zip, "state.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+      }
+      zip.finish();
+    });
+  }
+
+  /**
+   * Reads {@code file}, builds the model in {@code manager} and loads its weights. Any problem
+   * (missing, truncated, corrupt, or from an unknown model) is an {@link IllegalArgumentException}
+   * whose message names the file.
+   */
+  public static Loaded read(Path file, NDManager manager) {
+    Map<String, byte[]> entries = readEntries(file);
+    byte[] specBytes = require(entries, "model.json", file);
+    byte[] weights = require(entries, "weights.safetensors", file);
+    ModelSpec spec;
+    try {
+      spec = JSON.readValue(specBytes, ModelSpec.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": corrupt model.json: " + firstLine(e), e);
+    }
+    DensityModel model = spec.build(manager);
+    try {
+      model.parameters().load(NDList.decode(manager, weights), file.toString());
+      NDList optimizer = null;
+      TrainingState state = null;
+      if (entries.containsKey("optimizer.safetensors")) {
+        optimizer = NDList.decode(manager, entries.get("optimizer.safetensors"));
+        state = JSON.readValue(require(entries, "state.json", file), TrainingState.class);
+      }
+      return new Loaded(spec, model, optimizer, state);
+    } catch (IllegalArgumentException e) {
+      model.close();
+      throw e;
+    } catch (Exception e) {
+      model.close();
+      throw new IllegalArgumentException(file + ": corrupt checkpoint: " + firstLine(e), e);
+    }
+  }
+
+  /** Restores an optimizer for {@code loaded.model()} from the checkpoint's saved state. */
+  public static Adam restoreOptimizer(Loaded loaded, Path file) {
+    Adam adam = new Adam(loaded.model().parameters());
+    if (loaded.optimizerState() == null) {
+      throw new IllegalArgumentException(file + ": holds no optimizer state (not a training"
+          + " checkpoint)");
+    }
+    adam.load(loaded.optimizerState(), loaded.state().step(), file.toString());
+    return adam;
+  }
+
+  private static Map<String, byte[]> readEntries(Path file) {
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(file + ": no such checkpoint");
+    }
+    Map<String, byte[]> entries = new HashMap<>();
+    try (InputStream in = Files.newInputStream(file);
+        ZipInputStream zip = new ZipInputStream(new java.io.BufferedInputStream(in))) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        entries.put(e.getName(), zip.readAllBytes());
+      }
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + ": no such checkpoint", e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          file + ": truncated or corrupt checkpoint (" + firstLine(e) + ")", e);
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException(file + ": not a dgm4j checkpoint (empty or not a ZIP)");
+    }
+    return entries;
+  }
+
+  private static byte[] require(Map<String, byte[]> entries, String name, Path file) {
+    byte[] b = entries.get(name);
+    if (b == null) {
+      throw new IllegalArgumentException(file + ": truncated or corrupt checkpoint (no " + name
+          + ")");
+    }
+    return b;
+  }
+
+  private static void entry(ZipOutputStream zip, String name, byte[] content) throws IOException {
+    zip.putNextEntry(new ZipEntry(name));
+    zip.write(content);
+    zip.closeEntry();
+  }
+
+  private static byte[] encode(NDList list) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    list.encode(bytes, NDList.Encoding.SAFETENSORS);
+    return bytes.toByteArray();
+  }
+
+  private static String firstLine(Exception e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.split("\n")[0];
+  }
+}

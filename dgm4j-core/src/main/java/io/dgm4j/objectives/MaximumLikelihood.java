@@ -1,0 +1,23 @@
+package io.dgm4j.objectives;
+
+import ai.djl.ndarray.NDArray;
+import io.dgm4j.models.DensityModel;
+
+/**
+ * Maximum likelihood: minimise the average negative log-likelihood of a minibatch,
+ * -(1/N) sum_n log p_θ(x_n), an unbiased estimate of the cross-entropy H(p_data, p_θ). Since
+ * H(p_data, p_θ) = H(p_data) + KL(p_data || p_θ) and H(p_data) does not depend on θ, this is
+ * minimising KL(p_data || p_θ) (seed 001).
+ */
+public final class MaximumLikelihood implements Objective {
+
+  @Override
+  public NDArray loss(DensityModel model, NDArray batch, long step) {
+    return model.trainingLogProb(batch, step).mean().neg();
+  }
+
+  @Override
+  public String toString() {
+    return "maximum likelihood";
+  }
+}

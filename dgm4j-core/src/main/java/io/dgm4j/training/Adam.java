@@ -1,0 +1,126 @@
+package io.dgm4j.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import io.dgm4j.engine.Autograd;
+import io.dgm4j.nn.Parameters;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba, 2015) over a model's {@link Parameters}, with its moment estimates kept
+ * as named tensors so that a checkpoint can save them and a resumed run continues exactly.
+ *
+ * <p>For each parameter θ with gradient g at step t (counting from 1):
+ * m ← β1 m + (1-β1) g; v ← β2 v + (1-β2) g²; θ ← θ - lr_t · m̂ / (sqrt(v̂) + ε), with
+ * m̂ = m / (1-β1^t), v̂ = v / (1-β2^t).
+ *
+ * <p>DJL's own Adam keeps these moments private, so a run could not be resumed bit-for-bit; this
+ * class is that optimizer with its state exposed. {@link #step(double)} also zeroes the
+ * gradients, which DJL otherwise only does inside its own optimizers.
+ */
+public final class Adam {
+  private final Parameters parameters;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+  private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+  private long steps;
+
+  public Adam(Parameters parameters) {
+    this(parameters, 0.9, 0.999, 1e-8);
+  }
+
+  public Adam(Parameters parameters, double beta1, double beta2, double epsilon) {
+    this.parameters = parameters;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    NDManager m = parameters.manager();
+    for (Map.Entry<String, NDArray> e : parameters.asMap().entrySet()) {
+      firstMoments.put(e.getKey(), named(m.zeros(e.getValue().getShape()), "adam.m." + e.getKey()));
+      secondMoments.put(e.getKey(), named(m.zeros(e.getValue().getShape()), "adam.v." + e.getKey()));
+    }
+  }
+
+  /**
+   * Rescales all gradients together so their global L2 norm is at most {@code maxNorm}
+   * (Pascanu et al., 2013); returns the norm before clipping. {@code maxNorm <= 0} only measures.
+   */
+  public double clipGradientNorm(double maxNorm) {
+    double squared = 0;
+    try (NDScope scope = new NDScope()) {
+      for (NDArray p : parameters.asMap().values()) {
+        squared += p.getGradient().square().sum().getFloat();
+      }
+    }
+    double norm = Math.sqrt(squared);
+    if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
+      float scale = (float) (maxNorm / norm);
+      for (NDArray p : parameters.asMap().values()) {
+        p.getGradient().muli(scale);
+      }
+    }
+    return norm;
+  }
+
+  /** One update with learning rate {@code learningRate}, then the gradients are zeroed. */
+  public void step(double learningRate) {
+    steps++;
+    double correction1 = 1 - Math.pow(beta1, steps);
+    double correction2 = 1 - Math.pow(beta2, steps);
+    float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
+    float epsHat = (float) (epsilon * Math.sqrt(correction2));
+    for (Map.Entry<String, NDArray> e : parameters.asMap().entrySet()) {
+      NDArray p = e.getValue();
+      try (NDScope scope = new NDScope()) {
+        NDArray g = p.getGradient();
+        NDArray m = firstMoments.get(e.getKey());
+        NDArray v = secondMoments.get(e.getKey());
+        m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+        v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+        // θ -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε·sqrt(1-β2^t))  (same as the m̂, v̂ form)
+        p.subi(m.div(v.sqrt().addi(epsHat)).muli(stepSize));
+        Autograd.zeroGradient(p);
+      }
+    }
+  }
+
+  /** Number of updates made so far. */
+  public long steps() {
+    return steps;
+  }
+
+  /** The moment estimates as named tensors, for a checkpoint. */
+  public NDList state() {
+    NDList list = new NDList();
+    firstMoments.values().forEach(list::add);
+    secondMoments.values().forEach(list::add);
+    return list;
+  }
+
+  /** Restores moments saved by {@link #state()} and the step count. */
+  public void load(NDList state, long stepCount, String source) {
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    state.forEach(a -> byName.put(a.getName(), a));
+    for (Map<String, NDArray> moments : java.util.List.of(firstMoments, secondMoments)) {
+      for (NDArray target : moments.values()) {
+        NDArray saved = byName.get(target.getName());
+        if (saved == null || !saved.getShape().equals(target.getShape())) {
+          throw new IllegalArgumentException(source + ": optimizer state lacks " + target.getName()
+              + " of shape " + target.getShape());
+        }
+        target.set(saved.toFloatArray());
+      }
+    }
+    this.steps = stepCount;
+  }
+
+  private static NDArray named(NDArray a, String name) {
+    a.setName(name);
+    return a;
+  }
+}

@@ -1,0 +1,154 @@
+package io.dgm4j.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.evaluation.Plots;
+import io.dgm4j.io.AtomicFiles;
+import io.dgm4j.io.Checkpoint;
+import io.dgm4j.io.ModelSpec;
+import io.dgm4j.models.ModelRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The folder of one training run:
+ *
+ * <pre>
+ *   run.json               what was trained on what, how (model spec, training config, data)
+ *   checkpoint-last.zip    the last completed epoch (model, optimizer, state): --resume reads it
+ *   checkpoint-best.zip    the epoch with the best validation NLL: eval, sample and score use it
+ *   metrics.jsonl          one JSON object per epoch ({@link EpochResult})
+ *   loss.png               training loss and validation NLL per epoch
+ * </pre>
+ *
+ * Every file is written atomically; {@code metrics.jsonl} is appended a whole line at a time.
+ */
+public final class RunDirectory {
+  private static final ObjectMapper JSON = ModelRegistry.json();
+  private final Path root;
+
+  public RunDirectory(Path root) {
+    this.root = root;
+  }
+
+  /** The description stored in {@code run.json}. */
+  public record RunInfo(ModelSpec model, TrainingConfig training, ObjectNode data) {}
+
+  public Path root() {
+    return root;
+  }
+
+  public Path runFile() {
+    return root.resolve("run.json");
+  }
+
+  public Path lastCheckpoint() {
+    return root.resolve("checkpoint-last.zip");
+  }
+
+  public Path bestCheckpoint() {
+    return root.resolve("checkpoint-best.zip");
+  }
+
+  public Path metricsFile() {
+    return root.resolve("metrics.jsonl");
+  }
+
+  public Path lossPlot() {
+    return root.resolve("loss.png");
+  }
+
+  public boolean exists() {
+    return Files.exists(runFile());
+  }
+
+  public void writeInfo(RunInfo info) {
+    try {
+      AtomicFiles.writeString(runFile(),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads {@code run.json}; a clear error when the folder is not a run. */
+  public RunInfo readInfo() {
+    if (!exists()) {
+      throw new IllegalArgumentException(root + ": not a dgm4j run (no run.json); train one with"
+          + " `dgm train --out " + root + "`");
+    }
+    try {
+      return JSON.readValue(runFile().toFile(), RunInfo.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(runFile() + ": corrupt run file: "
+          + String.valueOf(e.getMessage()).split("\n")[0], e);
+    }
+  }
+
+  /** Appends one epoch's metrics as a JSON line. */
+  public void appendMetrics(EpochResult result) {
+    try {
+      Files.createDirectories(root);
+      Files.writeString(metricsFile(), JSON.writeValueAsString(result) + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(metricsFile() + ": cannot append: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every epoch recorded so far, at most one per epoch (the last line wins after a resume). */
+  public List<EpochResult> readMetrics() {
+    List<EpochResult> results = new ArrayList<>();
+    if (!Files.exists(metricsFile())) {
+      return results;
+    }
+    try {
+      for (String line : Files.readAllLines(metricsFile())) {
+        if (line.isBlank()) {
+          continue;
+        }
+        EpochResult r = JSON.readValue(line, EpochResult.class);
+        results.removeIf(old -> old.epoch() >= r.epoch());
+        results.add(r);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(metricsFile() + ": corrupt metrics line: "
+          + String.valueOf(e.getMessage()).split("\n")[0], e);
+    }
+    return results;
+  }
+
+  /** A listener that appends metrics, writes both checkpoints and redraws the loss curve. */
+  public TrainingListener recorder(ModelSpec spec) {
+    return new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochResult result, Trainer trainer) {
+        appendMetrics(result);
+        Checkpoint.write(lastCheckpoint(), spec, trainer.model(), trainer.optimizer(),
+            trainer.state());
+        if (result.improved()) {
+          Checkpoint.write(bestCheckpoint(), spec, trainer.model(), trainer.optimizer(),
+              trainer.state());
+        }
+        List<EpochResult> all = readMetrics();
+        Plots.lossCurve(lossPlot(), spec.family() + " — " + root.getFileName(),
+            all.stream().map(EpochResult::epoch).toList(),
+            all.stream().map(EpochResult::trainLoss).toList(),
+            all.stream().map(EpochResult::validationNll).toList());
+      }
+    };
+  }
+
+  /** The value of a field of the data description, or {@code fallback}. */
+  public static String text(JsonNode node, String field, String fallback) {
+    JsonNode v = node == null ? null : node.get(field);
+    return v == null || v.isNull() ? fallback : v.asText();
+  }
+}

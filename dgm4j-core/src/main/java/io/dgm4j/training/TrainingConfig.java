@@ -1,0 +1,45 @@
+package io.dgm4j.training;
+
+/**
+ * How a model is trained: minibatch Adam on maximum likelihood with an optional cosine
+ * learning-rate decay, gradient-norm clipping and early stopping on validation NLL.
+ *
+ * @param epochs total passes over the training data (a resumed run continues up to this)
+ * @param batchSize examples per step
+ * @param learningRate Adam's base learning rate
+ * @param schedule {@code constant} or {@code cosine} (decays to {@code learningRate/100} over
+ *     all steps of {@code epochs})
+ * @param clipNorm global gradient-norm clip; 0 disables it
+ * @param patience stop after this many epochs without a better validation NLL; 0 disables it
+ * @param seed the seed of everything random in the run (weights, order, binarization)
+ */
+public record TrainingConfig(
+    int epochs, int batchSize, double learningRate, String schedule, double clipNorm,
+    int patience, long seed) {
+
+  public TrainingConfig {
+    require(epochs >= 1, "epochs must be at least 1, got " + epochs);
+    require(batchSize >= 1, "batch size must be at least 1, got " + batchSize);
+    require(learningRate > 0 && Double.isFinite(learningRate),
+        "learning rate must be positive, got " + learningRate);
+    require("constant".equals(schedule) || "cosine".equals(schedule),
+        "schedule must be constant or cosine, got " + schedule);
+    require(clipNorm >= 0, "clip norm must be >= 0, got " + clipNorm);
+    require(patience >= 0, "patience must be >= 0, got " + patience);
+  }
+
+  public static TrainingConfig defaults() {
+    return new TrainingConfig(10, 100, 1e-3, "constant", 0, 0, 1);
+  }
+
+  public TrainingConfig withEpochs(int newEpochs) {
+    return new TrainingConfig(newEpochs, batchSize, learningRate, schedule, clipNorm, patience,
+        seed);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

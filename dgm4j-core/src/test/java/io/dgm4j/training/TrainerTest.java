@@ -1,0 +1,174 @@
+package io.dgm4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.io.Checkpoint;
+import io.dgm4j.io.ModelSpec;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.objectives.MaximumLikelihood;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  private static final float[] TRUE_P = {0.9f, 0.2f, 0.5f, 0.05f};
+
+  /** n examples of independent Bernoulli(TRUE_P) pixels. */
+  static Dataset independentBits(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int d = TRUE_P.length;
+    float[] v = new float[n * d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        v[i * d + j] = r.nextDouble() < TRUE_P[j] ? 1f : 0f;
+      }
+    }
+    return new Dataset("bits", v, n, new int[] {d}, null);
+  }
+
+  private static ModelSpec spec(String family, int d, long seed) {
+    return new ModelSpec(family, new int[] {d}, seed, ModelRegistry.json().createObjectNode());
+  }
+
+  private static TrainingState train(RunDirectory run, ModelSpec spec, TrainingConfig config,
+      Dataset data, boolean resume) {
+    return train(run, spec, config, data, resume, Integer.MAX_VALUE);
+  }
+
+  /** Trains; when {@code crashAfterEpoch} is reached the run dies as a killed process would. */
+  private static TrainingState train(RunDirectory run, ModelSpec spec, TrainingConfig config,
+      Dataset data, boolean resume, int crashAfterEpoch) {
+    try (NDManager root = Engines.newManager()) {
+      DensityModel model;
+      Adam adam;
+      TrainingState state;
+      if (resume) {
+        Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
+        model = loaded.model();
+        adam = Checkpoint.restoreOptimizer(loaded, run.lastCheckpoint());
+        state = loaded.state();
+      } else {
+        model = spec.build(root.newSubManager());
+        adam = new Adam(model.parameters());
+        state = TrainingState.start();
+      }
+      Trainer trainer = new Trainer(model, new MaximumLikelihood(), config, adam, state,
+          List.of(run.recorder(spec), new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochResult result, Trainer t) {
+              if (result.epoch() == crashAfterEpoch) {
+                throw new IllegalStateException("simulated crash");
+              }
+            }
+          }));
+      return trainer.fit(epoch -> data, data.slice(0, Math.min(200, data.size())));
+    }
+  }
+
+  @Test
+  void maximumLikelihoodRecoversBernoulliFrequencies(@TempDir Path dir) {
+    Dataset data = independentBits(4000, 3);
+    TrainingConfig config = new TrainingConfig(30, 100, 0.05, "constant", 0, 0, 1);
+    RunDirectory run = new RunDirectory(dir);
+    train(run, spec("bernoulli", 4, 1), config, data, false);
+    try (NDManager m = Engines.newManager()) {
+      Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), m.newSubManager());
+      float[] logits = loaded.model().parameters().get("logits").toFloatArray();
+      for (int j = 0; j < TRUE_P.length; j++) {
+        double p = 1 / (1 + Math.exp(-logits[j]));
+        double empirical = 0;
+        for (int i = 0; i < data.size(); i++) {
+          empirical += data.get(i, j);
+        }
+        // the MLE is the empirical frequency; Adam with a constant step hovers near it
+        assertThat(p).as("p of pixel %d", j).isCloseTo(empirical / data.size(), within(0.02));
+      }
+    }
+    assertThat(run.readMetrics()).hasSize(30);
+    assertThat(Files.exists(run.lossPlot())).isTrue();
+    assertThat(Files.exists(run.bestCheckpoint())).isTrue();
+  }
+
+  @Test
+  void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
+    Dataset data = independentBits(500, 5);
+    TrainingConfig full = new TrainingConfig(4, 64, 0.01, "cosine", 1.0, 0, 9);
+    RunDirectory straight = new RunDirectory(dir.resolve("straight"));
+    RunDirectory interrupted = new RunDirectory(dir.resolve("interrupted"));
+    train(straight, spec("bernoulli", 4, 2), full, data, false);
+    assertThatThrownBy(() -> train(interrupted, spec("bernoulli", 4, 2), full, data, false, 2))
+        .hasMessage("simulated crash");
+    TrainingState resumed = train(interrupted, spec("bernoulli", 4, 2), full, data, true);
+    assertThat(resumed.epoch()).isEqualTo(4);
+    try (NDManager m = Engines.newManager()) {
+      float[] a = Checkpoint.read(straight.lastCheckpoint(), m.newSubManager()).model()
+          .parameters().get("logits").toFloatArray();
+      float[] b = Checkpoint.read(interrupted.lastCheckpoint(), m.newSubManager()).model()
+          .parameters().get("logits").toFloatArray();
+      assertThat(b).containsExactly(a);
+    }
+    assertThat(interrupted.readMetrics()).extracting(EpochResult::epoch)
+        .containsExactly(1, 2, 3, 4);
+  }
+
+  @Test
+  void nonFiniteLossStopsAndKeepsLastGoodCheckpoint(@TempDir Path dir) {
+    Dataset data = independentBits(200, 5);
+    RunDirectory run = new RunDirectory(dir);
+    ModelSpec spec = spec("bernoulli", 4, 1);
+    train(run, spec, new TrainingConfig(1, 50, 0.01, "constant", 0, 0, 1), data, false);
+    float[] bad = data.values().clone();
+    bad[7] = Float.NaN;
+    Dataset poisoned = new Dataset("poisoned", bad, data.size(), new int[] {4}, null);
+    assertThatThrownBy(() -> train(run, spec,
+        new TrainingConfig(2, 50, 0.01, "constant", 0, 0, 1), poisoned, true))
+        .isInstanceOf(NonFiniteLossException.class)
+        .hasMessageContaining("epoch 2");
+    try (NDManager m = Engines.newManager()) {
+      assertThat(Checkpoint.read(run.lastCheckpoint(), m.newSubManager()).state().epoch())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void earlyStoppingHaltsAfterPatienceEpochsWithoutImprovement(@TempDir Path dir) {
+    Dataset data = independentBits(300, 5);
+    RunDirectory run = new RunDirectory(dir);
+    // a tiny learning rate barely moves; a huge one oscillates: patience 1 must stop early
+    TrainingState end = train(run, spec("bernoulli", 4, 1),
+        new TrainingConfig(50, 300, 50.0, "constant", 0, 1, 1), data, false);
+    assertThat(end.epoch()).isLessThan(50);
+    assertThat(end.epochsWithoutImprovement()).isEqualTo(1);
+  }
+
+  @Test
+  void corruptAndTruncatedCheckpointsGiveClearErrors(@TempDir Path dir) throws Exception {
+    Dataset data = independentBits(100, 5);
+    RunDirectory run = new RunDirectory(dir);
+    train(run, spec("bernoulli", 4, 1), new TrainingConfig(1, 50, 0.01, "constant", 0, 0, 1),
+        data, false);
+    byte[] bytes = Files.readAllBytes(run.lastCheckpoint());
+    Path truncated = dir.resolve("truncated.zip");
+    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path garbage = dir.resolve("garbage.zip");
+    Files.writeString(garbage, "not a checkpoint");
+    Path empty = dir.resolve("empty.zip");
+    Files.write(empty, new byte[0]);
+    try (NDManager m = Engines.newManager()) {
+      for (Path p : List.of(truncated, garbage, empty, dir.resolve("missing.zip"))) {
+        assertThatThrownBy(() -> Checkpoint.read(p, m.newSubManager()))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith(p.toString());
+      }
+    }
+  }
+}
