@@ -1,0 +1,63 @@
+package io.dgm4j.data;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a model's expectations of its data before training starts, so that a mismatch is one
+ * clear line ({@link DataException}) instead of a NaN loss or a shape error deep in the engine:
+ * finite values, binary values for Bernoulli models, and the number of values per example.
+ */
+public final class Validation {
+  private Validation() {}
+
+  /** Every value is finite; otherwise names the first NaN or infinity. */
+  public static void requireFinite(Dataset data) {
+    float[] v = data.values();
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        throw new DataException(data.name(), "non-finite value " + v[i] + " at "
+            + position(data, i));
+      }
+    }
+  }
+
+  /** Every value is exactly 0 or 1, as {@code modelName} (a Bernoulli model) requires. */
+  public static void requireBinary(Dataset data, String modelName) {
+    float[] v = data.values();
+    for (int i = 0; i < v.length; i++) {
+      if (v[i] != 0f && v[i] != 1f) {
+        throw new DataException(data.name(), "model " + modelName
+            + " needs binary data (0/1); found " + v[i] + " at " + position(data, i)
+            + ": binarize it first (e.g. --binarize)");
+      }
+    }
+  }
+
+  /** Each example has {@code expected} values (e.g. 784 for 28x28 images). */
+  public static void requireDimension(Dataset data, int expected) {
+    if (data.dimension() != expected) {
+      throw new DataException(data.name(), "expected " + expected + " values per example"
+          + squareHint(expected) + ", got " + data.dimension() + " ("
+          + shapeText(data.itemShape()) + ")");
+    }
+  }
+
+  /** "example 3, pixel 17" for images, "example 3, column 17" for tables (both 0-based). */
+  private static String position(Dataset data, int flatIndex) {
+    int example = flatIndex / data.dimension();
+    int within = flatIndex % data.dimension();
+    return "example " + example + (data.itemShape().length >= 2 ? ", pixel " : ", column ")
+        + within;
+  }
+
+  private static String squareHint(int n) {
+    int side = (int) Math.round(Math.sqrt(n));
+    return side * side == n && side > 1 ? " (" + side + "x" + side + ")" : "";
+  }
+
+  private static String shapeText(int[] shape) {
+    return shape.length == 0 ? "scalar"
+        : Arrays.stream(shape).mapToObj(Integer::toString).collect(Collectors.joining("x"));
+  }
+}

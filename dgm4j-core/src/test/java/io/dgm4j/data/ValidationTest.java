@@ -1,0 +1,43 @@
+package io.dgm4j.data;
+
+import static io.dgm4j.data.IdxReaderTest.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ValidationTest {
+  private static Dataset images(float... values) {
+    return new Dataset("imgs", values, values.length / 4, new int[] {2, 2}, null);
+  }
+
+  @Test
+  void finiteAndBinaryDataPass() {
+    Validation.requireFinite(images(0, 1, 2, 3));
+    Validation.requireBinary(images(0, 1, 1, 0), "NADE");
+    Validation.requireDimension(images(0, 1, 1, 0), 4);
+  }
+
+  @Test
+  void nonFiniteNamesExampleAndPixel() {
+    assertThat(message(() -> Validation.requireFinite(images(0, 1, 2, 3, 4, Float.NaN, 6, 7))))
+        .isEqualTo("imgs: non-finite value NaN at example 1, pixel 1");
+    Dataset table = new Dataset("tab", new float[] {1, Float.POSITIVE_INFINITY}, 1,
+        new int[] {2}, null);
+    assertThat(message(() -> Validation.requireFinite(table)))
+        .isEqualTo("tab: non-finite value Infinity at example 0, column 1");
+  }
+
+  @Test
+  void nonBinaryTellsUserToBinarize() {
+    assertThat(message(() -> Validation.requireBinary(images(0, 1, 1, 0, 1, 0, 0.5f, 1), "NADE")))
+        .isEqualTo("imgs: model NADE needs binary data (0/1); found 0.5 at example 1, pixel 2:"
+            + " binarize it first (e.g. --binarize)");
+  }
+
+  @Test
+  void wrongDimensionShowsBothShapes() {
+    Dataset small = new Dataset("small", new float[256], 1, new int[] {16, 16}, null);
+    assertThat(message(() -> Validation.requireDimension(small, 784)))
+        .isEqualTo("small: expected 784 values per example (28x28), got 256 (16x16)");
+  }
+}
