@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.baseline.IndependentBernoulli;
+import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,9 @@ public final class ModelRegistry {
     register(new Family<>("bernoulli", "independent Bernoulli per pixel (D parameters)",
         IndependentBernoulli.Config.class, IndependentBernoulli.Config::defaults,
         IndependentBernoulli::new));
+    register(new Family<>("mixture", "mixture of K independent-Bernoulli components",
+        MixtureOfBernoullis.Config.class, MixtureOfBernoullis.Config::defaults,
+        MixtureOfBernoullis::new));
   }
 
   private ModelRegistry() {}

@@ -1,0 +1,169 @@
+package io.dgm4j.models.baseline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.dgm4j.distributions.Bernoulli;
+import io.dgm4j.distributions.Categorical;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.Support;
+import io.dgm4j.nn.Parameters;
+import io.dgm4j.nn.TensorMath;
+
+/**
+ * A mixture of K independent-Bernoulli components over D binary values:
+ *
+ * <pre>
+ *   p(x) = sum_k pi_k prod_d Bernoulli(x_d; mu_kd),   pi = softmax(a),  mu_kd = sigmoid(l_kd)
+ * </pre>
+ *
+ * <p>Each component is an {@link IndependentBernoulli} (a "prototype image"); the latent choice of
+ * component lets the mixture capture how pixels co-vary, which a single independent model cannot.
+ * K (D + 1) - 1 free parameters (stored as K mixing logits and K x D pixel logits). On binarized
+ * MNIST with K = 500 the published test NLL is 137.64 nats, the baseline row tabulated in the NADE
+ * and MADE papers (Larochelle and Murray, AISTATS 2011; Germain et al., ICML 2015).
+ *
+ * <p>The exact log-likelihood is a log-sum-exp over components, computed for a whole batch with
+ * one matrix product: log p(x | k) = sum_d [x_d l_kd - softplus(l_kd)] = (x L^T)_k - s_k, with
+ * s_k = sum_d softplus(l_kd), so log p(x) = logSumExp_k [log pi_k + (x L^T)_k - s_k]: an (N, D) x
+ * (D, K) product plus a (K) vector, no loop over components or pixels.
+ *
+ * <p>Training is by maximum likelihood with gradients (Adam through the generic trainer). The
+ * classical alternative is expectation-maximisation (Dempster, Laird and Rubin, 1977): the E-step
+ * computes responsibilities r_nk = p(k | x_n), the M-step sets pi_k and mu_kd to
+ * responsibility-weighted frequencies. Note d log p(x) / d a_k = r_k - pi_k, so the gradient sees
+ * the same responsibilities.
+ *
+ * <p>Initialisation: the model is built without data, so it cannot start near the data mean as EM
+ * usually does; mixing logits start at zero (uniform pi) and pixel logits uniform in [-0.5, 0.5]
+ * from the seed, which breaks the symmetry between components (identical components would receive
+ * identical gradients forever).
+ */
+public final class MixtureOfBernoullis implements DensityModel {
+
+  /**
+   * Settings.
+   *
+   * @param components K, the number of mixture components (>= 1)
+   */
+  public record Config(int components) {
+    public Config {
+      if (components <= 0) {
+        throw new IllegalArgumentException(
+            "components (the number of mixture components K) must be >= 1, got " + components);
+      }
+    }
+
+    /** K = 500, the published binarized-MNIST baseline (137.64 nats). */
+    public static Config defaults() {
+      return new Config(500);
+    }
+  }
+
+  /** Half-width of the uniform initialisation of the pixel logits. */
+  private static final double INIT_BOUND = 0.5;
+
+  private final NDManager manager;
+  private final int dimension;
+  private final Config config;
+  private final Parameters parameters;
+  private final NDArray mixingLogits; // (K)
+  private final NDArray logits; // (K, D)
+
+  public MixtureOfBernoullis(NDManager manager, int dimension, Config config, long seed) {
+    if (dimension <= 0) {
+      throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+    }
+    this.manager = manager;
+    this.dimension = dimension;
+    this.config = config;
+    this.parameters = new Parameters(manager, seed);
+    this.mixingLogits = parameters.zeros("mixingLogits", config.components());
+    this.logits = parameters.uniform("logits", INIT_BOUND, config.components(), dimension);
+  }
+
+  @Override
+  public NDArray logProb(NDArray x) {
+    return TensorMath.logSumExp(jointLogProb(x), 1);
+  }
+
+  /**
+   * log pi_k + log p(x | k) for every example and component; its softmax over k is the
+   * responsibility p(k | x).
+   *
+   * @param x shape (N, D)
+   * @return shape (N, K)
+   */
+  public NDArray jointLogProb(NDArray x) {
+    NDArray logPi = mixingLogits.logSoftmax(0); // (K)
+    NDArray normalizer = Activation.softPlus(logits).sum(new int[] {1}); // (K)
+    NDArray dot = x.matMul(logits.transpose()); // (N, D) x (D, K) -> (N, K)
+    return dot.add(logPi.sub(normalizer)); // (N, K) + (K) broadcast
+  }
+
+  /**
+   * The posterior over components, p(k | x) = pi_k p(x | k) / p(x): the E-step of EM, and a
+   * clustering of the data.
+   *
+   * @param x shape (N, D)
+   * @return shape (N, K), rows summing to 1
+   */
+  public NDArray responsibilities(NDArray x) {
+    return jointLogProb(x).softmax(1);
+  }
+
+  @Override
+  public NDArray sample(NDManager out, int n) {
+    try (NDScope scope = new NDScope()) {
+      int k = config.components();
+      NDArray component = Categorical.sample(mixingLogits.broadcast(new Shape(n, k))); // (n)
+      NDArray pixelLogits = component.oneHot(k, logits.getDataType()).matMul(logits); // (n, D)
+      NDArray draws = Bernoulli.sample(pixelLogits); // (n, D)
+      NDScope.unregister(draws);
+      draws.attach(out);
+      return draws;
+    }
+  }
+
+  /** The mixing logits a, shape (K); pi = softmax(a). */
+  public NDArray mixingLogits() {
+    return mixingLogits;
+  }
+
+  /** The per-component pixel logits l, shape (K, D); mu = sigmoid(l). */
+  public NDArray componentLogits() {
+    return logits;
+  }
+
+  @Override
+  public String family() {
+    return "mixture";
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public Support support() {
+    return Support.BINARY;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public NDManager manager() {
+    return manager;
+  }
+}

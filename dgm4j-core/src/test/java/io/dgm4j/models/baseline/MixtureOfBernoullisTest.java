@@ -1,0 +1,165 @@
+package io.dgm4j.models.baseline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.testing.ModelChecks;
+import org.junit.jupiter.api.Test;
+
+class MixtureOfBernoullisTest {
+
+  private static float ln(double v) {
+    return (float) Math.log(v);
+  }
+
+  /** D = 2, K = 2: pi = (1/4, 3/4), mu_1 = (0.9, 0.5), mu_2 = (0.2, 0.6). */
+  private static MixtureOfBernoullis handModel(NDManager m) {
+    MixtureOfBernoullis model = new MixtureOfBernoullis(m.newSubManager(), 2,
+        new MixtureOfBernoullis.Config(2), 1);
+    model.parameters().get("mixingLogits").set(new float[] {0f, ln(3)});
+    model.parameters().get("logits").set(new float[] {ln(9), 0f, ln(0.25), ln(1.5)});
+    return model;
+  }
+
+  @Test
+  void normalizedOverAllStates() {
+    try (NDManager m = Engines.newManager()) {
+      MixtureOfBernoullis model = new MixtureOfBernoullis(m.newSubManager(), 4,
+          new MixtureOfBernoullis.Config(3), 42);
+      ModelChecks.assertNormalized(model, 1e-5); // the random initialisation
+      model.parameters().get("mixingLogits").set(new float[] {-1f, 0.5f, 2f});
+      model.parameters().get("logits").set(new float[] {
+          3f, -2f, 0.1f, 1f,
+          -4f, 2.5f, 0f, -0.7f,
+          0.3f, 0.3f, -3f, 5f});
+      ModelChecks.assertNormalized(model, 1e-5);
+    }
+  }
+
+  @Test
+  void logProbMatchesHandComputedValues() {
+    try (NDManager m = Engines.newManager()) {
+      MixtureOfBernoullis model = handModel(m);
+      NDArray x = m.create(new float[] {1, 0, 0, 1, 1, 1, 0, 0}, new Shape(4, 2));
+      float[] lp = model.logProb(x).toFloatArray();
+      // (1,0): 1/4 * 0.9 * 0.5 + 3/4 * 0.2 * 0.4 = 0.1125 + 0.06 = 0.1725
+      assertThat(lp[0]).isCloseTo(ln(0.1725), within(1e-6f));
+      // (0,1): 1/4 * 0.1 * 0.5 + 3/4 * 0.8 * 0.6 = 0.0125 + 0.36 = 0.3725
+      assertThat(lp[1]).isCloseTo(ln(0.3725), within(1e-6f));
+      // (1,1): 1/4 * 0.9 * 0.5 + 3/4 * 0.2 * 0.6 = 0.1125 + 0.09 = 0.2025
+      assertThat(lp[2]).isCloseTo(ln(0.2025), within(1e-6f));
+      // (0,0): 1/4 * 0.1 * 0.5 + 3/4 * 0.8 * 0.4 = 0.0125 + 0.24 = 0.2525
+      assertThat(lp[3]).isCloseTo(ln(0.2525), within(1e-6f));
+      // responsibilities of (1,0): 0.1125 / 0.1725 and 0.06 / 0.1725
+      float[] r = model.responsibilities(x.get("0:1")).toFloatArray();
+      assertThat(r).containsExactly(new float[] {0.1125f / 0.1725f, 0.06f / 0.1725f},
+          within(1e-6f));
+    }
+  }
+
+  @Test
+  void mixingGradientIsResponsibilityMinusPrior() {
+    try (NDManager m = Engines.newManager()) {
+      MixtureOfBernoullis model = handModel(m);
+      NDArray x = m.create(new float[] {1, 0}, new Shape(1, 2));
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(model.logProb(x).sum());
+      }
+      float[] g = model.mixingLogits().getGradient().toFloatArray();
+      float r1 = 0.1125f / 0.1725f;
+      assertThat(g).containsExactly(new float[] {r1 - 0.25f, (1 - r1) - 0.75f}, within(1e-6f));
+    }
+  }
+
+  @Test
+  void samplesMatchLogProb() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(17);
+      MixtureOfBernoullis model = new MixtureOfBernoullis(m.newSubManager(), 3,
+          new MixtureOfBernoullis.Config(2), 3);
+      // two very different prototypes, so pixels are strongly correlated through the component
+      model.parameters().get("mixingLogits").set(new float[] {ln(0.3), ln(0.7)});
+      model.parameters().get("logits").set(new float[] {3f, 3f, -2f, -3f, -3f, 1f});
+      ModelChecks.assertSamplesMatchLogProb(model, 20_000, 5);
+      NDArray draws = model.sample(m, 7);
+      assertThat(draws.getShape()).isEqualTo(new Shape(7, 3));
+      assertThat(draws.getManager()).isSameAs(m);
+    }
+  }
+
+  @Test
+  void singleComponentEqualsIndependentBernoulli() {
+    try (NDManager m = Engines.newManager()) {
+      float[] logits = {-1.5f, 0.2f, 2f, -0.3f, 0.9f};
+      MixtureOfBernoullis mixture = new MixtureOfBernoullis(m.newSubManager(), 5,
+          new MixtureOfBernoullis.Config(1), 9);
+      mixture.parameters().get("logits").set(logits);
+      mixture.parameters().get("mixingLogits").set(new float[] {3.7f}); // irrelevant when K = 1
+      IndependentBernoulli independent = new IndependentBernoulli(m.newSubManager(), 5,
+          IndependentBernoulli.Config.defaults(), 9);
+      independent.parameters().get("logits").set(logits);
+      NDArray states = ModelChecks.allBinaryStates(m, 5);
+      assertThat(mixture.logProb(states).toFloatArray())
+          .containsExactly(independent.logProb(states).toFloatArray(), within(1e-5f));
+    }
+  }
+
+  @Test
+  void stableWhenEveryComponentGivesATinyLikelihood() {
+    try (NDManager m = Engines.newManager()) {
+      int d = 400;
+      MixtureOfBernoullis model = new MixtureOfBernoullis(m.newSubManager(), d,
+          new MixtureOfBernoullis.Config(3), 5);
+      float[] l = new float[3 * d];
+      java.util.Arrays.fill(l, -5f); // each pixel on with probability sigmoid(-5)
+      model.parameters().get("logits").set(l);
+      NDArray ones = m.ones(new Shape(2, d));
+      // p(x|k) = sigmoid(-5)^400: log = -400 softplus(5) ~ -2002.7, far below float's exp range
+      double expected = -d * Math.log1p(Math.exp(5));
+      for (float v : model.logProb(ones).toFloatArray()) {
+        assertThat((double) v).isCloseTo(expected, within(0.05));
+      }
+    }
+  }
+
+  @Test
+  void parametersAndRegistry() {
+    try (NDManager m = Engines.newManager()) {
+      ObjectNode settings = ModelRegistry.json().createObjectNode().put("components", 4);
+      DensityModel model = ModelRegistry.family("mixture").create(m.newSubManager(), 6, settings, 1);
+      assertThat(model).isInstanceOf(MixtureOfBernoullis.class);
+      assertThat(model.family()).isEqualTo("mixture");
+      assertThat(model.parameterCount()).isEqualTo(4 + 4 * 6);
+      assertThat(MixtureOfBernoullis.Config.defaults().components()).isEqualTo(500);
+      // initial pixel logits are small uniform noise that differs between components
+      float[] init = ((MixtureOfBernoullis) model).componentLogits().toFloatArray();
+      for (float v : init) {
+        assertThat(v).isBetween(-0.5f, 0.5f);
+      }
+      assertThat(init[0]).isNotEqualTo(init[6]);
+    }
+  }
+
+  @Test
+  void rejectsNonPositiveComponents() {
+    for (int k : new int[] {0, -3}) {
+      assertThatThrownBy(() -> new MixtureOfBernoullis.Config(k))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("components");
+    }
+    try (NDManager m = Engines.newManager()) {
+      ObjectNode settings = ModelRegistry.json().createObjectNode().put("components", 0);
+      assertThatThrownBy(() -> ModelRegistry.family("mixture").create(m, 6, settings, 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("components");
+    }
+  }
+}
