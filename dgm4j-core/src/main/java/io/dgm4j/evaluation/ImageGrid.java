@@ -13,14 +13,23 @@ import javax.imageio.ImageIO;
 public final class ImageGrid {
   private ImageGrid() {}
 
-  /** Writes {@code n} images of {@code height x width} from {@code values} to {@code file}. */
+  /** Writes {@code n} images of {@code height x width} in a near-square grid. */
   public static void write(Path file, float[] values, int n, int height, int width, int scale) {
-    if ((long) n * height * width != values.length) {
-      throw new IllegalArgumentException(values.length + " values are not " + n + " images of "
+    int columns = (int) Math.ceil(Math.sqrt(n));
+    writeRows(file, values, (n + columns - 1) / columns, columns, height, width, scale);
+  }
+
+  /**
+   * Writes images in {@code rows} rows of {@code columns} (the last row may be short); the
+   * number of images is {@code values.length / (height * width)}.
+   */
+  public static void writeRows(Path file, float[] values, int rows, int columns, int height,
+      int width, int scale) {
+    if (values.length % (height * width) != 0) {
+      throw new IllegalArgumentException(values.length + " values are not whole images of "
           + height + "x" + width);
     }
-    int columns = (int) Math.ceil(Math.sqrt(n));
-    int rows = (n + columns - 1) / columns;
+    int n = values.length / (height * width);
     int cell = scale;
     int gap = 1;
     int w = columns * (width * cell + gap) + gap;

@@ -1,0 +1,35 @@
+package io.dgm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Lists the model families with their parameter counts at a given data dimension. */
+@Command(name = "models", description = "List the models, with parameter counts for D values.")
+final class ModelsCommand implements Callable<Integer> {
+  @Option(names = "--dimension", defaultValue = "784",
+      description = "Data dimension D for the counts (default: ${DEFAULT-VALUE}, 28x28 MNIST).")
+  int dimension;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    out.printf("%-10s %12s  %s%n", "model", "parameters", "description (default settings)");
+    for (ModelRegistry.Family<?> family : ModelRegistry.families()) {
+      try (NDManager manager = Engines.newManager();
+          DensityModel model = family.create(manager.newSubManager(), dimension, null, 1)) {
+        out.printf("%-10s %,12d  %s %s%n", family.name(), model.parameterCount(),
+            family.description(), ModelRegistry.json().valueToTree(model.config()));
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,75 @@
+package io.dgm4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.data.DataSources;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
+import io.dgm4j.models.ModelRegistry;
+import java.nio.file.Path;
+
+/**
+ * The data of a run, split and preprocessed exactly as its {@code run.json} says: training
+ * examples (preprocessed afresh each epoch), a validation set (the last examples of the
+ * training file, drawn once) and the test set (drawn once with the protocol's fixed seed).
+ */
+record RunData(String spec, DataSources.DataSplits source, Preprocessing preprocessing,
+    Dataset train, Dataset validation, int validationSize, int limit) {
+
+  /** Validation size when not given: the last 10,000 for MNIST's 60,000, else a sixth. */
+  static int defaultValidationSize(int trainExamples) {
+    return Math.max(1, Math.min(10_000, trainExamples / 6));
+  }
+
+  static RunData load(String spec, Path dataHome, Preprocessing preprocessing,
+      int validationSize, int limit, String modelName) {
+    DataSources.DataSplits source = DataSources.resolve(spec, dataHome);
+    int n = source.train().size();
+    int v = validationSize > 0 ? validationSize : defaultValidationSize(n);
+    if (v >= n) {
+      throw new IllegalArgumentException(spec + ": " + n + " training examples leave none after"
+          + " a validation set of " + v + "; use --validation with a smaller number");
+    }
+    Dataset train = source.train().slice(0, n - v);
+    if (limit > 0 && limit < train.size()) {
+      train = train.slice(0, limit);
+    }
+    preprocessing.check(preprocessing.trainingEpoch(train.slice(0, Math.min(train.size(), 1000)),
+        0, 1), modelName);
+    Dataset validation = preprocessing.fixed(source.train().slice(n - v, n),
+        preprocessing.validationSeed(), modelName);
+    return new RunData(spec, source, preprocessing, train, validation, v, limit);
+  }
+
+  /** Rebuilds the data of a recorded run. */
+  static RunData ofRun(ObjectNode data, Path dataHome, String modelName) {
+    Preprocessing p = ModelRegistry.json().convertValue(data.get("preprocessing"),
+        Preprocessing.class);
+    return load(data.get("spec").asText(), dataHome, p, data.get("validation").asInt(),
+        data.get("limit").asInt(), modelName);
+  }
+
+  /** The test set under this run's preprocessing. */
+  Dataset test() {
+    return preprocessing.fixed(source.test(), preprocessing.testSeed(), "");
+  }
+
+  /** Any other dataset under this run's preprocessing (for scoring). */
+  Dataset prepare(Dataset raw, String modelName) {
+    return preprocessing.fixed(raw, preprocessing.testSeed(), modelName);
+  }
+
+  /** The description stored in run.json. */
+  ObjectNode describe() {
+    ObjectNode node = ModelRegistry.json().createObjectNode();
+    node.put("spec", spec);
+    node.put("name", source.name());
+    node.set("preprocessing", ModelRegistry.json().valueToTree(preprocessing));
+    node.put("validation", validationSize);
+    node.put("limit", limit);
+    node.put("train_examples", train.size());
+    node.put("validation_examples", validation.size());
+    node.put("test_examples", source.test().size());
+    node.put("item_shape", java.util.Arrays.toString(train.itemShape()));
+    return node;
+  }
+}

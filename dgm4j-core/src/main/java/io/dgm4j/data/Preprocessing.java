@@ -1,0 +1,93 @@
+package io.dgm4j.data;
+
+import io.dgm4j.models.Support;
+import java.util.SplittableRandom;
+
+/**
+ * How a source's values become what a model is trained and scored on, fixed when a run starts
+ * and recorded in its {@code run.json} so that evaluation and scoring see the same data:
+ *
+ * <ul>
+ *   <li>{@code binarize}: byte pixels (or values in [0, 1]) for a binary model — training uses a
+ *       fresh dynamic binarization each epoch, validation and test one fixed draw each
+ *       ({@link Binarization});
+ *   <li>{@code binary}: data already 0/1, used as is (checked);
+ *   <li>{@code dequantize}: byte pixels for a real-valued model — x = (pixel + u) / 256 with
+ *       u ~ Uniform[0, 1) drawn anew each epoch for training and once, with the fixed seed, for
+ *       validation and test; a density on [0, 1]^D then bounds the discrete likelihood
+ *       (Theis et al., 2016);
+ *   <li>{@code real}: real values used as is (checked finite).
+ * </ul>
+ *
+ * @param kind one of the four above
+ * @param scale the value that means probability 1 when binarizing (255 for pixels)
+ * @param validationSeed the seed of the validation set's fixed draw
+ * @param testSeed the seed of the test set's fixed draw
+ */
+public record Preprocessing(String kind, float scale, long validationSeed, long testSeed) {
+
+  /** The fixed seed of the test-set binarization in every dgm4j run (the protocol's). */
+  public static final long STANDARD_TEST_SEED = 20261121L;
+
+  public Preprocessing {
+    if (!java.util.List.of("binarize", "binary", "dequantize", "real").contains(kind)) {
+      throw new IllegalArgumentException("unknown preprocessing " + kind);
+    }
+  }
+
+  /** The preprocessing a model of {@code support} needs for {@code source}. */
+  public static Preprocessing choose(Support support, DataSources.DataSplits source,
+      long runSeed) {
+    long validationSeed = runSeed ^ 0x5DEECE66DL;
+    if (support == Support.BINARY) {
+      return new Preprocessing(source.bytePixels() ? "binarize" : "binary",
+          source.binarizationScale(), validationSeed, STANDARD_TEST_SEED);
+    }
+    return new Preprocessing(source.bytePixels() ? "dequantize" : "real", 1f, validationSeed,
+        STANDARD_TEST_SEED);
+  }
+
+  /** The training data of epoch {@code epoch} (from 1). */
+  public Dataset trainingEpoch(Dataset raw, long seed, int epoch) {
+    return switch (kind) {
+      case "binarize" -> Binarization.dynamic(raw, scale, seed, epoch);
+      case "dequantize" -> dequantize(raw, seed, epoch);
+      default -> raw;
+    };
+  }
+
+  /** A held-out set drawn once with {@code seed} (validation or test), checked for the model. */
+  public Dataset fixed(Dataset raw, long seed, String modelName) {
+    Dataset out = switch (kind) {
+      case "binarize" -> Binarization.fixed(raw, scale, seed);
+      case "dequantize" -> dequantize(raw, seed, Binarization.FIXED_EPOCH);
+      default -> raw;
+    };
+    check(out, modelName);
+    return out;
+  }
+
+  /** Rejects data the model cannot score: NaN or infinite values, non-binary for binary kinds. */
+  public void check(Dataset data, String modelName) {
+    Validation.requireFinite(data);
+    if (kind.equals("binary")) {
+      Validation.requireBinary(data, modelName);
+    }
+  }
+
+  /** (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch). */
+  static Dataset dequantize(Dataset raw, long seed, int epoch) {
+    float[] in = raw.values();
+    float[] out = new float[in.length];
+    SplittableRandom random = new SplittableRandom(Binarization.streamSeed(seed, epoch));
+    for (int i = 0; i < in.length; i++) {
+      float v = in[i];
+      if (!(v >= 0 && v <= 255)) {
+        throw new DataException(raw.name(), "pixel value " + v + " at example "
+            + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
+      }
+      out[i] = (float) ((v + random.nextDouble()) / 256.0);
+    }
+    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+}
