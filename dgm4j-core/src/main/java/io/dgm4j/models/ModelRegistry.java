@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.models.autoregressive.Made;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,8 @@ public final class ModelRegistry {
     register(new Family<>("bernoulli", "independent Bernoulli per pixel (D parameters)",
         IndependentBernoulli.Config.class, IndependentBernoulli.Config::defaults,
         IndependentBernoulli::new));
+    register(new Family<>("made", "MADE: masked autoencoder, K connectivity/order masks averaged",
+        Made.Config.class, Made.Config::defaults, Made::new));
   }
 
   private ModelRegistry() {}
