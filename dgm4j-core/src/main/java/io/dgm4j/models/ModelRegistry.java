@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.models.autoregressive.Made;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import java.util.LinkedHashMap;
@@ -71,6 +72,8 @@ public final class ModelRegistry {
     register(new Family<>("mixture", "mixture of K independent-Bernoulli components",
         MixtureOfBernoullis.Config.class, MixtureOfBernoullis.Config::defaults,
         MixtureOfBernoullis::new));
+    register(new Family<>("made", "MADE: masked autoencoder, K connectivity/order masks averaged",
+        Made.Config.class, Made.Config::defaults, Made::new));
   }
 
   private ModelRegistry() {}

@@ -1,0 +1,170 @@
+package io.dgm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.data.IdxWriter;
+import io.dgm4j.models.ModelRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end checks of the dgm command on tiny generated data (6x6 "images"). */
+class CliTest {
+  @TempDir static Path dir;
+  static Path images;
+
+  /** Result of one command: exit code and what it printed. */
+  record Run(int code, String out, String err) {}
+
+  static Run dgm(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Dgm.execute(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Bars: each image lights one random row or column, pixels 0..255 with noise. */
+  static Dataset bars(int n, long seed, int side) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] v = new float[n * side * side];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      boolean row = r.nextBoolean();
+      int k = r.nextInt(side);
+      labels[i] = row ? k : side + k;
+      for (int y = 0; y < side; y++) {
+        for (int x = 0; x < side; x++) {
+          boolean on = row ? y == k : x == k;
+          v[i * side * side + y * side + x] = on ? 230 + r.nextInt(26) : r.nextInt(20);
+        }
+      }
+    }
+    return new Dataset("bars", v, n, new int[] {side, side}, labels);
+  }
+
+  @BeforeAll
+  static void writeData() {
+    images = dir.resolve("bars");
+    Dataset train = bars(600, 1, 6);
+    Dataset test = bars(100, 2, 6);
+    IdxWriter.writeImages(images.resolve("train-images-idx3-ubyte"), train);
+    IdxWriter.writeLabels(images.resolve("train-labels-idx1-ubyte"), train.labels());
+    IdxWriter.writeImages(images.resolve("t10k-images-idx3-ubyte.gz"), test);
+    IdxWriter.writeLabels(images.resolve("t10k-labels-idx1-ubyte.gz"), test.labels());
+  }
+
+  @Test
+  void trainEvalSampleScoreCompleteAndResume() throws Exception {
+    Path run = dir.resolve("run-fvsbn");
+    Run train = dgm("train", "--model", "fvsbn", "--data", images.toString(), "--epochs", "2",
+        "--lr", "0.05", "--out", run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.out()).contains("epoch 2/2");
+    for (String f : List.of("run.json", "checkpoint-last.zip", "checkpoint-best.zip",
+        "metrics.jsonl", "loss.png")) {
+      assertThat(run.resolve(f)).exists();
+    }
+
+    Run resumed = dgm("train", "--resume", "--epochs", "3", "--out", run.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("resuming").contains("epoch 3/3");
+    assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(3);
+
+    Run eval = dgm("eval", "--run", run.toString(), "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode json = ModelRegistry.json().readTree(eval.out());
+    double nll = json.get("test_nll_nats").asDouble();
+    assertThat(json.get("examples").asInt()).isEqualTo(100);
+    // a uniform model over 36 bits scores 36 ln 2 = 24.95 nats; bars are far more predictable
+    assertThat(nll).isLessThan(24.95);
+    assertThat(json.get("bits_per_dim").asDouble()).isCloseTo(nll / (36 * Math.log(2)),
+        org.assertj.core.api.Assertions.within(1e-9));
+
+    Path png = dir.resolve("samples.png");
+    assertThat(dgm("sample", "--run", run.toString(), "-n", "9", "--out", png.toString())
+        .code()).isZero();
+    assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isGreaterThan(18);
+
+    Path scores = dir.resolve("scores.csv");
+    Run score = dgm("score", "--run", run.toString(), "--data", images.toString(), "--out",
+        scores.toString());
+    assertThat(score.code()).as(score.err()).isZero();
+    List<String> lines = Files.readAllLines(scores);
+    assertThat(lines).hasSize(101);
+    assertThat(lines.get(0)).isEqualTo("index,label,log_prob_nats,bits_per_dim");
+    double mean = lines.stream().skip(1).mapToDouble(l -> -Double.parseDouble(l.split(",")[2]))
+        .average().orElseThrow();
+    assertThat(mean).isCloseTo(nll, org.assertj.core.api.Assertions.within(1e-3));
+
+    Path completions = dir.resolve("completions.png");
+    Run complete = dgm("complete", "--run", run.toString(), "-n", "3", "--out",
+        completions.toString());
+    assertThat(complete.code()).as(complete.err()).isZero();
+    assertThat(completions).exists();
+  }
+
+  @Test
+  void badInputsGiveOneLineErrors() throws Exception {
+    Path csv = dir.resolve("nan.csv");
+    Files.writeString(csv, "a,b\n0,1\n1,NaN\n0,0\n");
+    Path real = dir.resolve("real.csv");
+    Files.writeString(real, "0.5,1\n1,0\n0,0\n1,1\n0,1\n1,0\n0,0\n");
+    Path corrupt = dir.resolve("corrupt-run");
+    Files.createDirectories(corrupt);
+    Files.writeString(corrupt.resolve("run.json"), "{not json");
+
+    List<String[]> cases = List.of(
+        new String[] {"train", "--model", "nosuch", "--data", images.toString(), "--out",
+            dir.resolve("x1").toString()},
+        new String[] {"train", "--model", "mixture", "--set", "colours=3", "--data",
+            images.toString(), "--out", dir.resolve("x2").toString()},
+        new String[] {"train", "--model", "bernoulli", "--data", csv.toString(), "--out",
+            dir.resolve("x3").toString()},
+        new String[] {"train", "--model", "bernoulli", "--data", real.toString(), "--out",
+            dir.resolve("x4").toString()},
+        new String[] {"train", "--model", "bernoulli", "--data", dir.resolve("none").toString(),
+            "--out", dir.resolve("x5").toString()},
+        new String[] {"eval", "--run", dir.resolve("no-run").toString()},
+        new String[] {"eval", "--run", corrupt.toString()},
+        new String[] {"train", "--model", "bernoulli", "--data", images.toString(), "--epochs",
+            "0", "--out", dir.resolve("x6").toString()});
+    for (String[] args : cases) {
+      Run r = dgm(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("dgm: error: ")
+          .doesNotContain("\tat ").hasLineCount(1);
+    }
+    Run unknownOption = dgm("train", "--colour", "blue");
+    assertThat(unknownOption.code()).isEqualTo(2);
+    assertThat(unknownOption.err()).contains("Unknown option: '--colour'");
+  }
+
+  @Test
+  void scoringDataOfAnotherImageSizeIsRejected() throws Exception {
+    Path run = dir.resolve("run-bernoulli");
+    assertThat(dgm("train", "--model", "bernoulli", "--data", images.toString(), "--epochs", "1",
+        "--out", run.toString(), "--quiet").code()).isZero();
+    Path small = dir.resolve("small");
+    Dataset other = bars(20, 3, 4);
+    IdxWriter.writeImages(small.resolve("train-images-idx3-ubyte"), other);
+    IdxWriter.writeLabels(small.resolve("train-labels-idx1-ubyte"), other.labels());
+    IdxWriter.writeImages(small.resolve("t10k-images-idx3-ubyte"), other);
+    IdxWriter.writeLabels(small.resolve("t10k-labels-idx1-ubyte"), other.labels());
+    Run r = dgm("score", "--run", run.toString(), "--data", small.toString(), "--out",
+        dir.resolve("s.csv").toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("36").contains("16");
+    assertThat(dir.resolve("s.csv")).doesNotExist();
+    Run again = dgm("train", "--model", "bernoulli", "--data", images.toString(), "--out",
+        run.toString());
+    assertThat(again.err()).contains("already holds a run");
+  }
+}

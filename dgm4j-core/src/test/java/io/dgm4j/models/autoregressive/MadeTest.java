@@ -1,0 +1,258 @@
+package io.dgm4j.models.autoregressive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.testing.ModelChecks;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MadeTest {
+
+  private static Made.Config config(int[] hidden, int masks, boolean orderAgnostic,
+      boolean direct) {
+    return new Made.Config(hidden, masks, orderAgnostic, direct, 11L);
+  }
+
+  /**
+   * Replaces every weight by N(0, std^2) draws, so that the distribution is far from flat, and
+   * every bias by a positive value, so that no ReLU unit is dead at x = 0 (a dead unit would
+   * hide a connection from the gradient check).
+   */
+  private static Made randomized(Made model, double std, long seed) {
+    Random random = new Random(seed);
+    model.parameters().asMap().forEach((name, p) -> {
+      float[] v = new float[(int) p.getShape().size()];
+      for (int i = 0; i < v.length; i++) {
+        double g = random.nextGaussian() * std;
+        v[i] = (float) (name.endsWith("bias") ? 0.2 + Math.abs(g) : g);
+      }
+      p.set(v);
+    });
+    return model;
+  }
+
+  @ParameterizedTest(name = "hidden={0}, direct={1}, orderAgnostic={2}")
+  @CsvSource({"32, false, true", "32, true, true", "24 20, false, true", "24 20, true, true",
+      "32, false, false", "24 20, true, false"})
+  void everyMaskSetIsAutoregressiveInItsOrdering(String hidden, boolean direct,
+      boolean orderAgnostic) {
+    int[] sizes = Arrays.stream(hidden.split(" ")).mapToInt(Integer::parseInt).toArray();
+    try (NDManager m = Engines.newManager()) {
+      Made model = randomized(
+          new Made(m.newSubManager(), 6, config(sizes, 4, orderAgnostic, direct), 3), 1.0, 5);
+      boolean someOrderingIsNotNatural = false;
+      for (int k = 0; k < model.maskCount(); k++) {
+        int maskIndex = k;
+        ModelChecks.assertAutoregressive(m, x -> model.logits(x, maskIndex),
+            model.ordering(k), false);
+        someOrderingIsNotNatural |= !Arrays.equals(model.ordering(k), new int[] {0, 1, 2, 3, 4, 5});
+      }
+      assertThat(someOrderingIsNotNatural).as("mask sets draw orderings").isEqualTo(orderAgnostic);
+      assertThat(model.ordering()).containsExactly(0, 1, 2, 3, 4, 5);
+    }
+  }
+
+  @Test
+  void masksDifferAcrossSetsEvenWithTheNaturalOrdering() {
+    try (NDManager m = Engines.newManager()) {
+      Made model = randomized(
+          new Made(m.newSubManager(), 6, config(new int[] {8}, 2, false, false), 3), 1.0, 5);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(4, 6)).gt(0.5f).toType(
+          ai.djl.ndarray.types.DataType.FLOAT32, false);
+      float gap = model.logits(x, 0).sub(model.logits(x, 1)).abs().max().getFloat();
+      assertThat(gap).as("hidden connectivity differs between mask sets").isGreaterThan(1e-3f);
+    }
+  }
+
+  @Test
+  void hiddenLayerSmallerThanDimensionIsStillAutoregressiveAndNormalized() {
+    try (NDManager m = Engines.newManager()) {
+      // 3 hidden units for 8 inputs: most outputs have no hidden path; the direct connection
+      // gives every output with earlier inputs a dependence, which the check requires.
+      Made model = randomized(
+          new Made(m.newSubManager(), 8, config(new int[] {3}, 3, true, true), 1), 1.0, 2);
+      for (int k = 0; k < 3; k++) {
+        int maskIndex = k;
+        ModelChecks.assertAutoregressive(m, x -> model.logits(x, maskIndex),
+            model.ordering(k), false);
+      }
+      ModelChecks.assertNormalized(model, 1e-5);
+    }
+  }
+
+  @ParameterizedTest(name = "K={0}")
+  @CsvSource({"1", "4"})
+  void normalizedOverAllStates(int masks) {
+    try (NDManager m = Engines.newManager()) {
+      Made model = randomized(
+          new Made(m.newSubManager(), 5, config(new int[] {16, 12}, masks, true, true), 7),
+          1.5, 9);
+      ModelChecks.assertNormalized(model, 1e-5);
+      NDArray states = ModelChecks.allBinaryStates(m, 5);
+      for (int k = 0; k < masks; k++) {
+        assertThat(model.logProb(states, k).exp().sum().getFloat()).as("mask set %d", k)
+            .isCloseTo(1f, within(1e-5f));
+      }
+    }
+  }
+
+  @Test
+  void logProbIsTheLogMeanOfTheMaskSetsProbabilities() {
+    try (NDManager m = Engines.newManager()) {
+      Made model = randomized(
+          new Made(m.newSubManager(), 4, config(new int[] {10}, 3, true, false), 7), 1.5, 9);
+      NDArray states = ModelChecks.allBinaryStates(m, 4);
+      float[] mixture = model.logProb(states).toFloatArray();
+      float[][] single = new float[3][];
+      for (int k = 0; k < 3; k++) {
+        single[k] = model.logProb(states, k).toFloatArray();
+      }
+      for (int s = 0; s < mixture.length; s++) {
+        double mean = (Math.exp(single[0][s]) + Math.exp(single[1][s]) + Math.exp(single[2][s]))
+            / 3;
+        assertThat((double) mixture[s]).isCloseTo(Math.log(mean), within(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void logProbMatchesHandComputedValue() {
+    try (NDManager m = Engines.newManager()) {
+      // D=2, one hidden unit: its degree must be 0, so it sees x0 and feeds only l1.
+      Made model = new Made(m.newSubManager(), 2, config(new int[] {1}, 1, false, false), 1);
+      model.parameters().get("hidden0.weight").set(new float[] {2f, 5f}); // 5 is masked out
+      model.parameters().get("hidden0.bias").set(new float[] {-0.5f});
+      model.parameters().get("output.weight").set(new float[] {7f, 3f}); // 7 is masked out
+      model.parameters().get("output.bias").set(new float[] {0.3f, -1f});
+      NDArray x = m.create(new float[] {1, 0, 0, 1}, new Shape(2, 2));
+      float[] lp = model.logProb(x).toFloatArray();
+      // x=(1,0): l0 = 0.3, l1 = 3 relu(2 - 0.5) - 1 = 3.5
+      assertThat(lp[0]).isCloseTo((float) (logSigmoid(0.3) + logSigmoid(-3.5)), within(1e-5f));
+      // x=(0,1): l0 = 0.3, l1 = 3 relu(-0.5) - 1 = -1
+      assertThat(lp[1]).isCloseTo((float) (logSigmoid(-0.3) + logSigmoid(-1)), within(1e-5f));
+    }
+  }
+
+  private static double logSigmoid(double l) {
+    return -Math.log1p(Math.exp(-l));
+  }
+
+  @Test
+  void oneDimensionIsALearnedConstant() {
+    try (NDManager m = Engines.newManager()) {
+      Made model = randomized(
+          new Made(m.newSubManager(), 1, config(new int[] {4, 3}, 2, true, true), 1), 1.0, 3);
+      float bias = model.parameters().get("output.bias").getFloat(0);
+      NDArray x = m.create(new float[] {0, 1}, new Shape(2, 1));
+      for (int k = 0; k < 2; k++) {
+        assertThat(model.logits(x, k).toFloatArray()).containsExactly(bias, bias);
+        int maskIndex = k;
+        ModelChecks.assertAutoregressive(m, v -> model.logits(v, maskIndex), new int[] {0}, false);
+      }
+      assertThat(model.logProb(x).getFloat(1)).isCloseTo((float) logSigmoid(bias), within(1e-6f));
+      ModelChecks.assertNormalized(model, 1e-6);
+    }
+  }
+
+  @Test
+  void samplesMatchTheMixture() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(42);
+      Made model = randomized(
+          new Made(m.newSubManager(), 3, config(new int[] {12}, 3, true, false), 1), 2.0, 4);
+      NDArray states = ModelChecks.allBinaryStates(m, 3);
+      // the mask sets are different models, so matching the mixture tests the mask choice
+      float gap = model.logProb(states, 0).exp().sub(model.logProb(states, 1).exp()).abs().max()
+          .getFloat();
+      assertThat(gap).isGreaterThan(0.05f);
+      ModelChecks.assertSamplesMatchLogProb(model, 20_000, 5);
+    }
+  }
+
+  @Test
+  void completionKeepsObservedValuesAndDrawsFromMaskZerosConditional() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(3);
+      Made model = randomized(
+          new Made(m.newSubManager(), 3, config(new int[] {12}, 3, true, false), 1), 2.0, 6);
+      int n = 20_000;
+      NDArray x = m.ones(new Shape(n, 3)); // x0 = 1 observed; the rest ignored
+      NDArray done = model.complete(x, m.create(new float[] {1, 0, 0}));
+      float[] v = done.toFloatArray();
+      // p_0(x1, x2 | x0 = 1) from mask set 0's joint, renormalised over states with x0 = 1
+      float[] joint = model.logProb(ModelChecks.allBinaryStates(m, 3), 0).exp().toFloatArray();
+      double marginal = joint[1] + joint[3] + joint[5] + joint[7];
+      int[] counts = new int[8];
+      for (int i = 0; i < n; i++) {
+        assertThat(v[i * 3]).isEqualTo(1f);
+        counts[(int) v[i * 3] | (int) v[i * 3 + 1] << 1 | (int) v[i * 3 + 2] << 2]++;
+      }
+      for (int s = 1; s < 8; s += 2) {
+        double p = joint[s] / marginal;
+        double se = Math.sqrt(p * (1 - p) / n);
+        assertThat(counts[s] / (double) n).as("state %d", s).isCloseTo(p, within(5 * se + 1e-4));
+      }
+    }
+  }
+
+  @Test
+  void trainingCyclesThroughTheMaskSets() {
+    try (NDManager m = Engines.newManager()) {
+      Made model = randomized(
+          new Made(m.newSubManager(), 5, config(new int[] {10}, 3, true, false), 1), 1.0, 2);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(6, 5)).gt(0.5f).toType(
+          ai.djl.ndarray.types.DataType.FLOAT32, false);
+      float[] step0 = model.trainingLogProb(x, 0).toFloatArray();
+      assertThat(model.trainingLogProb(x, 3).toFloatArray()).containsExactly(step0);
+      assertThat(model.trainingLogProb(x, 4).toFloatArray())
+          .containsExactly(model.trainingLogProb(x, 1).toFloatArray());
+      assertThat(step0).containsExactly(model.logProb(x, 0).toFloatArray());
+      float gap = model.trainingLogProb(x, 1).sub(model.trainingLogProb(x, 0)).abs().max()
+          .getFloat();
+      assertThat(gap).isGreaterThan(1e-3f);
+    }
+  }
+
+  @Test
+  void badSettingsAreRejectedByName() {
+    assertThatThrownBy(() -> new Made.Config(new int[0], 1, true, false, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden");
+    assertThatThrownBy(() -> new Made.Config(new int[] {8, 0}, 1, true, false, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden=[8, 0]");
+    assertThatThrownBy(() -> new Made.Config(new int[] {-3}, 1, true, false, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden");
+    assertThatThrownBy(() -> new Made.Config(new int[] {8}, 0, true, false, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("masks");
+    ObjectNode bad = ModelRegistry.json().createObjectNode().put("masks", -1);
+    assertThatThrownBy(() -> ModelRegistry.family("made").parseConfig(bad))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("masks (K)");
+  }
+
+  @Test
+  void registryBuildsMadeFromJsonSettings() {
+    ObjectNode settings = ModelRegistry.json().createObjectNode().put("masks", 2);
+    settings.putArray("hidden").add(8).add(6);
+    try (NDManager m = Engines.newManager()) {
+      DensityModel model = ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
+      assertThat(model).isInstanceOf(Made.class);
+      assertThat(model.family()).isEqualTo("made");
+      assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, true, false, 0));
+      // weights 4x8 + 8x6 + 6x4 and biases 8 + 6 + 4
+      assertThat(model.parameterCount()).isEqualTo(32 + 48 + 24 + 18);
+    }
+    assertThat(Made.Config.defaults().hidden()).containsExactly(500);
+    assertThat(Made.Config.defaults().masks()).isEqualTo(32);
+  }
+}
