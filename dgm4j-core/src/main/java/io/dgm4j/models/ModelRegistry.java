@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.models.autoregressive.Fvsbn;
+import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,10 @@ public final class ModelRegistry {
     register(new Family<>("bernoulli", "independent Bernoulli per pixel (D parameters)",
         IndependentBernoulli.Config.class, IndependentBernoulli.Config::defaults,
         IndependentBernoulli::new));
+    register(new Family<>("fvsbn", "fully visible sigmoid belief network (one masked matrix)",
+        Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new));
+    register(new Family<>("nade", "NADE, shared hidden layer, logistic conditionals",
+        Nade.Config.class, Nade.Config::defaults, Nade::new));
   }
 
   private ModelRegistry() {}
