@@ -138,6 +138,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec modelSpec = ModelSpec.of(densityModel, runData.train().itemShape(), seed);
         info = new RunDirectory.RunInfo(modelSpec, config, runData.describe());
         run.writeInfo(info);
+        if (densityModel instanceof io.dgm4j.models.DataInitialized init) {
+          init.initializeFrom(prep.trainingEpoch(runData.train(), seed, 0), seed);
+        }
         adam = new Adam(densityModel.parameters());
         state = TrainingState.start();
         console.printf("training %s (%,d parameters) on %s: %,d train / %,d validation examples,"

@@ -1,6 +1,7 @@
 package io.dgm4j.evaluation;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.models.DensityModel;
@@ -41,7 +42,8 @@ public final class LikelihoodEvaluator {
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
       System.arraycopy(values, start * d, buffer, 0, n * d);
-      try (NDManager step = model.manager().newSubManager()) {
+      try (NDScope scope = new NDScope();
+          NDManager step = model.manager().newSubManager()) {
         float[] lp = model.logProb(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),
             new Shape(n, d))).toFloatArray();
         for (int i = 0; i < n; i++) {

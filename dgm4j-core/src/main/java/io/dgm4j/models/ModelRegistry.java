@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.models.autoregressive.Fvsbn;
 import io.dgm4j.models.autoregressive.Made;
+import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import java.util.LinkedHashMap;
@@ -72,6 +74,10 @@ public final class ModelRegistry {
     register(new Family<>("mixture", "mixture of K independent-Bernoulli components",
         MixtureOfBernoullis.Config.class, MixtureOfBernoullis.Config::defaults,
         MixtureOfBernoullis::new));
+    register(new Family<>("fvsbn", "fully visible sigmoid belief network (one masked matrix)",
+        Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new));
+    register(new Family<>("nade", "NADE, shared hidden layer, logistic conditionals",
+        Nade.Config.class, Nade.Config::defaults, Nade::new));
     register(new Family<>("made", "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new));
   }

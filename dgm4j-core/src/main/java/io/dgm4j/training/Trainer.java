@@ -3,6 +3,7 @@ package io.dgm4j.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.tracker.Tracker;
@@ -32,6 +33,8 @@ public final class Trainer {
   private final Adam optimizer;
   private final List<TrainingListener> listeners;
   private TrainingState state;
+  private Tracker schedule;
+  private long scheduleSteps;
 
   public Trainer(DensityModel model, Objective objective, TrainingConfig config, Adam optimizer,
       TrainingState state, List<TrainingListener> listeners) {
@@ -106,7 +109,10 @@ public final class Trainer {
 
   /** One optimizer step on a batch held in {@code buffer}; returns the batch loss. */
   private double step(float[] buffer, int count, int dimension, long step, double lr) {
-    try (NDManager scope = model.manager().newSubManager()) {
+    // NDScope frees every tensor made in the step, whichever manager owns it (an operation's
+    // result lands in its first operand's manager, which may be the model's).
+    try (NDScope stepScope = new NDScope();
+        NDManager scope = model.manager().newSubManager()) {
       NDArray x = scope.create(FloatBuffer.wrap(buffer, 0, count * dimension),
           new Shape(count, dimension));
       double loss;
@@ -131,9 +137,13 @@ public final class Trainer {
       return config.learningRate();
     }
     long total = (long) batchesPerEpoch * config.epochs();
-    Tracker cosine = Tracker.cosine().setBaseValue((float) config.learningRate())
-        .optFinalValue((float) (config.learningRate() / 100)).setMaxUpdates((int) total).build();
-    return cosine.getNewValue((int) Math.min(step, total));
+    if (schedule == null || scheduleSteps != total) {
+      schedule = Tracker.cosine().setBaseValue((float) config.learningRate())
+          .optFinalValue((float) (config.learningRate() / 100)).setMaxUpdates((int) total)
+          .build();
+      scheduleSteps = total;
+    }
+    return schedule.getNewValue((int) Math.min(step, total));
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

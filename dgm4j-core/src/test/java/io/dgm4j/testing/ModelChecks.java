@@ -109,4 +109,50 @@ public final class ModelChecks {
       }
     }
   }
+
+  /**
+   * Completion is exact when the observed coordinate comes first: with the first coordinate of
+   * {@code model.ordering()} observed as {@code value} in every row, every completion keeps it,
+   * and the frequency of each state of the others is within {@code sigmas} binomial standard
+   * errors (plus 1/n) of p(x) / p(x_first = value) computed from logProb.
+   */
+  public static void assertCompletionMatchesConditional(
+      io.dgm4j.models.AutoregressiveModel model, float value, int n, double sigmas) {
+    int dimension = model.dimension();
+    int first = model.ordering()[0];
+    try (NDManager m = model.manager().newSubManager()) {
+      float[] p = model.logProb(allBinaryStates(m, dimension)).exp().toFloatArray();
+      double marginal = 0;
+      for (int s = 0; s < p.length; s++) {
+        if (((s >> first) & 1) == (int) value) {
+          marginal += p[s];
+        }
+      }
+      float[] mask = new float[dimension];
+      mask[first] = 1f;
+      float[] start = new float[n * dimension];
+      for (int i = 0; i < n; i++) {
+        start[i * dimension + first] = value;
+      }
+      float[] draws = model.complete(m.create(start, new Shape(n, dimension)),
+          m.create(mask)).toFloatArray();
+      int[] counts = new int[p.length];
+      for (int i = 0; i < n; i++) {
+        int state = 0;
+        for (int d = 0; d < dimension; d++) {
+          float v = draws[i * dimension + d];
+          assertThat(v).as("completed value").isIn(0f, 1f);
+          state |= (v == 1f ? 1 : 0) << d;
+        }
+        assertThat(draws[i * dimension + first]).as("observed value kept").isEqualTo(value);
+        counts[state]++;
+      }
+      for (int s = 0; s < p.length; s++) {
+        double q = ((s >> first) & 1) == (int) value ? p[s] / marginal : 0;
+        double se = Math.sqrt(q * (1 - q) / n);
+        assertThat(counts[s] / (double) n).as("conditional frequency of state %d", s)
+            .isCloseTo(q, within(sigmas * se + 1.0 / n));
+      }
+    }
+  }
 }

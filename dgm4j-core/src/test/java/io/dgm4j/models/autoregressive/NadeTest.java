@@ -1,0 +1,183 @@
+package io.dgm4j.models.autoregressive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.testing.ModelChecks;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NadeTest {
+
+  private static Nade model(NDManager m, int dimension, int hidden, String ordering, long seed) {
+    Nade nade = new Nade(m.newSubManager(), dimension, new Nade.Config(hidden, ordering, 3), seed);
+    // non-zero biases so that every part of the forward pass matters
+    nade.parameters().get("b").set(m.randomUniform(-1f, 1f, new Shape(dimension)).toFloatArray());
+    nade.parameters().get("c").set(m.randomUniform(-1f, 1f, new Shape(hidden)).toFloatArray());
+    NDArray v = nade.parameters().get("v");
+    v.set(v.mul(3).toFloatArray());
+    NDArray w = nade.parameters().get("w");
+    w.set(w.mul(3).toFloatArray());
+    return nade;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void normalizedOverAllStates(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(1);
+      ModelChecks.assertNormalized(model(m, 5, 4, ordering, 11), 1e-5);
+    }
+  }
+
+  /** D = 37 spans three blocks of the forward pass, the last one partial. */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void logitsAreAutoregressive(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(2);
+      Nade nade = model(m, 37, 6, ordering, 12);
+      ModelChecks.assertAutoregressive(m, nade::logits, nade.ordering(), false);
+      ModelChecks.assertAutoregressive(m, nade::logConditionals, nade.ordering(), true);
+    }
+  }
+
+  /** The vectorised logits equal the definition evaluated one conditional at a time. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 5, 16, 37})
+  void vectorisedLogitsEqualAPerStepLoop(int dimension) {
+    for (String ordering : new String[] {"raster", "random"}) {
+      try (NDManager m = Engines.newManager()) {
+        Engines.seed(5);
+        int hidden = 7;
+        Nade nade = model(m, dimension, hidden, ordering, 15);
+        NDArray x = m.randomUniform(0f, 1f, new Shape(4, dimension)).gt(0.5f)
+            .toType(DataType.FLOAT32, false);
+        float[] fast = nade.logits(x).toFloatArray();
+        float[] slow = naiveLogits(nade, x.toFloatArray(), 4, dimension, hidden);
+        for (int i = 0; i < fast.length; i++) {
+          assertThat(fast[i]).as("logit %d (%s)", i, ordering).isCloseTo(slow[i], within(1e-4f));
+        }
+      }
+    }
+  }
+
+  /** h_d = sigmoid(c + sum_{j before d} W_j x_j), l_d = b_d + V_d . h_d, in double precision. */
+  private static float[] naiveLogits(Nade nade, float[] x, int n, int dimension, int hidden) {
+    float[] w = nade.parameters().get("w").toFloatArray();
+    float[] c = nade.parameters().get("c").toFloatArray();
+    float[] v = nade.parameters().get("v").toFloatArray();
+    float[] b = nade.parameters().get("b").toFloatArray();
+    int[] order = nade.ordering();
+    float[] out = new float[n * dimension];
+    for (int row = 0; row < n; row++) {
+      for (int i = 0; i < dimension; i++) {
+        int d = order[i];
+        double logit = b[d];
+        for (int k = 0; k < hidden; k++) {
+          double a = c[k];
+          for (int before = 0; before < i; before++) {
+            int j = order[before];
+            a += w[j * hidden + k] * x[row * dimension + j];
+          }
+          logit += v[d * hidden + k] / (1 + Math.exp(-a));
+        }
+        out[row * dimension + d] = (float) logit;
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void samplesMatchLogProb(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(3);
+      ModelChecks.assertSamplesMatchLogProb(model(m, 3, 4, ordering, 13), 20_000, 5);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void completionKeepsObservedAndDrawsTheExactConditional(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(4);
+      Nade nade = model(m, 3, 4, ordering, 14);
+      ModelChecks.assertCompletionMatchesConditional(nade, 1f, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(nade, 0f, 20_000, 5);
+    }
+  }
+
+  @Test
+  void completionWithPerRowMaskKeepsEachRowsObservedValues() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(6);
+      Nade nade = model(m, 4, 3, "raster", 16);
+      NDArray x = m.create(new float[] {1, 0, 1, 0, 0, 1, 1, 1}, new Shape(2, 4));
+      NDArray mask = m.create(new float[] {1, 0, 0, 1, 0, 1, 1, 0}, new Shape(2, 4));
+      float[] done = nade.complete(x, mask).toFloatArray();
+      assertThat(done[0]).isEqualTo(1f);
+      assertThat(done[3]).isEqualTo(0f);
+      assertThat(done[5]).isEqualTo(1f);
+      assertThat(done[6]).isEqualTo(1f);
+      for (float v : done) {
+        assertThat(v).isIn(0f, 1f);
+      }
+    }
+  }
+
+  @Test
+  void logProbMatchesHandComputedValue() {
+    try (NDManager m = Engines.newManager()) {
+      Nade nade = new Nade(m.newSubManager(), 2, new Nade.Config(1, "raster", 0), 1);
+      nade.parameters().get("w").set(new float[] {2f, 7f}); // W_1 (from x_1) must be unused
+      nade.parameters().get("c").set(new float[] {-1f});
+      nade.parameters().get("v").set(new float[] {1.5f, -3f});
+      nade.parameters().get("b").set(new float[] {0.25f, 0.5f});
+      NDArray x = m.create(new float[] {1, 1, 0, 1}, new Shape(2, 2));
+      float[] lp = nade.logProb(x).toFloatArray();
+      double l0 = 0.25 + 1.5 * sigmoid(-1); // h_0 = sigmoid(c)
+      double l1given1 = 0.5 - 3 * sigmoid(-1 + 2); // h_1 = sigmoid(c + W_0 x_0)
+      double l1given0 = 0.5 - 3 * sigmoid(-1);
+      assertThat(lp[0]).isCloseTo(
+          (float) (FvsbnTest.logSigmoid(l0) + FvsbnTest.logSigmoid(l1given1)), within(1e-5f));
+      assertThat(lp[1]).isCloseTo(
+          (float) (FvsbnTest.logSigmoid(-l0) + FvsbnTest.logSigmoid(l1given0)), within(1e-5f));
+    }
+  }
+
+  @Test
+  void badHiddenIsRejectedByName() {
+    assertThatThrownBy(() -> new Nade.Config(0, "raster", 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden");
+    ObjectNode bad = ModelRegistry.json().createObjectNode().put("hidden", -3);
+    assertThatThrownBy(() -> ModelRegistry.family("nade").parseConfig(bad))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden");
+  }
+
+  @Test
+  void registryBuildsItWithThePapersDefaults() {
+    try (NDManager m = Engines.newManager()) {
+      assertThat(Nade.Config.defaults().hidden()).isEqualTo(500);
+      DensityModel model = ModelRegistry.family("nade").create(m.newSubManager(), 4,
+          ModelRegistry.json().createObjectNode().put("hidden", 3), 1);
+      assertThat(model).isInstanceOf(Nade.class);
+      assertThat(model.parameterCount()).isEqualTo(4 * 3 + 3 + 4 * 3 + 4);
+      assertThat(model.sample(m, 2).getShape()).isEqualTo(new Shape(2, 4));
+    }
+  }
+
+  private static double sigmoid(double z) {
+    return 1 / (1 + Math.exp(-z));
+  }
+}
