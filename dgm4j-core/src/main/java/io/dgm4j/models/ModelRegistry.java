@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.autoregressive.Fvsbn;
 import io.dgm4j.models.autoregressive.Nade;
+import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class ModelRegistry {
         Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new));
     register(new Family<>("nade", "NADE, shared hidden layer, logistic conditionals",
         Nade.Config.class, Nade.Config::defaults, Nade::new));
+    register(new Family<>("rnade", "real-valued NADE, Gaussian-mixture conditionals",
+        RealNade.Config.class, RealNade.Config::defaults, RealNade::new));
   }
 
   private ModelRegistry() {}
