@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.autoregressive.Fvsbn;
 import io.dgm4j.models.autoregressive.Made;
 import io.dgm4j.models.autoregressive.Nade;
+import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import java.util.LinkedHashMap;
@@ -78,6 +79,8 @@ public final class ModelRegistry {
         Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new));
     register(new Family<>("nade", "NADE, shared hidden layer, logistic conditionals",
         Nade.Config.class, Nade.Config::defaults, Nade::new));
+    register(new Family<>("rnade", "real-valued NADE, Gaussian-mixture conditionals",
+        RealNade.Config.class, RealNade.Config::defaults, RealNade::new));
     register(new Family<>("made", "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new));
   }

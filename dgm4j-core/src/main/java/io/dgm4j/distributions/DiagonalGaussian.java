@@ -1,0 +1,51 @@
+package io.dgm4j.distributions;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Independent Gaussians N(mean, std^2) parameterised by mean and log standard deviation (so any
+ * real logStd is a valid scale).
+ *
+ * <p>log N(x; mu, sigma^2) = -(x - mu)^2 / (2 sigma^2) - log sigma - log(2 pi) / 2.
+ */
+public final class DiagonalGaussian {
+  private static final float HALF_LOG_TWO_PI = (float) (0.5 * Math.log(2 * Math.PI));
+
+  private DiagonalGaussian() {}
+
+  /** Elementwise log density of each coordinate; all arguments broadcast together. */
+  public static NDArray logDensity(NDArray mean, NDArray logStd, NDArray x) {
+    NDArray z = x.sub(mean).mul(logStd.neg().exp()); // (x - mu) / sigma
+    return z.square().mul(-0.5f).sub(logStd).sub(HALF_LOG_TWO_PI);
+  }
+
+  /**
+   * log density of the vector x under the diagonal Gaussian: the elementwise log densities
+   * summed over the last axis.
+   *
+   * @return the broadcast shape of the arguments without its last axis
+   */
+  public static NDArray logProb(NDArray mean, NDArray logStd, NDArray x) {
+    NDArray elementwise = logDensity(mean, logStd, x);
+    return elementwise.sum(new int[] {elementwise.getShape().dimension() - 1});
+  }
+
+  /**
+   * A reparameterised draw mean + exp(logStd) eps with eps ~ N(0, I) from the engine's
+   * generator; differentiable in mean and logStd. Shape of the broadcast arguments.
+   */
+  public static NDArray sample(NDArray mean, NDArray logStd) {
+    NDManager m = mean.getManager();
+    NDArray scale = logStd.exp();
+    // the larger of the two shapes (they broadcast, so it is the broadcast shape)
+    NDArray eps = m.randomNormal(mean.getShape().size() >= scale.getShape().size()
+        ? mean.getShape() : scale.getShape());
+    return mean.add(scale.mul(eps));
+  }
+
+  /** Entropy in nats of each coordinate: log sigma + (1 + log 2 pi) / 2. */
+  public static NDArray entropy(NDArray logStd) {
+    return logStd.add(0.5f + HALF_LOG_TWO_PI);
+  }
+}
