@@ -142,7 +142,7 @@ class CliTest {
       assertThat(r.err()).as(String.join(" ", args)).startsWith("dgm: error: ")
           .doesNotContain("\tat ").hasLineCount(1);
     }
-    Run unknownOption = dgm("train", "--colour", "blue");
+    Run unknownOption = dgm("train", "--colour", "blue", "--out", dir.resolve("x7").toString());
     assertThat(unknownOption.code()).isEqualTo(2);
     assertThat(unknownOption.err()).contains("Unknown option: '--colour'");
   }
