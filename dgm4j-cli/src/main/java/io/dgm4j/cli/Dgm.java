@@ -63,6 +63,13 @@ public final class Dgm implements Runnable {
       commandLine.getErr().flush();
       return e instanceof io.dgm4j.training.NonFiniteLossException ? 3 : 1;
     });
+    cli.setParameterExceptionHandler((e, badArgs) -> {
+      CommandLine c = e.getCommandLine();
+      c.getErr().println("dgm: " + e.getMessage());
+      c.getErr().println("see: " + c.getCommandSpec().qualifiedName() + " --help");
+      c.getErr().flush();
+      return 2;
+    });
     int code = cli.execute(args);
     out.flush();
     err.flush();

@@ -144,7 +144,8 @@ class CliTest {
     }
     Run unknownOption = dgm("train", "--colour", "blue", "--out", dir.resolve("x7").toString());
     assertThat(unknownOption.code()).isEqualTo(2);
-    assertThat(unknownOption.err()).contains("Unknown option: '--colour'");
+    assertThat(unknownOption.err()).contains("Unknown option").contains("'--colour'")
+        .contains("dgm train --help").hasLineCount(2);
   }
 
   @Test
