@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
         + " score and complete.",
     subcommands = {DataCommand.class, ModelsCommand.class, TrainCommand.class,
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
 
@@ -25,6 +26,12 @@ public final class Dgm implements Runnable {
     @Option(names = "--device", paramLabel = "NAME", defaultValue = "cpu",
         description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
+
+    @Option(names = "--threads", paramLabel = "N",
+        description = "Engine threads per operation (default: one per core).")
+    void threads(int n) {
+      Engines.threads(n);
+    }
 
     Path dataHome() {
       if (dataDir != null) {

@@ -55,6 +55,19 @@ public final class Engines {
     return d;
   }
 
+  /**
+   * Sets how many threads the engine uses inside one operation (PyTorch intra-op threads;
+   * default: one per core). Two heavy processes on the same cores should each use fewer:
+   * oversubscribed OpenMP threads spin and can slow both down many times over.
+   */
+  public static void threads(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + count);
+    }
+    init();
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(count);
+  }
+
   /** Seeds the engine's random number generator (used by tensor sampling). */
   public static void seed(long seed) {
     init().setRandomSeed((int) (seed ^ (seed >>> 32)));

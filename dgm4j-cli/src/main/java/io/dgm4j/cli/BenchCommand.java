@@ -1,0 +1,108 @@
+package io.dgm4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.data.Binarization;
+import io.dgm4j.data.DataSources;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.evaluation.Throughput;
+import io.dgm4j.io.AtomicFiles;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.Support;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Measures training and sampling speed of each model next to a plain matmul, in one run. */
+@Command(name = "bench", description = {
+    "Training examples/s, achieved GFLOP/s and time to draw samples for each model (default"
+        + " settings, batch 100, real data), next to a 2048x2048 matmul in the same process."})
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "mnist", paramLabel = "SPEC") String data;
+
+  @Option(names = "--models", split = ",",
+      defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made")
+  List<String> models;
+
+  @Option(names = "--steps", defaultValue = "50", description = "Timed training steps.")
+  int steps;
+
+  @Option(names = "--batch-size", defaultValue = "100") int batchSize;
+
+  @Option(names = "--samples", defaultValue = "100", description = "Samples drawn per model.")
+  int samples;
+
+  @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE",
+      description = "Override a setting of one model, e.g. --set made.hidden=[8000].")
+  java.util.Map<String, String> settings;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results here.")
+  Path json;
+
+  @Mixin Dgm.Common common;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
+    Dataset binary = Binarization.fixed(source.train().slice(0, 10_000),
+        source.binarizationScale(), 1);
+    try (NDManager root = Engines.newManager(Engines.device(common.device))) {
+      double matmul = Throughput.matmulGflops(root, 2048, 5);
+      ObjectNode report = ModelRegistry.json().createObjectNode();
+      report.put("date", java.time.LocalDate.now().toString());
+      report.put("cores", Runtime.getRuntime().availableProcessors());
+      report.put("matmul_2048_gflops", matmul);
+      ArrayNode rows = report.putArray("models");
+      out.printf("plain 2048x2048 float32 matmul: %.0f GFLOP/s%n", matmul);
+      out.printf("%-10s %12s %12s %10s %14s%n", "model", "params", "train ex/s", "GFLOP/s",
+          "sample " + samples + " (s)");
+      out.flush();
+      for (String name : models) {
+        ObjectNode overrides = ModelRegistry.json().createObjectNode();
+        if (settings != null) {
+          settings.forEach((k, v) -> {
+            if (k.startsWith(name + ".")) {
+              overrides.set(k.substring(name.length() + 1), Settings.parseValue(v));
+            }
+          });
+        }
+        try (DensityModel model = ModelRegistry.family(name).create(root.newSubManager(),
+            binary.dimension(), overrides, 1)) {
+          Dataset train = model.support() == Support.BINARY ? binary
+              : new Preprocessing("dequantize", 1f, 0, 0).fixed(source.train().slice(0, 10_000),
+                  1, name);
+          Throughput.StepTiming t = Throughput.trainingSteps(model, train, batchSize, 5, steps);
+          double gflops = 3 * Throughput.forwardFlopsPerExample(model)
+              * t.examplesPerSecond() / 1e9;
+          double sampling = Throughput.samplingSeconds(model, samples);
+          out.printf("%-10s %,12d %,12.0f %10.1f %14.3f%n", name, model.parameterCount(),
+              t.examplesPerSecond(), gflops, sampling);
+          out.flush();
+          ObjectNode row = rows.addObject();
+          row.put("model", name);
+          row.set("config", ModelRegistry.json().valueToTree(model.config()));
+          row.put("parameters", model.parameterCount());
+          row.put("train_examples_per_second", t.examplesPerSecond());
+          row.put("train_gflops", gflops);
+          row.put("sample_seconds", sampling);
+          row.put("samples", samples);
+        }
+      }
+      if (json != null) {
+        AtomicFiles.writeString(json, report.toPrettyString() + "\n");
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,126 @@
+package io.dgm4j.evaluation;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.objectives.MaximumLikelihood;
+import io.dgm4j.training.Adam;
+
+/**
+ * Speed measurements in one engine and one process, so figures compare: a plain large matmul
+ * (what the hardware reaches through the engine), a model's training step (forward, backward,
+ * Adam) and its sampling.
+ */
+public final class Throughput {
+  private Throughput() {}
+
+  /** GFLOP/s of a float32 {@code size x size} matmul (2 size^3 flops), best of {@code reps}. */
+  public static double matmulGflops(NDManager manager, int size, int reps) {
+    double best = 0;
+    try (NDManager m = manager.newSubManager()) {
+      NDArray a = m.randomNormal(new Shape(size, size));
+      NDArray b = m.randomNormal(new Shape(size, size));
+      for (int r = 0; r < reps + 1; r++) {
+        try (NDScope scope = new NDScope()) {
+          long t = System.nanoTime();
+          a.matMul(b).getFloat(0, 0);
+          double s = (System.nanoTime() - t) / 1e9;
+          if (r > 0) {
+            best = Math.max(best, 2.0 * size * size * (double) size / s / 1e9);
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Result of timing training steps. */
+  public record StepTiming(int steps, int batchSize, double seconds) {
+    public double examplesPerSecond() {
+      return steps * (double) batchSize / seconds;
+    }
+  }
+
+  /**
+   * Times {@code steps} maximum-likelihood Adam steps on consecutive batches of {@code data},
+   * after {@code warmup} untimed steps.
+   */
+  public static StepTiming trainingSteps(DensityModel model, Dataset data, int batchSize,
+      int warmup, int steps) {
+    Adam adam = new Adam(model.parameters());
+    MaximumLikelihood objective = new MaximumLikelihood();
+    int d = data.dimension();
+    float[] buffer = new float[batchSize * d];
+    long start = 0;
+    for (int s = 0; s < warmup + steps; s++) {
+      if (s == warmup) {
+        start = System.nanoTime();
+      }
+      int from = (s * batchSize) % Math.max(1, data.size() - batchSize);
+      System.arraycopy(data.values(), from * d, buffer, 0, batchSize * d);
+      try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+        NDArray x = m.create(buffer, new Shape(batchSize, d));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray loss = objective.loss(model, x, s);
+          gc.backward(loss);
+          loss.getFloat();
+        }
+        adam.step(1e-4);
+      }
+    }
+    return new StepTiming(steps, batchSize, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Seconds to draw {@code n} samples (after one untimed draw of the same size). */
+  public static double samplingSeconds(DensityModel model, int n) {
+    double seconds = 0;
+    for (int r = 0; r < 2; r++) {
+      try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+        long t = System.nanoTime();
+        model.sample(m, n).toFloatArray();
+        seconds = (System.nanoTime() - t) / 1e9;
+      }
+    }
+    return seconds;
+  }
+
+  /**
+   * Floating-point operations of one example's forward pass, counting the matrix products
+   * (2 flops per multiply-add) that dominate each family; {@code NaN} where no product
+   * dominates. A training step costs about three times this (forward, and the two products
+   * of the backward pass).
+   */
+  public static double forwardFlopsPerExample(DensityModel model) {
+    JsonNode c = ModelRegistry.json().valueToTree(model.config());
+    double d = model.dimension();
+    return switch (model.family()) {
+      case "mixture" -> 2 * d * c.get("components").asDouble();
+      case "fvsbn" -> 2 * d * d;
+      // a_d for all d (incremental form: D H) and the D output dot products (D H)
+      case "nade" -> 4 * d * c.get("hidden").asDouble();
+      case "rnade" -> 2 * d * c.get("hidden").asDouble()
+          * (1 + 3 * c.get("components").asDouble());
+      case "made" -> {
+        double flops = 0;
+        double in = d;
+        for (JsonNode h : c.get("hidden")) {
+          flops += 2 * in * h.asDouble();
+          in = h.asDouble();
+        }
+        flops += 2 * in * d;
+        if (c.get("directConnection").asBoolean()) {
+          flops += 2 * d * d;
+        }
+        yield flops;
+      }
+      default -> Double.NaN;
+    };
+  }
+}
