@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.distributions.Bernoulli;
+import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.AutoregressiveModel;
 import io.dgm4j.models.Support;
-import io.dgm4j.nn.Parameters;
 
 /**
  * The common part of autoregressive models over binary vectors whose conditionals are logistic:
@@ -21,18 +21,10 @@ import io.dgm4j.nn.Parameters;
  * in order, recomputing the logits after each draw. Subclasses with a cheaper incremental
  * sampler (NADE) override {@link #complete}.
  */
-public abstract class BinaryAutoregressiveModel implements AutoregressiveModel {
-  protected final NDManager manager;
-  protected final Parameters parameters;
-  protected final int dimension;
-
+public abstract class BinaryAutoregressiveModel extends AbstractDensityModel
+    implements AutoregressiveModel {
   protected BinaryAutoregressiveModel(NDManager manager, int dimension, long seed) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive, got " + dimension);
-    }
-    this.manager = manager;
-    this.dimension = dimension;
-    this.parameters = new Parameters(manager, seed);
+    super(manager, dimension, seed);
   }
 
   /**
@@ -75,23 +67,11 @@ public abstract class BinaryAutoregressiveModel implements AutoregressiveModel {
     return result;
   }
 
-  @Override
-  public int dimension() {
-    return dimension;
-  }
 
   @Override
   public Support support() {
     return Support.BINARY;
   }
 
-  @Override
-  public Parameters parameters() {
-    return parameters;
-  }
 
-  @Override
-  public NDManager manager() {
-    return manager;
-  }
 }

@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.distributions.GaussianMixture;
+import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.AutoregressiveModel;
 import io.dgm4j.models.Support;
-import io.dgm4j.nn.Parameters;
 
 /**
  * Real-valued NADE (RNADE; Uria, Murray and Larochelle 2013): NADE's shared hidden layer with a
@@ -40,7 +40,7 @@ import io.dgm4j.nn.Parameters;
  * (H, K) layer; mixture means' biases N(0, 1) so the components start apart; other biases zero
  * (unit scales, equal weights) — matched to standardised data.
  */
-public final class RealNade implements AutoregressiveModel {
+public final class RealNade extends AbstractDensityModel implements AutoregressiveModel {
 
   /**
    * @param hidden hidden units H
@@ -64,9 +64,6 @@ public final class RealNade implements AutoregressiveModel {
     }
   }
 
-  private final NDManager manager;
-  private final Parameters parameters;
-  private final int dimension;
   private final Config config;
   private final int hidden;
   private final int components;
@@ -83,12 +80,7 @@ public final class RealNade implements AutoregressiveModel {
   private final NDArray bLogStds; // (D, K)
 
   public RealNade(NDManager manager, int dimension, Config config, long seed) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive, got " + dimension);
-    }
-    this.manager = manager;
-    this.parameters = new Parameters(manager, seed);
-    this.dimension = dimension;
+    super(manager, dimension, seed);
     this.config = config;
     this.hidden = config.hidden();
     this.components = config.components();
@@ -228,10 +220,6 @@ public final class RealNade implements AutoregressiveModel {
     return "rnade";
   }
 
-  @Override
-  public int dimension() {
-    return dimension;
-  }
 
   @Override
   public Support support() {
@@ -243,13 +231,5 @@ public final class RealNade implements AutoregressiveModel {
     return config;
   }
 
-  @Override
-  public Parameters parameters() {
-    return parameters;
-  }
 
-  @Override
-  public NDManager manager() {
-    return manager;
-  }
 }

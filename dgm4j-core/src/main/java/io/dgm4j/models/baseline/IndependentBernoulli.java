@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.distributions.Bernoulli;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.Support;
-import io.dgm4j.nn.Parameters;
 
 /**
  * The fully independent model over D binary values: p(x) = prod_d Bernoulli(x_d; sigmoid(l_d)).
@@ -15,7 +14,7 @@ import io.dgm4j.nn.Parameters;
  * learns the mean image and nothing of how pixels co-vary. Its maximum-likelihood solution is
  * the per-pixel frequency, which tests use as a known answer.
  */
-public final class IndependentBernoulli implements DensityModel {
+public final class IndependentBernoulli extends AbstractDensityModel {
 
   /** No settings: the model is fixed by the data dimension. */
   public record Config() {
@@ -24,17 +23,12 @@ public final class IndependentBernoulli implements DensityModel {
     }
   }
 
-  private final NDManager manager;
-  private final int dimension;
   private final Config config;
-  private final Parameters parameters;
   private final NDArray logits;
 
   public IndependentBernoulli(NDManager manager, int dimension, Config config, long seed) {
-    this.manager = manager;
-    this.dimension = dimension;
+    super(manager, dimension, seed);
     this.config = config;
-    this.parameters = new Parameters(manager, seed);
     this.logits = parameters.zeros("logits", dimension);
   }
 
@@ -57,10 +51,6 @@ public final class IndependentBernoulli implements DensityModel {
     return "bernoulli";
   }
 
-  @Override
-  public int dimension() {
-    return dimension;
-  }
 
   @Override
   public Support support() {
@@ -72,13 +62,5 @@ public final class IndependentBernoulli implements DensityModel {
     return config;
   }
 
-  @Override
-  public Parameters parameters() {
-    return parameters;
-  }
 
-  @Override
-  public NDManager manager() {
-    return manager;
-  }
 }

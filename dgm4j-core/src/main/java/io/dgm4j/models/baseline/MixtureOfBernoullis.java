@@ -9,9 +9,8 @@ import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.distributions.Categorical;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.models.DataInitialized;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.Support;
-import io.dgm4j.nn.Parameters;
 import io.dgm4j.nn.TensorMath;
 
 /**
@@ -43,7 +42,7 @@ import io.dgm4j.nn.TensorMath;
  * from the seed, which breaks the symmetry between components (identical components would receive
  * identical gradients forever).
  */
-public final class MixtureOfBernoullis implements DensityModel, DataInitialized {
+public final class MixtureOfBernoullis extends AbstractDensityModel implements DataInitialized {
 
   /**
    * Settings.
@@ -67,21 +66,13 @@ public final class MixtureOfBernoullis implements DensityModel, DataInitialized 
   /** Half-width of the uniform initialisation of the pixel logits. */
   private static final double INIT_BOUND = 0.5;
 
-  private final NDManager manager;
-  private final int dimension;
   private final Config config;
-  private final Parameters parameters;
   private final NDArray mixingLogits; // (K)
   private final NDArray logits; // (K, D)
 
   public MixtureOfBernoullis(NDManager manager, int dimension, Config config, long seed) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
-    }
-    this.manager = manager;
-    this.dimension = dimension;
+    super(manager, dimension, seed);
     this.config = config;
-    this.parameters = new Parameters(manager, seed);
     this.mixingLogits = parameters.zeros("mixingLogits", config.components());
     this.logits = parameters.uniform("logits", INIT_BOUND, config.components(), dimension);
   }
@@ -179,10 +170,6 @@ public final class MixtureOfBernoullis implements DensityModel, DataInitialized 
     return "mixture";
   }
 
-  @Override
-  public int dimension() {
-    return dimension;
-  }
 
   @Override
   public Support support() {
@@ -194,13 +181,5 @@ public final class MixtureOfBernoullis implements DensityModel, DataInitialized 
     return config;
   }
 
-  @Override
-  public Parameters parameters() {
-    return parameters;
-  }
 
-  @Override
-  public NDManager manager() {
-    return manager;
-  }
 }
