@@ -39,6 +39,10 @@ final class EvalCommand implements Callable<Integer> {
       LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
           .evaluate(loaded.model, test);
       double seconds = (System.nanoTime() - start) / 1e9;
+      // a density of y = (pixel + u) / 256 on [0,1]^D bounds the 8-bit pixels' discrete NLL:
+      // -log P(pixels) <= -log p(y) + D ln 256 (Theis et al., 2016)
+      boolean dequantized = data.preprocessing().kind().equals("dequantize");
+      double discreteNll = r.nllNats() + (dequantized ? test.dimension() * Math.log(256) : 0);
       var out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
@@ -52,6 +56,10 @@ final class EvalCommand implements Callable<Integer> {
         o.put("test_nll_nats", r.nllNats());
         o.put("standard_error_nats", r.standardError());
         o.put("bits_per_dim", r.bitsPerDim());
+        if (dequantized) {
+          o.put("pixel_nll_bound_nats", discreteNll);
+          o.put("pixel_bits_per_dim", discreteNll / (test.dimension() * Math.log(2)));
+        }
         o.put("parameters", loaded.model.parameterCount());
         o.put("seconds", seconds);
         out.println(ModelRegistry.json().writeValueAsString(o));
@@ -62,6 +70,11 @@ final class EvalCommand implements Callable<Integer> {
         out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
             r.standardError());
         out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
+        if (dequantized) {
+          out.printf("  8-bit pixels %.2f nats, %.4f bits/dim (upper bound from the density of"
+              + " dequantized pixels)%n", discreteNll, discreteNll / (test.dimension()
+              * Math.log(2)));
+        }
         out.printf("  examples     %,d (%.1f s)%n", r.examples(), seconds);
       }
       return 0;
