@@ -242,7 +242,8 @@ class MadeTest {
 
   @Test
   void registryBuildsMadeFromJsonSettings() {
-    ObjectNode settings = ModelRegistry.json().createObjectNode().put("masks", 2);
+    ObjectNode settings = ModelRegistry.json().createObjectNode().put("masks", 2)
+        .put("directConnection", false);
     settings.putArray("hidden").add(8).add(6);
     try (NDManager m = Engines.newManager()) {
       DensityModel model = ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
@@ -254,5 +255,6 @@ class MadeTest {
     }
     assertThat(Made.Config.defaults().hidden()).containsExactly(500);
     assertThat(Made.Config.defaults().masks()).isEqualTo(32);
+    assertThat(Made.Config.defaults().directConnection()).isTrue();
   }
 }
