@@ -1,7 +1,6 @@
 package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -91,60 +90,18 @@ public final class Fvsbn extends BinaryAutoregressiveModel {
     return (long) dimension * (dimension - 1) / 2 + dimension;
   }
 
+  /** Incremental: the running logits gain x_d (W∘M)_d after each draw, O(ND) per step. */
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
-    int n = (int) x.getShape().get(0);
-    NDList columns = new NDList(dimension);
-    for (int d = 0; d < dimension; d++) {
-      columns.add(null);
+    try (NDScope scope = new NDScope()) {
+      NDList noise = RunningSumCompletion.logisticNoise(x);
+      NDArray completed = RunningSumCompletion.complete(x, observed, order, bias,
+          weights.mul(mask).split(dimension, 0),
+          (logits, d) -> logits.get(new NDIndex(":, {}:{}", d, d + 1)).gt(noise.get(d))
+              .toType(DataType.FLOAT32, false));
+      NDScope.unregister(completed);
+      return completed;
     }
-    NDArray result;
-    try (NDScope outer = new NDScope()) {
-      NDArray keep = observed.getShape().dimension() == 1
-          ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed;
-      keep = keep.toType(DataType.FLOAT32, false);
-      float[] keptRows = keep.sum(new int[] {0}).toFloatArray();
-      NDList given = x.mul(keep).split(dimension, 1); // (N, 1) each: observed values, else 0
-      NDList free = keep.neg().add(1).split(dimension, 1); // (N, 1) each: 1 where drawn
-      // x_d = 1 iff l_d > logistic noise, i.e. u < sigmoid(l_d)
-      NDArray u = x.getManager().randomUniform(0f, 1f, new Shape(n, dimension));
-      NDList noise = u.log().sub(u.neg().add(1).log()).split(dimension, 1);
-      NDList rows = weights.mul(mask).split(dimension, 0); // (1, D) each
-      NDArray running = bias.reshape(1, dimension).broadcast(new Shape(n, dimension)).duplicate();
-      NDScope.unregister(running);
-      for (int i = 0; i < dimension; i++) {
-        int d = order[i];
-        NDArray next = null;
-        NDArray value;
-        try (NDScope step = new NDScope()) {
-          if (keptRows[d] == n) {
-            value = given.get(d).duplicate();
-          } else {
-            NDArray draw = running.get(new NDIndex(":, {}:{}", d, d + 1)).gt(noise.get(d))
-                .toType(DataType.FLOAT32, false);
-            value = keptRows[d] == 0 ? draw : given.get(d).add(free.get(d).mul(draw));
-          }
-          if (i < dimension - 1) {
-            next = running.add(value.matMul(rows.get(d)));
-            NDScope.unregister(next);
-          }
-          NDScope.unregister(value);
-        }
-        columns.set(d, value);
-        running.close();
-        running = next;
-      }
-      result = NDArrays.concat(columns, 1);
-      NDScope.unregister(result);
-    } finally {
-      columns.forEach(c -> {
-        if (c != null) {
-          c.close();
-        }
-      });
-    }
-    result.attach(x.getManager());
-    return result;
   }
 
   @Override

@@ -187,63 +187,22 @@ public final class Nade extends BinaryAutoregressiveModel {
     return Bernoulli.logProb(logits(x), x);
   }
 
+  /**
+   * The paper's O(DH) sampler: the running pre-activation a gains W_d x_d after each draw, and
+   * x_d = 1 iff V_d . sigmoid(a) + b_d exceeds logistic noise.
+   */
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
-    int n = (int) x.getShape().get(0);
-    NDList columns = new NDList(dimension);
-    for (int d = 0; d < dimension; d++) {
-      columns.add(null);
-    }
-    NDArray result;
-    try (NDScope outer = new NDScope()) {
-      NDArray keep = observed.getShape().dimension() == 1
-          ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed;
-      keep = keep.toType(DataType.FLOAT32, false);
-      float[] keptRows = keep.sum(new int[] {0}).toFloatArray();
-      NDList given = x.mul(keep).split(dimension, 1); // (N, 1) each: observed values, else 0
-      NDList free = keep.neg().add(1).split(dimension, 1); // (N, 1) each: 1 where drawn
-      // x_d = 1 iff V_d . h_d + b_d > logistic noise; b_d is folded into the noise
-      NDArray u = x.getManager().randomUniform(0f, 1f, new Shape(n, dimension));
-      NDList noise = u.log().sub(u.neg().add(1).log()).sub(b).split(dimension, 1);
-      NDList inputRows = w.split(dimension, 0); // (1, H) each
+    try (NDScope scope = new NDScope()) {
+      NDList noise = RunningSumCompletion.logisticNoise(x);
       NDList outputColumns = v.transpose().split(dimension, 1); // (H, 1) each
-      NDArray running = c.reshape(1, hidden).broadcast(new Shape(n, hidden)).duplicate();
-      NDScope.unregister(running);
-      for (int i = 0; i < dimension; i++) {
-        int d = order[i];
-        NDArray next = null;
-        NDArray value;
-        try (NDScope step = new NDScope()) {
-          if (keptRows[d] == n) {
-            value = given.get(d).duplicate();
-          } else {
-            // (N, H) @ (H, 1) -> (N, 1)
-            NDArray logit = Activation.sigmoid(running).matMul(outputColumns.get(d));
-            NDArray draw = logit.gt(noise.get(d)).toType(DataType.FLOAT32, false);
-            value = keptRows[d] == 0 ? draw : given.get(d).add(free.get(d).mul(draw));
-          }
-          if (i < dimension - 1) {
-            // a += x_d W_d: (N, 1) @ (1, H)
-            next = running.add(value.matMul(inputRows.get(d)));
-            NDScope.unregister(next);
-          }
-          NDScope.unregister(value);
-        }
-        columns.set(d, value);
-        running.close();
-        running = next;
-      }
-      result = NDArrays.concat(columns, 1);
-      NDScope.unregister(result);
-    } finally {
-      columns.forEach(col -> {
-        if (col != null) {
-          col.close();
-        }
-      });
+      NDArray completed = RunningSumCompletion.complete(x, observed, order, c,
+          w.split(dimension, 0),
+          (a, d) -> Activation.sigmoid(a).matMul(outputColumns.get(d)).add(b.get(d))
+              .gt(noise.get(d)).toType(DataType.FLOAT32, false));
+      NDScope.unregister(completed);
+      return completed;
     }
-    result.attach(x.getManager());
-    return result;
   }
 
   @Override

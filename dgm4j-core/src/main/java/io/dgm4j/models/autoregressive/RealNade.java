@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.distributions.GaussianMixture;
@@ -144,65 +143,27 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
     return complete(out.zeros(new Shape(n, dimension)), out.zeros(new Shape(dimension)));
   }
 
+  /** Incremental: a gains W_d x_d after each draw; x_d is drawn from its Gaussian mixture. */
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
     int n = (int) x.getShape().get(0);
     int k = components;
-    NDList columns = new NDList(dimension);
-    for (int d = 0; d < dimension; d++) {
-      columns.add(null);
-    }
-    NDArray result;
-    try (NDScope outer = new NDScope()) {
-      NDArray keep = observed.getShape().dimension() == 1
-          ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed;
-      keep = keep.toType(DataType.FLOAT32, false);
-      float[] keptRows = keep.sum(new int[] {0}).toFloatArray();
-      NDList given = x.mul(keep).split(dimension, 1); // (N, 1) each: observed values, else 0
-      NDList free = keep.neg().add(1).split(dimension, 1); // (N, 1) each: 1 where drawn
-      NDList inputRows = w.split(dimension, 0); // (1, H) each
+    try (NDScope scope = new NDScope()) {
       // output layer of dimension d as one (H, 3K) matrix and (1, 3K) bias
       NDList outWeights = NDArrays.concat(new NDList(vWeights, vMeans, vLogStds), 2)
           .split(dimension, 0);
       NDList outBiases = NDArrays.concat(new NDList(bWeights, bMeans, bLogStds), 1)
           .split(dimension, 0);
-      NDArray running = c.reshape(1, hidden).broadcast(new Shape(n, hidden)).duplicate();
-      NDScope.unregister(running);
-      for (int i = 0; i < dimension; i++) {
-        int d = order[i];
-        NDArray next = null;
-        NDArray value;
-        try (NDScope step = new NDScope()) {
-          if (keptRows[d] == n) {
-            value = given.get(d).duplicate();
-          } else {
+      NDArray completed = RunningSumCompletion.complete(x, observed, order, c,
+          w.split(dimension, 0), (a, d) -> {
             // (N, H) @ (H, 3K) + (1, 3K) -> (N, 3K) -> three (N, K)
-            NDList p = Activation.sigmoid(running).matMul(outWeights.get(d).reshape(hidden, 3L * k))
+            NDList p = Activation.sigmoid(a).matMul(outWeights.get(d).reshape(hidden, 3L * k))
                 .add(outBiases.get(d)).split(3, 1);
-            NDArray draw = GaussianMixture.sample(p.get(0), p.get(1), p.get(2)).reshape(n, 1);
-            value = keptRows[d] == 0 ? draw : given.get(d).add(free.get(d).mul(draw));
-          }
-          if (i < dimension - 1) {
-            next = running.add(value.matMul(inputRows.get(d))); // a += x_d W_d
-            NDScope.unregister(next);
-          }
-          NDScope.unregister(value);
-        }
-        columns.set(d, value);
-        running.close();
-        running = next;
-      }
-      result = NDArrays.concat(columns, 1);
-      NDScope.unregister(result);
-    } finally {
-      columns.forEach(col -> {
-        if (col != null) {
-          col.close();
-        }
-      });
+            return GaussianMixture.sample(p.get(0), p.get(1), p.get(2)).reshape(n, 1);
+          });
+      NDScope.unregister(completed);
+      return completed;
     }
-    result.attach(x.getManager());
-    return result;
   }
 
   /** A (D, ...) parameter with its rows in ordering space. */
