@@ -55,7 +55,7 @@ public final class IdxWriter {
 
   private static void write(Path file, int[] dims, byte[] data) {
     boolean gzip = file.getFileName().toString().endsWith(".gz");
-    AtomicFiles.write(file, sink -> {
+    Digests.writeVerified(file, sink -> {
       OutputStream raw = gzip ? new GZIPOutputStream(sink, 1 << 16) : sink;
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16));
       out.writeInt(IdxReader.UBYTE << 8 | dims.length);
@@ -67,6 +67,6 @@ public final class IdxWriter {
       if (raw instanceof GZIPOutputStream) {
         ((GZIPOutputStream) raw).finish();
       }
-    });
+    }, null);
   }
 }

