@@ -66,7 +66,11 @@ public interface DensityModel extends AutoCloseable {
   /** The manager that owns this model's tensors. */
   NDManager manager();
 
-  /** Number of trainable scalars. */
+  /**
+   * Number of free parameters: the trainable scalars the model can actually use. Models that
+   * store masked weight matrices (FVSBN, MADE) count only the entries some mask lets through,
+   * so the count compares across families and with the papers.
+   */
   default long parameterCount() {
     return parameters().count();
   }

@@ -126,6 +126,7 @@ public final class Made extends BinaryAutoregressiveModel {
   // [k][l]: mask of hidden layer l (l < layers), of the output (l = layers), of the direct
   // connection (l = layers + 1, when present); float 0/1, same shapes as the weights
   private final NDArray[][] masks;
+  private final long freeParameters; // weights some mask set uses, plus all biases
 
   public Made(NDManager manager, int dimension, Config config, long seed) {
     super(manager, dimension, seed);
@@ -153,6 +154,37 @@ public final class Made extends BinaryAutoregressiveModel {
           : naturalOrdering(dimension);
       masks[k] = drawMasks(orderings[k], hidden, random);
     }
+    this.freeParameters = countFreeParameters();
+  }
+
+  /** Entries of each weight that at least one mask set lets through, plus every bias. */
+  private long countFreeParameters() {
+    long count = outputBias.getShape().size();
+    for (NDArray bias : biases) {
+      count += bias.getShape().size();
+    }
+    for (int l = 0; l < masks[0].length; l++) {
+      NDArray used = masks[0][l];
+      for (int k = 1; k < masks.length; k++) {
+        used = used.maximum(masks[k][l]);
+      }
+      count += (long) used.sum().getFloat();
+    }
+    return count;
+  }
+
+  @Override
+  public long parameterCount() {
+    return freeParameters;
+  }
+
+  /** The 0/1 masks of mask set k, one flat array per layer (hidden..., output, direct). */
+  float[][] maskValues(int k) {
+    float[][] values = new float[masks[k].length][];
+    for (int l = 0; l < values.length; l++) {
+      values[l] = masks[k][l].toFloatArray();
+    }
+    return values;
   }
 
   /** One mask set for ordering o: hidden degrees drawn, then masks from degree comparisons. */

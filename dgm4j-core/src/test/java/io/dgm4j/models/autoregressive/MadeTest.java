@@ -250,11 +250,35 @@ class MadeTest {
       assertThat(model).isInstanceOf(Made.class);
       assertThat(model.family()).isEqualTo("made");
       assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, true, false, 0));
-      // weights 4x8 + 8x6 + 6x4 and biases 8 + 6 + 4
-      assertThat(model.parameterCount()).isEqualTo(32 + 48 + 24 + 18);
+      // at most the stored weights 4x8 + 8x6 + 6x4 plus biases 8 + 6 + 4; masks remove some
+      assertThat(model.parameterCount()).isLessThan(32 + 48 + 24 + 18).isGreaterThan(18);
     }
     assertThat(Made.Config.defaults().hidden()).containsExactly(500);
     assertThat(Made.Config.defaults().masks()).isEqualTo(32);
     assertThat(Made.Config.defaults().directConnection()).isTrue();
+  }
+
+  /** The free-parameter count is the number of weights some mask uses, checked by hand. */
+  @Test
+  void parameterCountCountsOnlyUsableWeights() {
+    try (NDManager m = Engines.newManager()) {
+      // D = 3, one mask, natural order, direct connection: direct weights usable are the 3
+      // strictly-lower-triangular entries; the output row of coordinate 0 has no inputs
+      Made made = new Made(m.newSubManager(), 3, new Made.Config(new int[] {4}, 1, false, true,
+          0), 1);
+      long usable = 0;
+      float[][] masks = made.maskValues(0);
+      for (float[] mask : masks) {
+        for (float v : mask) {
+          usable += (long) v;
+        }
+      }
+      assertThat(made.parameterCount()).isEqualTo(usable + 4 + 3);
+      float direct = 0;
+      for (float v : masks[masks.length - 1]) {
+        direct += v;
+      }
+      assertThat(direct).isEqualTo(3f);
+    }
   }
 }
