@@ -117,6 +117,17 @@ class CliTest {
     Files.writeString(csv, "a,b\n0,1\n1,NaN\n0,0\n");
     Path real = dir.resolve("real.csv");
     Files.writeString(real, "0.5,1\n1,0\n0,0\n1,1\n0,1\n1,0\n0,0\n");
+    Path empty = dir.resolve("empty.csv");
+    Files.writeString(empty, "");
+    Path truncatedImages = dir.resolve("truncated");
+    Files.createDirectories(truncatedImages);
+    for (String f : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+      Files.copy(images.resolve(f), truncatedImages.resolve(f));
+    }
+    byte[] full = Files.readAllBytes(images.resolve("train-images-idx3-ubyte"));
+    Files.write(truncatedImages.resolve("train-images-idx3-ubyte"),
+        java.util.Arrays.copyOf(full, full.length - 100));
     Path corrupt = dir.resolve("corrupt-run");
     Files.createDirectories(corrupt);
     Files.writeString(corrupt.resolve("run.json"), "{not json");
@@ -132,6 +143,10 @@ class CliTest {
             dir.resolve("x4").toString()},
         new String[] {"train", "--model", "bernoulli", "--data", dir.resolve("none").toString(),
             "--out", dir.resolve("x5").toString()},
+        new String[] {"train", "--model", "bernoulli", "--data", empty.toString(), "--out",
+            dir.resolve("x8").toString()},
+        new String[] {"train", "--model", "bernoulli", "--data", truncatedImages.toString(),
+            "--out", dir.resolve("x9").toString()},
         new String[] {"eval", "--run", dir.resolve("no-run").toString()},
         new String[] {"eval", "--run", corrupt.toString()},
         new String[] {"train", "--model", "bernoulli", "--data", images.toString(), "--epochs",
@@ -141,6 +156,8 @@ class CliTest {
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);
       assertThat(r.err()).as(String.join(" ", args)).startsWith("dgm: error: ")
           .doesNotContain("\tat ").hasLineCount(1);
+      System.out.println(String.join(" ", args).replace(dir.toString(), "$TMP") + "\n  -> "
+          + r.err().strip().replace(dir.toString(), "$TMP"));
     }
     Run unknownOption = dgm("train", "--colour", "blue", "--out", dir.resolve("x7").toString());
     assertThat(unknownOption.code()).isEqualTo(2);

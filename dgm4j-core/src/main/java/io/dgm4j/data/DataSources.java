@@ -98,8 +98,8 @@ public final class DataSources {
           + " has " + test.dimension());
     }
     String name = name(dir);
-    return new DataSplits(name, train.withName(name + "-train"), test.withName(name + "-test"),
-        false);
+    return new DataSplits(name, train.withName(dir.resolve("train.csv").toString()),
+        test.withName(dir.resolve("test.csv").toString()), false);
   }
 
   private static DataSplits csvFile(Path file) {
@@ -111,8 +111,8 @@ public final class DataSources {
     int testSize = Math.max(1, all.size() / 10);
     int trainSize = all.size() - testSize;
     String name = name(file).replaceFirst("\\.csv$", "");
-    return new DataSplits(name, all.slice(0, trainSize).withName(name + "-train"),
-        all.slice(trainSize, all.size()).withName(name + "-test"), false);
+    return new DataSplits(name, all.slice(0, trainSize).withName(file + " (training rows)"),
+        all.slice(trainSize, all.size()).withName(file + " (test rows)"), false);
   }
 
   private static String name(Path path) {

@@ -29,7 +29,7 @@ public final class Validation {
       if (v[i] != 0f && v[i] != 1f) {
         throw new DataException(data.name(), "model " + modelName
             + " needs binary data (0/1); found " + v[i] + " at " + position(data, i)
-            + ": binarize it first (e.g. --binarize)");
+            + ": binary models need every value to be exactly 0 or 1");
       }
     }
   }

@@ -28,10 +28,10 @@ class ValidationTest {
   }
 
   @Test
-  void nonBinaryTellsUserToBinarize() {
+  void nonBinaryNamesTheValueAndWhereItIs() {
     assertThat(message(() -> Validation.requireBinary(images(0, 1, 1, 0, 1, 0, 0.5f, 1), "NADE")))
         .isEqualTo("imgs: model NADE needs binary data (0/1); found 0.5 at example 1, pixel 2:"
-            + " binarize it first (e.g. --binarize)");
+            + " binary models need every value to be exactly 0 or 1");
   }
 
   @Test
