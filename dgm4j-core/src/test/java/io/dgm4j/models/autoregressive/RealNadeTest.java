@@ -22,7 +22,7 @@ class RealNadeTest {
   /** Scales shrunk a little so every density sits well inside [-BOX, BOX]. */
   private static RealNade model(NDManager m, int dimension, String ordering, long seed) {
     RealNade r = new RealNade(m.newSubManager(), dimension,
-        new RealNade.Config(3, 2, ordering, 3), seed);
+        new RealNade.Config(3, 2, ordering, 3, 1e-3), seed);
     NDArray v = r.parameters().get("vLogStds");
     v.set(v.mul(0.3f).toFloatArray());
     NDArray w = r.parameters().get("w");
@@ -188,9 +188,9 @@ class RealNadeTest {
 
   @Test
   void badSettingsAreRejectedByName() {
-    assertThatThrownBy(() -> new RealNade.Config(10, 0, "raster", 0))
+    assertThatThrownBy(() -> new RealNade.Config(10, 0, "raster", 0, 1e-3))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("components");
-    assertThatThrownBy(() -> new RealNade.Config(0, 3, "raster", 0))
+    assertThatThrownBy(() -> new RealNade.Config(0, 3, "raster", 0, 1e-3))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden");
   }
 
@@ -204,6 +204,26 @@ class RealNadeTest {
       // W (3x4) + c (4) + 3 output layers (3x4x2) + 3 biases (3x2)
       assertThat(model.parameterCount()).isEqualTo(12 + 4 + 3 * 24 + 3 * 6);
       assertThat(model.sample(m, 2).getShape()).isEqualTo(new Shape(2, 3));
+    }
+  }
+
+  /** With every log-scale driven to -50, the floor keeps each density below N(0; 0, minStd). */
+  @Test
+  void minStdBoundsTheDensity() {
+    try (NDManager m = Engines.newManager()) {
+      RealNade model = new RealNade(m.newSubManager(), 2, new RealNade.Config(3, 2, "raster", 0,
+          0.01), 1);
+      NDArray b = model.parameters().get("bLogStds");
+      b.set(new float[(int) b.getShape().size()]);
+      b.subi(50f);
+      NDArray v = model.parameters().get("vLogStds");
+      v.set(new float[(int) v.getShape().size()]);
+      NDArray x = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(20, 2));
+      float[] logp = model.logProb(x).toFloatArray();
+      double bound = 2 * -Math.log(Math.sqrt(2 * Math.PI) * 0.01);
+      for (float lp : logp) {
+        assertThat((double) lp).isLessThanOrEqualTo(bound + 1e-3).isFinite();
+      }
     }
   }
 }
