@@ -128,10 +128,8 @@ final class TrainCommand implements Callable<Integer> {
         family.parseConfig(overrides); // reject bad settings before loading data
         TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
             learningRate, schedule, clipNorm, patience, seed);
-        densityModel = family.create(root.newSubManager(), 1, overrides, seed);
-        Preprocessing prep = Preprocessing.choose(densityModel.support(),
+        Preprocessing prep = Preprocessing.choose(family.support(),
             io.dgm4j.data.DataSources.resolve(data, common.dataHome()), seed);
-        densityModel.close();
         RunData runData = RunData.load(data, common.dataHome(), prep, validation, limit, model);
         densityModel = family.create(root.newSubManager(), runData.train().dimension(),
             overrides, seed);

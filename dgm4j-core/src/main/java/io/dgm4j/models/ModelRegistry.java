@@ -30,10 +30,10 @@ public final class ModelRegistry {
     DensityModel create(NDManager manager, int dimension, C config, long seed);
   }
 
-  /** One family: its name, a one-line description, and how to build it. */
+  /** One family: its name, what data it models, a one-line description, how to build it. */
   public record Family<C extends Record>(
-      String name, String description, Class<C> configType, Supplier<C> defaults,
-      Factory<C> factory) {
+      String name, Support support, String description, Class<C> configType,
+      Supplier<C> defaults, Factory<C> factory) {
 
     /** Builds the model with {@code config} given as JSON (fields missing take defaults). */
     public DensityModel create(NDManager manager, int dimension, ObjectNode config, long seed) {
@@ -69,19 +69,25 @@ public final class ModelRegistry {
   private static final Map<String, Family<?>> FAMILIES = new LinkedHashMap<>();
 
   static {
-    register(new Family<>("bernoulli", "independent Bernoulli per pixel (D parameters)",
+    register(new Family<>("bernoulli", Support.BINARY,
+        "independent Bernoulli per pixel (D parameters)",
         IndependentBernoulli.Config.class, IndependentBernoulli.Config::defaults,
         IndependentBernoulli::new));
-    register(new Family<>("mixture", "mixture of K independent-Bernoulli components",
+    register(new Family<>("mixture", Support.BINARY,
+        "mixture of K independent-Bernoulli components",
         MixtureOfBernoullis.Config.class, MixtureOfBernoullis.Config::defaults,
         MixtureOfBernoullis::new));
-    register(new Family<>("fvsbn", "fully visible sigmoid belief network (one masked matrix)",
+    register(new Family<>("fvsbn", Support.BINARY,
+        "fully visible sigmoid belief network (one masked matrix)",
         Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new));
-    register(new Family<>("nade", "NADE, shared hidden layer, logistic conditionals",
+    register(new Family<>("nade", Support.BINARY,
+        "NADE, shared hidden layer, logistic conditionals",
         Nade.Config.class, Nade.Config::defaults, Nade::new));
-    register(new Family<>("rnade", "real-valued NADE, Gaussian-mixture conditionals",
+    register(new Family<>("rnade", Support.REAL,
+        "real-valued NADE, Gaussian-mixture conditionals",
         RealNade.Config.class, RealNade.Config::defaults, RealNade::new));
-    register(new Family<>("made", "MADE: masked autoencoder, K connectivity/order masks averaged",
+    register(new Family<>("made", Support.BINARY,
+        "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new));
   }
 

@@ -73,6 +73,8 @@ class AllModelsTest {
   void binaryModelsAreNormalizedAtInitialisation(String family) {
     try (NDManager m = Engines.newManager();
         DensityModel model = build(family, m.newSubManager(), 5, 3)) {
+      assertThat(model.support()).as("support declared in the registry")
+          .isEqualTo(ModelRegistry.family(family).support());
       if (model.support() == Support.BINARY) {
         ModelChecks.assertNormalized(model, 1e-4);
       }
