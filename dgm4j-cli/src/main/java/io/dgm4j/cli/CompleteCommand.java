@@ -57,8 +57,7 @@ final class CompleteCommand implements Callable<Integer> {
               + " left-half, got " + observe);
         };
       }
-      Dataset test = RunData.ofRun(loaded.info.data(), common.dataHome(),
-          loaded.info.model().family()).test();
+      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
       int n = Math.min(count, test.size());
       int perRow = samples + 2;
       float[] grid = new float[n * perRow * d];

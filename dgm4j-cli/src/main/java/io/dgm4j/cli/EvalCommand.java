@@ -2,6 +2,7 @@ package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Path;
@@ -32,16 +33,16 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
-      RunData data = RunData.ofRun(loaded.info.data(), common.dataHome(),
-          loaded.info.model().family());
-      Dataset test = data.test();
+      Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
+      String dataName = loaded.info.data().get("name").asText();
+      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
       long start = System.nanoTime();
       LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
           .evaluate(loaded.model, test);
       double seconds = (System.nanoTime() - start) / 1e9;
       // a density of y = (pixel + u) / 256 on [0,1]^D bounds the 8-bit pixels' discrete NLL:
       // -log P(pixels) <= -log p(y) + D ln 256 (Theis et al., 2016)
-      boolean dequantized = data.preprocessing().kind().equals("dequantize");
+      boolean dequantized = prep.kind().equals("dequantize");
       double discreteNll = r.nllNats() + (dequantized ? test.dimension() * Math.log(256) : 0);
       var out = spec.commandLine().getOut();
       if (json) {
@@ -49,9 +50,9 @@ final class EvalCommand implements Callable<Integer> {
         o.put("run", run.toString());
         o.put("model", loaded.info.model().family());
         o.put("checkpoint", loaded.checkpoint.getFileName().toString());
-        o.put("data", data.source().name());
-        o.put("preprocessing", data.preprocessing().kind());
-        o.put("test_seed", data.preprocessing().testSeed());
+        o.put("data", dataName);
+        o.put("preprocessing", prep.kind());
+        o.put("test_seed", prep.testSeed());
         o.put("examples", r.examples());
         o.put("test_nll_nats", r.nllNats());
         o.put("standard_error_nats", r.standardError());
@@ -65,8 +66,8 @@ final class EvalCommand implements Callable<Integer> {
         out.println(ModelRegistry.json().writeValueAsString(o));
       } else {
         out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run,
-            loaded.info.model().family(), loaded.checkpoint.getFileName(), data.source().name(),
-            data.preprocessing().kind(), data.preprocessing().testSeed());
+            loaded.info.model().family(), loaded.checkpoint.getFileName(), dataName,
+            prep.kind(), prep.testSeed());
         out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
             r.standardError());
         out.printf("  bits/dim     %.4f%n", r.bitsPerDim());

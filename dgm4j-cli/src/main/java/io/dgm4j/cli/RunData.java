@@ -20,9 +20,9 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
     return Math.max(1, Math.min(10_000, trainExamples / 6));
   }
 
-  static RunData load(String spec, Path dataHome, Preprocessing preprocessing,
+  /** Splits and checks {@code source}, resolved from {@code spec}, for a run. */
+  static RunData load(String spec, DataSources.DataSplits source, Preprocessing preprocessing,
       int validationSize, int limit, String modelName) {
-    DataSources.DataSplits source = DataSources.resolve(spec, dataHome);
     int n = source.train().size();
     int v = validationSize > 0 ? validationSize : defaultValidationSize(n);
     if (v >= n) {
@@ -33,29 +33,29 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
     if (limit > 0 && limit < train.size()) {
       train = train.slice(0, limit);
     }
-    preprocessing.check(preprocessing.trainingEpoch(train.slice(0, Math.min(train.size(), 1000)),
-        0, 1), modelName);
+    preprocessing.check(train, modelName); // every example, before anything is written
     Dataset validation = preprocessing.fixed(source.train().slice(n - v, n),
         preprocessing.validationSeed(), modelName);
     return new RunData(spec, source, preprocessing, train, validation, v, limit);
   }
 
-  /** Rebuilds the data of a recorded run. */
+  /** Rebuilds the data of a recorded run (to resume its training). */
   static RunData ofRun(ObjectNode data, Path dataHome, String modelName) {
-    Preprocessing p = ModelRegistry.json().convertValue(data.get("preprocessing"),
-        Preprocessing.class);
-    return load(data.get("spec").asText(), dataHome, p, data.get("validation").asInt(),
-        data.get("limit").asInt(), modelName);
+    String spec = data.get("spec").asText();
+    return load(spec, DataSources.resolve(spec, dataHome), preprocessingOf(data),
+        data.get("validation").asInt(), data.get("limit").asInt(), modelName);
   }
 
-  /** The test set under this run's preprocessing. */
-  Dataset test() {
-    return preprocessing.fixed(source.test(), preprocessing.testSeed(), "");
+  /** The preprocessing recorded in a run's data description. */
+  static Preprocessing preprocessingOf(ObjectNode data) {
+    return ModelRegistry.json().convertValue(data.get("preprocessing"), Preprocessing.class);
   }
 
-  /** Any other dataset under this run's preprocessing (for scoring). */
-  Dataset prepare(Dataset raw, String modelName) {
-    return preprocessing.fixed(raw, preprocessing.testSeed(), modelName);
+  /** A recorded run's test set, preprocessed as the run says (no training data is loaded). */
+  static Dataset testSetOf(ObjectNode data, Path dataHome) {
+    Preprocessing p = preprocessingOf(data);
+    Dataset raw = DataSources.resolve(data.get("spec").asText(), dataHome).test();
+    return p.fixed(raw, p.testSeed(), "");
   }
 
   /** The description stored in run.json. */

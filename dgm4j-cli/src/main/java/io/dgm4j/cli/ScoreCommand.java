@@ -2,6 +2,7 @@ package io.dgm4j.cli;
 
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.io.AtomicFiles;
@@ -45,14 +46,13 @@ final class ScoreCommand implements Callable<Integer> {
             + split);
       };
       Validation.requireDimension(raw, loaded.model.dimension());
-      RunData runData = RunData.ofRun(loaded.info.data(), common.dataHome(),
-          loaded.info.model().family());
-      if (source.bytePixels() != runData.source().bytePixels()) {
+      Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
+      if (source.bytePixels() != prep.expectsBytePixels()) {
         throw new IllegalArgumentException(data + " holds " + (source.bytePixels()
             ? "8-bit pixels" : "real values") + " but the run was trained on "
-            + (runData.source().bytePixels() ? "8-bit pixels" : "real values"));
+            + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
       }
-      Dataset prepared = runData.prepare(raw, loaded.info.model().family());
+      Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
       double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(loaded.model, prepared);
       StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim\n");
       double ln2d = Math.log(2) * prepared.dimension();

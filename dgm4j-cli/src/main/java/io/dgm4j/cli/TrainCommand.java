@@ -2,6 +2,8 @@ package io.dgm4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.data.DataSources;
+import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
@@ -93,6 +95,7 @@ final class TrainCommand implements Callable<Integer> {
     var console = spec.commandLine().getOut();
     try (NDManager root = Engines.newManager(Engines.device(common.device))) {
       RunDirectory.RunInfo info;
+      RunData runData;
       DensityModel densityModel;
       Adam adam;
       TrainingState state;
@@ -115,6 +118,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         console.printf("resuming %s at epoch %d of %d%n", out, state.epoch() + 1,
             config.epochs());
+        runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family());
       } else {
         if (model == null || data == null) {
           throw new IllegalArgumentException("--model and --data are required (or --resume)");
@@ -128,9 +132,9 @@ final class TrainCommand implements Callable<Integer> {
         family.parseConfig(overrides); // reject bad settings before loading data
         TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
             learningRate, schedule, clipNorm, patience, seed);
-        Preprocessing prep = Preprocessing.choose(family.support(),
-            io.dgm4j.data.DataSources.resolve(data, common.dataHome()), seed);
-        RunData runData = RunData.load(data, common.dataHome(), prep, validation, limit, model);
+        DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
+        Preprocessing prep = Preprocessing.choose(family.support(), source, seed);
+        runData = RunData.load(data, source, prep, validation, limit, model);
         densityModel = family.create(root.newSubManager(), runData.train().dimension(),
             overrides, seed);
         ModelSpec modelSpec = ModelSpec.of(densityModel, runData.train().itemShape(), seed);
@@ -145,14 +149,14 @@ final class TrainCommand implements Callable<Integer> {
             + " %s%n", model, densityModel.parameterCount(), runData.source().name(),
             runData.train().size(), runData.validation().size(), prep.kind());
       }
-      RunData runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family());
       Preprocessing prep = runData.preprocessing();
+      Dataset train = runData.train();
       long runSeed = info.training().seed();
       Trainer trainer = new Trainer(densityModel, new MaximumLikelihood(), info.training(), adam,
           state, List.of(run.recorder(info.model()), new ProgressListener(console,
               quiet || System.console() == null, densityModel.dimension())));
       TrainingState end = trainer.fit(
-          epoch -> prep.trainingEpoch(runData.train(), runSeed, epoch), runData.validation());
+          epoch -> prep.trainingEpoch(train, runSeed, epoch), runData.validation());
       console.printf("done: %d epochs, best validation NLL %.2f nats (epoch %d); run folder %s%n",
           end.epoch(), end.bestValidationNll(), end.bestEpoch(), out);
       densityModel.close();

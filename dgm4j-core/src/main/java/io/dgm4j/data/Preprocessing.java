@@ -47,6 +47,11 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
         STANDARD_TEST_SEED);
   }
 
+  /** Whether this preprocessing expects raw 8-bit pixels (it was chosen for an IDX source). */
+  public boolean expectsBytePixels() {
+    return kind.equals("binarize") || kind.equals("dequantize");
+  }
+
   /** The training data of epoch {@code epoch} (from 1). */
   public Dataset trainingEpoch(Dataset raw, long seed, int epoch) {
     return switch (kind) {
