@@ -1,0 +1,662 @@
+package io.dgm4j.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.io.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * A folder of pictures as a data source: 8-bit pixels (0..255), item shape {@code (H, W)} for
+ * grey or {@code (H, W, 3)} for RGB (channel-last), one example per readable file.
+ *
+ * <p><b>Layouts.</b> Pictures directly in the folder (no labels); or one subfolder per class
+ * ({@code photos/cat/*.jpg}, {@code photos/dog/*.png}; labels are the subfolder names, sorted,
+ * numbered from 0; pictures deeper inside a class folder belong to that class); or a
+ * {@code train/} and {@code test/} pair of such folders, used as the split. Without the pair,
+ * a seeded 90/10 split: the readable files, sorted by path, are shuffled with the split seed
+ * and the first {@code max(1, n / 10)} are the test set. Hidden files and folders (names
+ * starting with a dot) are skipped; files whose suffix ImageIO does not read are ignored and
+ * counted.
+ *
+ * <p><b>Size and channels.</b> Without a size every picture must have the same size; with one,
+ * each is centre-cropped and resized as {@link ImageTransform} describes. Channels default to
+ * 1 when every file is stored as grey (grey colour space or a palette of greys), else 3.
+ *
+ * <p><b>Cache.</b> Pictures are decoded once, one at a time, into {@code .dgm4j-cache/} in the
+ * folder (or, when the folder is read-only, under the given fallback folder): a raw file of
+ * {@code N x H x W x C} bytes and a JSON manifest with every file's path, size and
+ * modification time. A later load whose listing, sizes and times all match reads the raw file
+ * instead of decoding; any change decodes again. Decoding holds one picture at a time, and
+ * loading reads the raw file in a stream, so memory holds only the resulting data sets.
+ *
+ * <p><b>Bad files.</b> A file that cannot be decoded is skipped and listed in
+ * {@link Images#skipped()}; with {@code strict} it is an error naming it.
+ */
+public final class ImageFolder {
+  /** The default seed of the 90/10 split, recorded in every run that uses it. */
+  public static final long DEFAULT_SPLIT_SEED = 20261122L;
+  /** The cache folder inside an image folder. */
+  public static final String CACHE_FOLDER = ".dgm4j-cache";
+  private static final int CACHE_FORMAT = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ImageFolder() {}
+
+  /**
+   * How to read a folder.
+   *
+   * @param height target height, 0 to keep the pictures' own (then all must agree)
+   * @param width target width, 0 with height 0
+   * @param channels 1 (grey) or 3 (RGB), 0 to follow the data
+   * @param strict refuse unreadable files instead of skipping them
+   * @param splitSeed seed of the 90/10 split when there is no train/test pair
+   */
+  public record Options(int height, int width, int channels, boolean strict, long splitSeed) {
+    public Options {
+      if (height < 0 || width < 0 || (height == 0) != (width == 0)) {
+        throw new IllegalArgumentException("image size must be positive, got " + height + "x"
+            + width);
+      }
+      if (channels != 0 && channels != 1 && channels != 3) {
+        throw new IllegalArgumentException("--channels must be 1 (grey) or 3 (RGB), got "
+            + channels);
+      }
+    }
+
+    /** Pictures at their own size, channels following the data, bad files skipped. */
+    public static Options defaults() {
+      return new Options(0, 0, 0, false, DEFAULT_SPLIT_SEED);
+    }
+
+    /** These options with the size parsed from {@code S} (square) or {@code HxW}. */
+    public Options withSize(String size) {
+      int[] hw = parseSize(size);
+      return new Options(hw[0], hw[1], channels, strict, splitSeed);
+    }
+
+    public Options withChannels(int c) {
+      return new Options(height, width, c, strict, splitSeed);
+    }
+
+    public Options withStrict(boolean s) {
+      return new Options(height, width, channels, s, splitSeed);
+    }
+
+    /** {@code HxW}, or {@code null} when pictures keep their own size. */
+    public String sizeText() {
+      return height == 0 ? null : height + "x" + width;
+    }
+
+    /** {@code {height, width}} from {@code "28"} or {@code "32x24"} (height first). */
+    public static int[] parseSize(String text) {
+      String t = text.trim().toLowerCase(Locale.ROOT);
+      try {
+        String[] parts = t.split("x", -1);
+        if (parts.length == 1) {
+          int s = Integer.parseInt(parts[0]);
+          if (s > 0) {
+            return new int[] {s, s};
+          }
+        } else if (parts.length == 2) {
+          int h = Integer.parseInt(parts[0]);
+          int w = Integer.parseInt(parts[1]);
+          if (h > 0 && w > 0) {
+            return new int[] {h, w};
+          }
+        }
+      } catch (NumberFormatException ignored) {
+        // fall through to the message
+      }
+      throw new IllegalArgumentException("--image-size must be a side (28) or HEIGHTxWIDTH"
+          + " (32x24) in pixels, got '" + text + "'");
+    }
+  }
+
+  /** Told how decoding advances (a progress bar in the command line). */
+  public interface Progress {
+    void start(String task, int total);
+
+    void step();
+
+    void end();
+
+    Progress NONE = new Progress() {
+      @Override
+      public void start(String task, int total) {}
+
+      @Override
+      public void step() {}
+
+      @Override
+      public void end() {}
+    };
+  }
+
+  /**
+   * One file of the listing.
+   *
+   * @param path relative to the folder, with {@code /} separators
+   * @param bytes size in bytes
+   * @param modified modification time, milliseconds since the epoch
+   * @param className its class subfolder, or {@code null}
+   * @param testFolder true when it lies under {@code test/} of a train/test pair
+   * @param width its own width (0 when unreadable)
+   * @param height its own height
+   * @param grey stored as grey
+   * @param format the reader's format name ({@code png}, {@code jpeg}, ...)
+   * @param problem why it was skipped, or {@code null} when it is in the data
+   */
+  public record FileEntry(String path, long bytes, long modified, String className,
+      boolean testFolder, int width, int height, boolean grey, String format, String problem) {
+    boolean sameFile(FileEntry o) {
+      return path.equals(o.path) && bytes == o.bytes && modified == o.modified
+          && java.util.Objects.equals(className, o.className) && testFolder == o.testFolder;
+    }
+
+    FileEntry withHeader(int w, int h, boolean g, String f, String why) {
+      return new FileEntry(path, bytes, modified, className, testFolder, w, h, g, f, why);
+    }
+  }
+
+  /** A skipped file and why. */
+  public record Skipped(String path, String reason) {}
+
+  /**
+   * A folder's pictures as data.
+   *
+   * @param root the folder
+   * @param layout {@code flat}, {@code classes}, {@code train/test} or
+   *     {@code train/test classes}
+   * @param classes the class names in label order (empty without class subfolders)
+   * @param splitSeed the seed of the 90/10 split, or {@code null} for a train/test pair
+   * @param files every listed picture file, readable or not, sorted by path
+   * @param trainPaths the path of each training example, in data set order
+   * @param testPaths the path of each test example, in data set order
+   * @param ignoredFiles files whose suffix no reader knows
+   * @param cacheFile the raw cache file the data came from
+   * @param fromCache true when nothing had to be decoded
+   */
+  public record Images(Path root, String layout, List<String> classes, int height, int width,
+      int channels, Long splitSeed, Dataset train, Dataset test, List<FileEntry> files,
+      List<String> trainPaths, List<String> testPaths, int ignoredFiles, Path cacheFile,
+      boolean fromCache) {
+
+    /** The files that were skipped, in path order. */
+    public List<Skipped> skipped() {
+      return files.stream().filter(f -> f.problem() != null)
+          .map(f -> new Skipped(f.path(), f.problem())).toList();
+    }
+
+    /** Item shape of one example: {@code (H, W)} or {@code (H, W, 3)}. */
+    public int[] itemShape() {
+      return shape(height, width, channels);
+    }
+  }
+
+  /** True when {@code dir} holds picture files directly or up to three folders down. */
+  public static boolean containsImages(Path dir) {
+    Set<String> suffixes = ImageDecoder.suffixes();
+    try (Stream<Path> s = Files.walk(dir, 4)) {
+      return s.anyMatch(p -> Files.isRegularFile(p) && !hidden(dir, p) && isImage(p, suffixes));
+    } catch (IOException | UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads {@code root} with {@code options}, from its cache when that is current.
+   *
+   * @param fallbackCache where caches go when {@code root} is read-only (one subfolder per
+   *     image folder, named by a hash of its absolute path)
+   */
+  public static Images load(Path root, Options options, Path fallbackCache, Progress progress) {
+    Listing listing = list(root);
+    String key = "images-" + (options.height() == 0 ? "own-size"
+        : options.height() + "x" + options.width()) + "-"
+        + (options.channels() == 0 ? "auto" : options.channels() + "ch");
+    List<Path> cacheDirs = List.of(root.resolve(CACHE_FOLDER),
+        fallbackCache.resolve(hash(root.toAbsolutePath().normalize().toString())));
+    Decoded decoded = null;
+    for (Path dir : cacheDirs) {
+      decoded = readManifest(dir.resolve(key + ".json"), dir.resolve(key + ".bin"), listing);
+      if (decoded != null) {
+        break;
+      }
+    }
+    boolean fromCache = decoded != null;
+    if (decoded == null) {
+      decoded = decode(root, listing, options, cacheDirs, key, progress);
+    }
+    List<FileEntry> bad = decoded.files.stream().filter(f -> f.problem() != null).toList();
+    if (options.strict() && !bad.isEmpty()) {
+      throw new DataException(root.resolve(bad.get(0).path()), bad.get(0).problem() + "; "
+          + bad.size() + " unreadable picture" + (bad.size() == 1 ? "" : "s") + " in " + root
+          + " (--strict refuses them; without it they are skipped)");
+    }
+    return split(root, listing, decoded, options, fromCache);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Listing
+
+  /** The folder's picture files, sorted by path, with the layout they imply. */
+  private record Listing(String layout, List<FileEntry> files, int ignored) {}
+
+  private static Listing list(Path root) {
+    if (!Files.isDirectory(root)) {
+      throw new DataException(root, "no such folder");
+    }
+    Set<String> suffixes = ImageDecoder.suffixes();
+    Path train = root.resolve("train");
+    Path test = root.resolve("test");
+    int[] ignored = {0};
+    if (Files.isDirectory(train) && Files.isDirectory(test)) {
+      Part tr = part(root, train, false, suffixes, ignored);
+      Part te = part(root, test, true, suffixes, ignored);
+      if (tr.files.isEmpty() || te.files.isEmpty()) {
+        throw new DataException(tr.files.isEmpty() ? train : test, "holds no pictures ("
+            + String.join(", ", suffixes) + "); a train/ and test/ pair needs pictures in both");
+      }
+      if (tr.classes != te.classes) {
+        throw new DataException(root, "train/ " + (tr.classes ? "uses" : "does not use")
+            + " class subfolders but test/ " + (te.classes ? "does" : "does not")
+            + ": use class subfolders in both or in neither");
+      }
+      if (tr.classes) {
+        Set<String> known = new TreeSet<>();
+        tr.files.forEach(f -> known.add(f.className()));
+        for (FileEntry f : te.files) {
+          if (!known.contains(f.className())) {
+            throw new DataException(test.resolve(f.className()), "is a class with no"
+                + " training pictures (no train/" + f.className() + "): add them or remove"
+                + " the folder");
+          }
+        }
+      }
+      List<FileEntry> all = new ArrayList<>(tr.files);
+      all.addAll(te.files);
+      all.sort((a, b) -> a.path().compareTo(b.path()));
+      return new Listing(tr.classes ? "train/test classes" : "train/test", all, ignored[0]);
+    }
+    Part p = part(root, root, false, suffixes, ignored);
+    if (p.files.isEmpty()) {
+      throw new DataException(root, emptyOrNoImages(root, suffixes));
+    }
+    return new Listing(p.classes ? "classes" : "flat", p.files, ignored[0]);
+  }
+
+  private record Part(List<FileEntry> files, boolean classes) {}
+
+  /** Pictures directly in {@code dir}, or in its class subfolders (not both). */
+  private static Part part(Path root, Path dir, boolean testFolder, Set<String> suffixes,
+      int[] ignored) {
+    List<FileEntry> direct = new ArrayList<>();
+    List<FileEntry> inClasses = new ArrayList<>();
+    for (Path p : children(dir)) {
+      if (p.getFileName().toString().startsWith(".")) {
+        continue;
+      }
+      if (Files.isDirectory(p)) {
+        String className = p.getFileName().toString();
+        try (Stream<Path> walk = Files.walk(p)) {
+          for (Path f : (Iterable<Path>) walk.sorted()::iterator) {
+            if (Files.isRegularFile(f) && !hidden(p, f)) {
+              if (isImage(f, suffixes)) {
+                inClasses.add(entry(root, f, className, testFolder));
+              } else {
+                ignored[0]++;
+              }
+            }
+          }
+        } catch (IOException | UncheckedIOException e) {
+          throw new DataException(p, "cannot list: " + reason(e));
+        }
+      } else if (Files.isRegularFile(p)) {
+        if (isImage(p, suffixes)) {
+          direct.add(entry(root, p, null, testFolder));
+        } else {
+          ignored[0]++;
+        }
+      }
+    }
+    if (!direct.isEmpty() && !inClasses.isEmpty()) {
+      throw new DataException(dir, "holds " + direct.size() + " pictures directly and "
+          + inClasses.size() + " in subfolders: put every picture in a class subfolder (the"
+          + " subfolder names become labels) or all of them directly in the folder (no labels)");
+    }
+    List<FileEntry> files = direct.isEmpty() ? inClasses : direct;
+    files.sort((a, b) -> a.path().compareTo(b.path()));
+    return new Part(files, direct.isEmpty() && !inClasses.isEmpty());
+  }
+
+  private static FileEntry entry(Path root, Path file, String className, boolean testFolder) {
+    try {
+      String rel = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(),
+          "/");
+      return new FileEntry(rel, Files.size(file), Files.getLastModifiedTime(file).toMillis(),
+          className, testFolder, 0, 0, false, null, null);
+    } catch (IOException e) {
+      throw new DataException(file, "cannot read its size: " + reason(e));
+    }
+  }
+
+  private static List<Path> children(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.sorted().toList();
+    } catch (IOException e) {
+      throw new DataException(dir, "cannot list: " + reason(e));
+    }
+  }
+
+  private static String emptyOrNoImages(Path root, Set<String> suffixes) {
+    boolean empty = children(root).stream()
+        .allMatch(p -> p.getFileName().toString().startsWith("."));
+    return (empty ? "is empty" : "holds no pictures") + ": put pictures ("
+        + String.join(", ", suffixes) + ") in it, or in one subfolder per class";
+  }
+
+  private static boolean isImage(Path p, Set<String> suffixes) {
+    String name = p.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 && suffixes.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  /** A path with a hidden (dot) component below {@code base}. */
+  private static boolean hidden(Path base, Path p) {
+    for (Path part : base.relativize(p)) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Decoding and the cache
+
+  /** The decoded files (with headers and problems) and the raw file holding the readable ones. */
+  private record Decoded(List<FileEntry> files, int height, int width, int channels, Path raw) {}
+
+  private static Decoded decode(Path root, Listing listing, Options options, List<Path> cacheDirs,
+      String key, Progress progress) {
+    // 1. headers: sizes, grey or colour, and files that cannot even be opened
+    List<FileEntry> files = new ArrayList<>(listing.files.size());
+    for (FileEntry f : listing.files) {
+      try {
+        ImageDecoder.Header h = ImageDecoder.header(root.resolve(f.path()));
+        files.add(f.withHeader(h.width(), h.height(), h.grey(), h.format(), null));
+      } catch (ImageDecoder.Unreadable e) {
+        files.add(f.withHeader(0, 0, false, null, e.getMessage()));
+      }
+    }
+    List<FileEntry> readable = files.stream().filter(f -> f.problem() == null).toList();
+    if (readable.isEmpty()) {
+      throw new DataException(root, "none of its " + files.size() + " picture files can be"
+          + " read (first: " + files.get(0).path() + ": " + files.get(0).problem() + ")");
+    }
+    int height = options.height();
+    int width = options.width();
+    if (height == 0) {
+      Map<String, List<FileEntry>> bySize = new TreeMap<>();
+      readable.forEach(f -> bySize.computeIfAbsent(f.width() + "x" + f.height(),
+          k -> new ArrayList<>()).add(f));
+      if (bySize.size() > 1) {
+        StringBuilder sizes = new StringBuilder();
+        bySize.forEach((size, list) -> sizes.append(sizes.length() == 0 ? "" : ", ")
+            .append(size).append(" (").append(list.size()).append(", e.g. ")
+            .append(list.get(0).path()).append(')'));
+        throw new DataException(root, "pictures of different sizes (width x height: " + sizes
+            + "): pass --image-size S or HEIGHTxWIDTH to centre-crop and resize them all");
+      }
+      height = readable.get(0).height();
+      width = readable.get(0).width();
+    }
+    int channels = options.channels() != 0 ? options.channels()
+        : readable.stream().allMatch(FileEntry::grey) ? 1 : 3;
+    // 2. pixels, one picture at a time, straight into the raw cache file
+    int h = height;
+    int w = width;
+    int d = h * w * channels;
+    List<FileEntry> done = new ArrayList<>(files.size());
+    AtomicFiles.Writer body = out -> {
+      byte[] bytes = new byte[d];
+      progress.start("decoding " + root.getFileName(), readable.size());
+      try {
+        for (FileEntry f : files) {
+          if (f.problem() != null) {
+            done.add(f);
+            continue;
+          }
+          try {
+            ImageDecoder.Picture p = ImageDecoder.read(root.resolve(f.path()), channels);
+            if (p.width() != f.width() || p.height() != f.height()) {
+              throw new ImageDecoder.Unreadable("damaged: its header says " + f.width() + "x"
+                  + f.height() + " but it decodes to " + p.width() + "x" + p.height());
+            }
+            int[] s = ImageTransform.cropAndResize(p.samples(), p.width(), p.height(), channels,
+                w, h);
+            for (int i = 0; i < d; i++) {
+              bytes[i] = (byte) s[i];
+            }
+            out.write(bytes);
+            done.add(f);
+          } catch (ImageDecoder.Unreadable e) {
+            done.add(f.withHeader(f.width(), f.height(), f.grey(), f.format(), e.getMessage()));
+          }
+          progress.step();
+        }
+      } finally {
+        progress.end();
+      }
+    };
+    UncheckedIOException failure = null;
+    for (Path dir : cacheDirs) {
+      done.clear();
+      Path raw = dir.resolve(key + ".bin");
+      try {
+        AtomicFiles.write(raw, body);
+        Decoded decoded = new Decoded(List.copyOf(done), h, w, channels, raw);
+        writeManifest(dir.resolve(key + ".json"), decoded, listing);
+        return decoded;
+      } catch (UncheckedIOException e) {
+        failure = e; // e.g. a read-only folder: try the next place
+      }
+    }
+    throw new DataException(cacheDirs.get(cacheDirs.size() - 1), "cannot write the decoded"
+        + " pictures: " + reason(failure.getCause()) + " (pass --data-dir with a writable"
+        + " folder)");
+  }
+
+  private static void writeManifest(Path file, Decoded d, Listing listing) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("format", CACHE_FORMAT);
+    m.put("filter", ImageTransform.FILTER);
+    m.put("layout", listing.layout);
+    m.put("height", d.height);
+    m.put("width", d.width);
+    m.put("channels", d.channels);
+    m.put("raw", d.raw.getFileName().toString());
+    ArrayNode files = m.putArray("files");
+    for (FileEntry f : d.files) {
+      files.add(JSON.valueToTree(f));
+    }
+    AtomicFiles.write(file, out -> JSON.writeValue(out, m));
+  }
+
+  /** The cached decoding when the manifest matches the listing exactly, else {@code null}. */
+  private static Decoded readManifest(Path manifest, Path raw, Listing listing) {
+    if (!Files.isRegularFile(manifest) || !Files.isRegularFile(raw)) {
+      return null;
+    }
+    try {
+      JsonNode m = JSON.readTree(manifest.toFile());
+      if (m.path("format").asInt() != CACHE_FORMAT
+          || !ImageTransform.FILTER.equals(m.path("filter").asText())
+          || !listing.layout.equals(m.path("layout").asText())) {
+        return null;
+      }
+      List<FileEntry> files = new ArrayList<>();
+      for (JsonNode f : m.path("files")) {
+        files.add(JSON.treeToValue(f, FileEntry.class));
+      }
+      if (files.size() != listing.files.size()) {
+        return null;
+      }
+      for (int i = 0; i < files.size(); i++) {
+        if (!files.get(i).sameFile(listing.files.get(i))) {
+          return null;
+        }
+      }
+      int h = m.path("height").asInt();
+      int w = m.path("width").asInt();
+      int c = m.path("channels").asInt();
+      long readable = files.stream().filter(f -> f.problem() == null).count();
+      if (Files.size(raw) != readable * h * w * c) {
+        return null;
+      }
+      return new Decoded(files, h, w, c, raw);
+    } catch (IOException | RuntimeException e) {
+      return null; // an unreadable manifest is no cache: decode again
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Splitting
+
+  private static Images split(Path root, Listing listing, Decoded d, Options options,
+      boolean fromCache) {
+    List<FileEntry> readable = d.files.stream().filter(f -> f.problem() == null).toList();
+    int n = readable.size();
+    boolean pair = listing.layout.startsWith("train/test");
+    boolean[] isTest = new boolean[n];
+    if (pair) {
+      int inTest = 0;
+      for (int i = 0; i < n; i++) {
+        isTest[i] = readable.get(i).testFolder();
+        inTest += isTest[i] ? 1 : 0;
+      }
+      if (inTest == 0 || inTest == n) {
+        throw new DataException(root.resolve(inTest == 0 ? "test" : "train"), "has no readable"
+            + " pictures left after skipping the unreadable ones");
+      }
+    } else {
+      if (n < 2) {
+        throw new DataException(root, "needs at least 2 readable pictures to split into"
+            + " training and test sets, has " + n);
+      }
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      SplittableRandom random = new SplittableRandom(options.splitSeed());
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      int testSize = Math.max(1, n / 10);
+      for (int i = 0; i < testSize; i++) {
+        isTest[order[i]] = true;
+      }
+    }
+    List<String> classes = new ArrayList<>(new TreeSet<>(readable.stream()
+        .filter(f -> !f.testFolder()).map(FileEntry::className)
+        .filter(java.util.Objects::nonNull).toList()));
+    if (classes.isEmpty()) {
+      classes = List.copyOf(new TreeSet<>(readable.stream().map(FileEntry::className)
+          .filter(java.util.Objects::nonNull).toList()));
+    }
+    Map<String, Integer> labelOf = new LinkedHashMap<>();
+    for (int i = 0; i < classes.size(); i++) {
+      labelOf.put(classes.get(i), i);
+    }
+    int testCount = 0;
+    for (boolean t : isTest) {
+      testCount += t ? 1 : 0;
+    }
+    int dim = d.height * d.width * d.channels;
+    float[] trainValues = new float[Math.multiplyExact(n - testCount, dim)];
+    float[] testValues = new float[Math.multiplyExact(testCount, dim)];
+    boolean labelled = !classes.isEmpty();
+    int[] trainLabels = labelled ? new int[n - testCount] : null;
+    int[] testLabels = labelled ? new int[testCount] : null;
+    List<String> trainPaths = new ArrayList<>();
+    List<String> testPaths = new ArrayList<>();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(d.raw), 1 << 16)) {
+      byte[] bytes = new byte[dim];
+      for (int i = 0; i < n; i++) {
+        if (in.readNBytes(bytes, 0, dim) != dim) {
+          throw new DataException(d.raw, "ends early: delete it to decode the pictures again");
+        }
+        FileEntry f = readable.get(i);
+        float[] target = isTest[i] ? testValues : trainValues;
+        int row = isTest[i] ? testPaths.size() : trainPaths.size();
+        for (int k = 0; k < dim; k++) {
+          target[row * dim + k] = bytes[k] & 0xFF;
+        }
+        if (labelled) {
+          (isTest[i] ? testLabels : trainLabels)[row] = labelOf.get(f.className());
+        }
+        (isTest[i] ? testPaths : trainPaths).add(f.path());
+      }
+    } catch (IOException e) {
+      throw new DataException(d.raw, "cannot read: " + reason(e) + " (delete it to decode the"
+          + " pictures again)");
+    }
+    int[] shape = shape(d.height, d.width, d.channels);
+    String name = root.toAbsolutePath().normalize().getFileName() + "";
+    Dataset train = new Dataset(name + " (training pictures)", trainValues, n - testCount, shape,
+        trainLabels);
+    Dataset test = new Dataset(name + " (test pictures)", testValues, testCount, shape,
+        testLabels);
+    return new Images(root, listing.layout, List.copyOf(classes), d.height, d.width, d.channels,
+        pair ? null : options.splitSeed(), train, test, d.files, List.copyOf(trainPaths),
+        List.copyOf(testPaths), listing.ignored, d.raw, fromCache);
+  }
+
+  static int[] shape(int height, int width, int channels) {
+    return channels == 1 ? new int[] {height, width} : new int[] {height, width, channels};
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private static String reason(Throwable e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    return e == null || e.getMessage() == null ? "input/output error" : e.getMessage();
+  }
+}
