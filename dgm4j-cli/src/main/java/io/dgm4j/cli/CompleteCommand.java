@@ -43,11 +43,12 @@ final class CompleteCommand implements Callable<Integer> {
       Completer ar = loaded.require(Completer.class, "complete",
           "way to draw missing values given observed ones");
       int[] hw = loaded.imageShape();
-      int d = hw[0] * hw[1];
+      int d = hw[0] * hw[1] * hw[2];
       float[] mask = new float[d];
       for (int i = 0; i < d; i++) {
-        int row = i / hw[1];
-        int col = i % hw[1];
+        int pixel = i / hw[2]; // all channels of a pixel are observed together
+        int row = pixel / hw[1];
+        int col = pixel % hw[1];
         mask[i] = switch (observe) {
           case "top-half" -> row < hw[0] / 2 ? 1 : 0;
           case "left-half" -> col < hw[1] / 2 ? 1 : 0;
@@ -55,7 +56,8 @@ final class CompleteCommand implements Callable<Integer> {
               + " left-half, got " + observe);
         };
       }
-      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
+      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome(),
+          spec.commandLine().getErr());
       int n = Math.min(count, test.size());
       int perRow = samples + 2;
       float[] grid = new float[n * perRow * d];
@@ -79,7 +81,8 @@ final class CompleteCommand implements Callable<Integer> {
               samples * d);
         }
       }
-      io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], 3);
+      io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], hw[2],
+          3);
       spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n"
           + "method: %s%n", n, samples, out, method);
       return 0;

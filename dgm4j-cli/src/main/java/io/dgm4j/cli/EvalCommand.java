@@ -36,7 +36,8 @@ final class EvalCommand implements Callable<Integer> {
     try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();
-      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
+      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome(),
+          spec.commandLine().getErr());
       long start = System.nanoTime();
       LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
           .evaluate(loaded.require(DensityModel.class, "eval", "exact log-likelihood"), test);

@@ -1,8 +1,12 @@
 package io.dgm4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.ImageFolder;
+import io.dgm4j.data.ImageTransform;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Path;
@@ -40,10 +44,34 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
   }
 
   /** Rebuilds the data of a recorded run (to resume its training). */
-  static RunData ofRun(ObjectNode data, Path dataHome, String modelName) {
+  static RunData ofRun(ObjectNode data, Path dataHome, String modelName,
+      java.io.PrintWriter console) {
     String spec = data.get("spec").asText();
-    return load(spec, DataSources.resolve(spec, dataHome), preprocessingOf(data),
-        data.get("validation").asInt(), data.get("limit").asInt(), modelName);
+    return load(spec, Sources.resolve(spec, dataHome, imageOptionsOf(data), console),
+        preprocessingOf(data), data.get("validation").asInt(), data.get("limit").asInt(),
+        modelName);
+  }
+
+  /**
+   * How a run reads picture folders: the size and channels it was trained with (so eval, score
+   * and sample need no --image-size), its strictness and its split seed; defaults for runs on
+   * other sources.
+   */
+  static ImageFolder.Options imageOptionsOf(ObjectNode data) {
+    JsonNode images = data.get("images");
+    if (images == null) {
+      return ImageFolder.Options.defaults();
+    }
+    return new ImageFolder.Options(images.get("height").asInt(), images.get("width").asInt(),
+        images.get("channels").asInt(), images.path("strict").asBoolean(),
+        images.path("split_seed").asLong(ImageFolder.DEFAULT_SPLIT_SEED));
+  }
+
+  /** The class names of a run trained on a picture folder with class subfolders, else empty. */
+  static java.util.List<String> classesOf(ObjectNode data) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    data.path("images").path("classes").forEach(c -> out.add(c.asText()));
+    return out;
   }
 
   /** The preprocessing recorded in a run's data description. */
@@ -52,9 +80,10 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
   }
 
   /** A recorded run's test set, preprocessed as the run says (no training data is loaded). */
-  static Dataset testSetOf(ObjectNode data, Path dataHome) {
+  static Dataset testSetOf(ObjectNode data, Path dataHome, java.io.PrintWriter console) {
     Preprocessing p = preprocessingOf(data);
-    Dataset raw = DataSources.resolve(data.get("spec").asText(), dataHome).test();
+    Dataset raw = Sources.resolve(data.get("spec").asText(), dataHome, imageOptionsOf(data),
+        console).test();
     return p.fixed(raw, p.testSeed(), "");
   }
 
@@ -70,6 +99,22 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
     node.put("validation_examples", validation.size());
     node.put("test_examples", source.test().size());
     node.put("item_shape", java.util.Arrays.toString(train.itemShape()));
+    ImageFolder.Images images = source.images();
+    if (images != null) {
+      ObjectNode i = node.putObject("images");
+      i.put("layout", images.layout());
+      i.put("height", images.height());
+      i.put("width", images.width());
+      i.put("channels", images.channels());
+      i.put("resize", ImageTransform.FILTER);
+      i.put("strict", images.options().strict());
+      i.put("split", images.splitSeed() != null ? "seeded 90/10" : "train/ and test/ folders");
+      i.put("split_seed", images.options().splitSeed()); // also orders the training examples
+      i.put("files", images.files().size());
+      i.put("skipped", images.skipped().size());
+      ArrayNode classes = i.putArray("classes");
+      images.classes().forEach(classes::add);
+    }
     return node;
   }
 }

@@ -37,7 +37,8 @@ final class TrainCommand implements Callable<Integer> {
   String model;
 
   @Option(names = "--data", paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
+      description = "mnist, fashion-mnist, a folder of IDX files, a folder of pictures (flat, one"
+          + " subfolder per class, or train/ and test/), or a .csv file.")
   String data;
 
   @Option(names = "--objective", paramLabel = "NAME",
@@ -90,6 +91,9 @@ final class TrainCommand implements Callable<Integer> {
   boolean quiet;
 
   @Mixin
+  ImageOptions imageOptions;
+
+  @Mixin
   Dgm.Common common;
 
   @Spec
@@ -106,7 +110,8 @@ final class TrainCommand implements Callable<Integer> {
       Objective objective;
       TrainingState state;
       if (resume) {
-        if (model != null || data != null || objectiveName != null) {
+        if (model != null || data != null || objectiveName != null
+            || imageOptions.imageSize != null || imageOptions.channels != 0) {
           console.println("note: --resume takes the model, objective and data from "
               + run.runFile());
         }
@@ -128,7 +133,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         console.printf("resuming %s at epoch %d of %d%n", out, state.epoch() + 1,
             config.epochs());
-        runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family());
+        runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family(),
+            spec.commandLine().getErr());
       } else {
         if (model == null || data == null) {
           throw new IllegalArgumentException("--model and --data are required (or --resume)");
@@ -152,7 +158,8 @@ final class TrainCommand implements Callable<Integer> {
         ObjectiveSpec objectiveSpec = objectiveEntry.spec(objectiveOverrides);
         TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
             learningRate, schedule, clipNorm, patience, seed);
-        DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
+        DataSources.DataSplits source = Sources.resolve(data, common.dataHome(),
+            imageOptions.toOptions(spec.commandLine()), spec.commandLine().getErr());
         Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source, seed);
         runData = RunData.load(data, source, prep, validation, limit, model);
         generativeModel = family.create(root.newSubManager(), runData.train().itemShape(),

@@ -36,7 +36,9 @@ import java.util.stream.Stream;
  * numbered from 0; pictures deeper inside a class folder belong to that class); or a
  * {@code train/} and {@code test/} pair of such folders, used as the split. Without the pair,
  * a seeded 90/10 split: the readable files, sorted by path, are shuffled with the split seed
- * and the first {@code max(1, n / 10)} are the test set. Hidden files and folders (names
+ * and the first {@code max(1, n / 10)} are the test set. Training examples come in that
+ * shuffled order (with a pair too), so a validation set cut from their end is a random subset;
+ * test examples come in path order. Hidden files and folders (names
  * starting with a dot) are skipped; files whose suffix ImageIO does not read are ignored and
  * counted.
  *
@@ -187,10 +189,12 @@ public final class ImageFolder {
    * A folder's pictures as data.
    *
    * @param root the folder
+   * @param options how it was read
    * @param layout {@code flat}, {@code classes}, {@code train/test} or
    *     {@code train/test classes}
    * @param classes the class names in label order (empty without class subfolders)
-   * @param splitSeed the seed of the 90/10 split, or {@code null} for a train/test pair
+   * @param splitSeed the seed of the 90/10 split, or {@code null} for a train/test pair (the
+   *     order of training examples follows {@code options.splitSeed()} in both cases)
    * @param files every listed picture file, readable or not, sorted by path
    * @param trainPaths the path of each training example, in data set order
    * @param testPaths the path of each test example, in data set order
@@ -198,7 +202,8 @@ public final class ImageFolder {
    * @param cacheFile the raw cache file the data came from
    * @param fromCache true when nothing had to be decoded
    */
-  public record Images(Path root, String layout, List<String> classes, int height, int width,
+  public record Images(Path root, Options options, String layout, List<String> classes,
+      int height, int width,
       int channels, Long splitSeed, Dataset train, Dataset test, List<FileEntry> files,
       List<String> trainPaths, List<String> testPaths, int ignoredFiles, Path cacheFile,
       boolean fromCache) {
@@ -550,77 +555,86 @@ public final class ImageFolder {
     List<FileEntry> readable = d.files.stream().filter(f -> f.problem() == null).toList();
     int n = readable.size();
     boolean pair = listing.layout.startsWith("train/test");
+    if (!pair && n < 2) {
+      throw new DataException(root, "needs at least 2 readable pictures to split into"
+          + " training and test sets, has " + n);
+    }
+    // one seeded permutation: its first tenth is the test set (without a train/test pair), and
+    // training examples follow its order, so that a validation set taken from their end is a
+    // random subset rather than the last class folders
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(options.splitSeed());
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
     boolean[] isTest = new boolean[n];
+    int testCount = 0;
     if (pair) {
-      int inTest = 0;
       for (int i = 0; i < n; i++) {
         isTest[i] = readable.get(i).testFolder();
-        inTest += isTest[i] ? 1 : 0;
+        testCount += isTest[i] ? 1 : 0;
       }
-      if (inTest == 0 || inTest == n) {
-        throw new DataException(root.resolve(inTest == 0 ? "test" : "train"), "has no readable"
-            + " pictures left after skipping the unreadable ones");
+      if (testCount == 0 || testCount == n) {
+        throw new DataException(root.resolve(testCount == 0 ? "test" : "train"), "has no"
+            + " readable pictures left after skipping the unreadable ones");
       }
     } else {
-      if (n < 2) {
-        throw new DataException(root, "needs at least 2 readable pictures to split into"
-            + " training and test sets, has " + n);
-      }
-      int[] order = new int[n];
-      for (int i = 0; i < n; i++) {
-        order[i] = i;
-      }
-      SplittableRandom random = new SplittableRandom(options.splitSeed());
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-      int testSize = Math.max(1, n / 10);
-      for (int i = 0; i < testSize; i++) {
+      testCount = Math.max(1, n / 10);
+      for (int i = 0; i < testCount; i++) {
         isTest[order[i]] = true;
       }
     }
-    List<String> classes = new ArrayList<>(new TreeSet<>(readable.stream()
+    // row of each file in its set: training rows in permutation order, test rows in path order
+    int[] row = new int[n];
+    int trainRows = 0;
+    for (int k = 0; k < n; k++) {
+      if (!isTest[order[k]]) {
+        row[order[k]] = trainRows++;
+      }
+    }
+    int testRows = 0;
+    for (int i = 0; i < n; i++) {
+      if (isTest[i]) {
+        row[i] = testRows++;
+      }
+    }
+    List<String> classes = List.copyOf(new TreeSet<>(readable.stream()
         .filter(f -> !f.testFolder()).map(FileEntry::className)
         .filter(java.util.Objects::nonNull).toList()));
-    if (classes.isEmpty()) {
-      classes = List.copyOf(new TreeSet<>(readable.stream().map(FileEntry::className)
-          .filter(java.util.Objects::nonNull).toList()));
-    }
     Map<String, Integer> labelOf = new LinkedHashMap<>();
     for (int i = 0; i < classes.size(); i++) {
       labelOf.put(classes.get(i), i);
     }
-    int testCount = 0;
-    for (boolean t : isTest) {
-      testCount += t ? 1 : 0;
-    }
     int dim = d.height * d.width * d.channels;
-    float[] trainValues = new float[Math.multiplyExact(n - testCount, dim)];
-    float[] testValues = new float[Math.multiplyExact(testCount, dim)];
+    float[] trainValues = new float[Math.multiplyExact(trainRows, dim)];
+    float[] testValues = new float[Math.multiplyExact(testRows, dim)];
     boolean labelled = !classes.isEmpty();
-    int[] trainLabels = labelled ? new int[n - testCount] : null;
-    int[] testLabels = labelled ? new int[testCount] : null;
-    List<String> trainPaths = new ArrayList<>();
-    List<String> testPaths = new ArrayList<>();
+    int[] trainLabels = labelled ? new int[trainRows] : null;
+    int[] testLabels = labelled ? new int[testRows] : null;
+    String[] trainPaths = new String[trainRows];
+    String[] testPaths = new String[testRows];
     try (InputStream in = new BufferedInputStream(Files.newInputStream(d.raw), 1 << 16)) {
       byte[] bytes = new byte[dim];
       for (int i = 0; i < n; i++) {
         if (in.readNBytes(bytes, 0, dim) != dim) {
           throw new DataException(d.raw, "ends early: delete it to decode the pictures again");
         }
-        FileEntry f = readable.get(i);
         float[] target = isTest[i] ? testValues : trainValues;
-        int row = isTest[i] ? testPaths.size() : trainPaths.size();
+        int at = row[i] * dim;
         for (int k = 0; k < dim; k++) {
-          target[row * dim + k] = bytes[k] & 0xFF;
+          target[at + k] = bytes[k] & 0xFF;
         }
+        FileEntry f = readable.get(i);
         if (labelled) {
-          (isTest[i] ? testLabels : trainLabels)[row] = labelOf.get(f.className());
+          (isTest[i] ? testLabels : trainLabels)[row[i]] = labelOf.get(f.className());
         }
-        (isTest[i] ? testPaths : trainPaths).add(f.path());
+        (isTest[i] ? testPaths : trainPaths)[row[i]] = f.path();
       }
     } catch (IOException e) {
       throw new DataException(d.raw, "cannot read: " + reason(e) + " (delete it to decode the"
@@ -628,13 +642,13 @@ public final class ImageFolder {
     }
     int[] shape = shape(d.height, d.width, d.channels);
     String name = root.toAbsolutePath().normalize().getFileName() + "";
-    Dataset train = new Dataset(name + " (training pictures)", trainValues, n - testCount, shape,
+    Dataset train = new Dataset(name + " (training pictures)", trainValues, trainRows, shape,
         trainLabels);
-    Dataset test = new Dataset(name + " (test pictures)", testValues, testCount, shape,
+    Dataset test = new Dataset(name + " (test pictures)", testValues, testRows, shape,
         testLabels);
-    return new Images(root, listing.layout, List.copyOf(classes), d.height, d.width, d.channels,
-        pair ? null : options.splitSeed(), train, test, d.files, List.copyOf(trainPaths),
-        List.copyOf(testPaths), listing.ignored, d.raw, fromCache);
+    return new Images(root, options, listing.layout, classes, d.height, d.width, d.channels,
+        pair ? null : options.splitSeed(), train, test, d.files, List.of(trainPaths),
+        List.of(testPaths), listing.ignored, d.raw, fromCache);
   }
 
   static int[] shape(int height, int width, int channels) {
