@@ -27,7 +27,10 @@ import javax.imageio.stream.ImageInputStream;
  * JPEG into a half-grey picture with only a warning ("Premature end of JPEG file"), which must
  * not reach training. Grey pictures (a grey colour space, any bit depth) are read from their
  * samples, scaled to 0..255; everything else through its sRGB value ({@code getRGB}: palettes,
- * 16-bit colour). Transparency is ignored: the stored colour of each pixel is used.
+ * 16-bit colour). Transparent pixels are composited over white ({@code c a + 255 (1 - a)} with
+ * alpha {@code a} in [0, 1]), as a viewer shows them on a white page: the colour stored under
+ * a fully transparent pixel is arbitrary (often black), and many icons and sprites keep their
+ * whole shape in the alpha channel alone.
  */
 public final class ImageDecoder {
   private static final String DAMAGED = "damaged or truncated: the decoder could not read all"
@@ -100,11 +103,18 @@ public final class ImageDecoder {
       // read grey samples directly: getRGB would pass them through a linear-to-sRGB curve
       Raster raster = image.getRaster();
       double max = (1L << cm.getComponentSize(0)) - 1;
+      boolean alpha = cm.hasAlpha() && raster.getNumBands() > 1;
+      double alphaMax = alpha ? (1L << cm.getComponentSize(1)) - 1 : 1;
       int[] row = new int[w];
+      int[] alphas = new int[w];
       for (int y = 0; y < h; y++) {
         raster.getSamples(0, y, w, 1, 0, row);
+        if (alpha) {
+          raster.getSamples(0, y, w, 1, 1, alphas);
+        }
         for (int x = 0; x < w; x++) {
-          int g = ImageTransform.toByte(row[x] * 255.0 / max);
+          double a = alpha ? alphas[x] / alphaMax : 1;
+          int g = ImageTransform.toByte(row[x] * 255.0 / max * a + 255 * (1 - a));
           for (int c = 0; c < channels; c++) {
             out[(y * w + x) * channels + c] = g;
           }
@@ -113,12 +123,19 @@ public final class ImageDecoder {
       return new Picture(w, h, channels, out);
     }
     int[] row = new int[w];
+    boolean alpha = cm.hasAlpha();
     for (int y = 0; y < h; y++) {
-      image.getRGB(0, y, w, 1, row, 0, w);
+      image.getRGB(0, y, w, 1, row, 0, w); // sRGB, alpha not premultiplied
       for (int x = 0; x < w; x++) {
         int r = (row[x] >> 16) & 0xFF;
         int g = (row[x] >> 8) & 0xFF;
         int b = row[x] & 0xFF;
+        if (alpha) {
+          double a = ((row[x] >>> 24) & 0xFF) / 255.0;
+          r = ImageTransform.toByte(r * a + 255 * (1 - a));
+          g = ImageTransform.toByte(g * a + 255 * (1 - a));
+          b = ImageTransform.toByte(b * a + 255 * (1 - a));
+        }
         int at = (y * w + x) * channels;
         if (channels == 1) {
           out[at] = ImageTransform.luma(r, g, b);

@@ -23,8 +23,8 @@ package io.dgm4j.data;
  */
 public final class ImageTransform {
   /** The filter named in run.json and {@code dgm data info}. */
-  public static final String FILTER = "centre crop to the target aspect ratio, then area"
-      + " average (box filter), rounded to 8 bits";
+  public static final String FILTER = "transparency over white; centre crop to the target"
+      + " aspect ratio, then area average (box filter), rounded to 8 bits";
 
   private ImageTransform() {}
 

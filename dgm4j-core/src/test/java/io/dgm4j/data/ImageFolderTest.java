@@ -123,6 +123,10 @@ class ImageFolderTest {
     assertThat(images.itemShape()).containsExactly(2, 3, 3);
     assertThat(images.train().size() + images.test().size()).isEqualTo(10);
     assertThat(images.test().size()).isEqualTo(1);
+    // shuffled, not in path order: a validation set cut from the end holds both classes
+    int[] labels = images.train().labels();
+    assertThat(Arrays.stream(labels, labels.length - 4, labels.length).distinct().count())
+        .isEqualTo(2);
     for (int i = 0; i < images.train().size(); i++) {
       String path = images.trainPaths().get(i);
       int label = images.train().labels()[i];
@@ -150,10 +154,14 @@ class ImageFolderTest {
     ImageFolder.Images images = load(root, ImageFolder.Options.defaults());
     assertThat(images.layout()).isEqualTo("train/test classes");
     assertThat(images.splitSeed()).isNull();
-    assertThat(images.trainPaths()).containsExactly("train/a/1.png", "train/a/2.png",
+    // training examples come in the seeded shuffled order, each with its own label
+    assertThat(images.trainPaths()).containsExactlyInAnyOrder("train/a/1.png", "train/a/2.png",
         "train/b/3.png");
+    for (int i = 0; i < 3; i++) {
+      assertThat(images.train().labels()[i])
+          .isEqualTo(images.trainPaths().get(i).startsWith("train/a/") ? 0 : 1);
+    }
     assertThat(images.testPaths()).containsExactly("test/b/4.png");
-    assertThat(images.train().labels()).containsExactly(0, 0, 1);
     assertThat(images.test().labels()).containsExactly(1);
     assertThat(images.test().get(0, 5)).isEqualTo((float) greyPixels(4, 4, 4)[1][1]);
 
@@ -185,6 +193,25 @@ class ImageFolderTest {
     int g = greyPixels(seed, 3, 2)[1][2];
     assertThat(new float[] {both.get(0, 15), both.get(0, 16), both.get(0, 17)})
         .containsExactly(g, g, g);
+  }
+
+  @Test
+  void transparentPixelsAreCompositedOverWhite() throws IOException {
+    Path root = dir.resolve("alpha");
+    for (String name : List.of("a.png", "b.png")) {
+      BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+      img.setRGB(0, 0, 0x00000000); // fully transparent black
+      img.setRGB(1, 0, 0x80C86400); // alpha 128 over (200, 100, 0)
+      Files.createDirectories(root);
+      ImageIO.write(img, "png", root.resolve(name).toFile());
+    }
+    Dataset data = load(root, ImageFolder.Options.defaults()).train();
+    double a = 128 / 255.0;
+    assertThat(new float[] {data.get(0, 0), data.get(0, 1), data.get(0, 2)})
+        .containsExactly(255, 255, 255);
+    assertThat(new float[] {data.get(0, 3), data.get(0, 4), data.get(0, 5)}).containsExactly(
+        Math.round(200 * a + 255 * (1 - a)), Math.round(100 * a + 255 * (1 - a)),
+        Math.round(255 * (1 - a)));
   }
 
   @Test
