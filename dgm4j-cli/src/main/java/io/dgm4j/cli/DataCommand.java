@@ -120,10 +120,14 @@ final class DataCommand implements Runnable {
         Map<String, Long> perClass = new TreeMap<>();
         ok.forEach(f -> perClass.merge(f.className(), 1L, Long::sum));
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < im.classes().size(); i++) {
+        int shown = Math.min(im.classes().size(), 30);
+        for (int i = 0; i < shown; i++) {
           String c = im.classes().get(i);
           sb.append(i == 0 ? "" : ", ").append(i).append(' ').append(c).append(" (")
               .append(String.format("%,d", perClass.getOrDefault(c, 0L))).append(')');
+        }
+        if (shown < im.classes().size()) {
+          sb.append(String.format(", and %,d more", im.classes().size() - shown));
         }
         out.printf("  classes   %s%n", sb);
       }

@@ -47,9 +47,11 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
   static RunData ofRun(ObjectNode data, Path dataHome, String modelName,
       java.io.PrintWriter console) {
     String spec = data.get("spec").asText();
-    return load(spec, Sources.resolve(spec, dataHome, imageOptionsOf(data), console),
-        preprocessingOf(data), data.get("validation").asInt(), data.get("limit").asInt(),
-        modelName);
+    DataSources.DataSplits source = Sources.resolve(spec, dataHome, imageOptionsOf(data),
+        console);
+    noteChangedFolder(data, source, console);
+    return load(spec, source, preprocessingOf(data), data.get("validation").asInt(),
+        data.get("limit").asInt(), modelName);
   }
 
   /**
@@ -67,6 +69,36 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
         images.path("split_seed").asLong(ImageFolder.DEFAULT_SPLIT_SEED));
   }
 
+  /** SHA-256 of the readable files' paths, one per line in path order: the split's input. */
+  static String listingDigest(ImageFolder.Images images) {
+    StringBuilder sb = new StringBuilder();
+    images.files().stream().filter(f -> f.problem() == null)
+        .forEach(f -> sb.append(f.path()).append('\n'));
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * A note when a run's picture folder no longer holds the readable files it was trained on:
+   * its seeded split, and so its test set, is then not the run's.
+   */
+  static void noteChangedFolder(ObjectNode data, DataSources.DataSplits source,
+      java.io.PrintWriter console) {
+    JsonNode recorded = data.path("images").path("readable_sha256");
+    if (source.images() == null || recorded.isMissingNode()
+        || recorded.asText().equals(listingDigest(source.images()))) {
+      return;
+    }
+    console.printf("note: %s has changed since the run was trained (%,d readable pictures now,"
+        + " %,d then): its training and test split is not the run's%n", source.images().root(),
+        source.images().train().size() + source.images().test().size(),
+        data.path("images").path("readable").asInt());
+  }
+
   /** The class names of a run trained on a picture folder with class subfolders, else empty. */
   static java.util.List<String> classesOf(ObjectNode data) {
     java.util.List<String> out = new java.util.ArrayList<>();
@@ -82,8 +114,10 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
   /** A recorded run's test set, preprocessed as the run says (no training data is loaded). */
   static Dataset testSetOf(ObjectNode data, Path dataHome, java.io.PrintWriter console) {
     Preprocessing p = preprocessingOf(data);
-    Dataset raw = Sources.resolve(data.get("spec").asText(), dataHome, imageOptionsOf(data),
-        console).test();
+    DataSources.DataSplits source = Sources.resolve(data.get("spec").asText(), dataHome,
+        imageOptionsOf(data), console);
+    noteChangedFolder(data, source, console);
+    Dataset raw = source.test();
     return p.fixed(raw, p.testSeed(), "");
   }
 
@@ -112,6 +146,8 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
       i.put("split_seed", images.options().splitSeed()); // also orders the training examples
       i.put("files", images.files().size());
       i.put("skipped", images.skipped().size());
+      i.put("readable", images.train().size() + images.test().size());
+      i.put("readable_sha256", listingDigest(images));
       ArrayNode classes = i.putArray("classes");
       images.classes().forEach(classes::add);
     }

@@ -118,6 +118,15 @@ class PictureFolderCliTest {
     assertThat(mean).isCloseTo(evalJson.get("test_nll_nats").asDouble(),
         org.assertj.core.api.Assertions.within(1e-3));
 
+    // a changed folder is noted: its split is no longer the run's
+    Files.copy(photos.resolve(paths.get(0)), photos.resolve("cols/extra.png"));
+    Run changed = dgm("eval", "--run", run.toString());
+    assertThat(changed.code()).as(changed.err()).isZero();
+    assertThat(changed.err()).contains("has changed since the run was trained (61 readable"
+        + " pictures now, 60 then)");
+    Files.delete(photos.resolve("cols/extra.png"));
+    assertThat(dgm("eval", "--run", run.toString()).err()).doesNotContain("has changed");
+
     // sample: an RGB grid of 2 x 2 pictures of 5x4 at scale 1 with 1-pixel gaps
     Path png = dir.resolve("samples.png");
     Run sample = dgm("sample", "--run", run.toString(), "-n", "4", "--scale", "1", "--out",
