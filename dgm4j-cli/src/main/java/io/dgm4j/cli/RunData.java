@@ -69,19 +69,6 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
         images.path("split_seed").asLong(ImageFolder.DEFAULT_SPLIT_SEED));
   }
 
-  /** SHA-256 of the readable files' paths, one per line in path order: the split's input. */
-  static String listingDigest(ImageFolder.Images images) {
-    StringBuilder sb = new StringBuilder();
-    images.files().stream().filter(f -> f.problem() == null)
-        .forEach(f -> sb.append(f.path()).append('\n'));
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
-
   /**
    * A note when a run's picture folder no longer holds the readable files it was trained on:
    * its seeded split, and so its test set, is then not the run's.
@@ -90,7 +77,7 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
       java.io.PrintWriter console) {
     JsonNode recorded = data.path("images").path("readable_sha256");
     if (source.images() == null || recorded.isMissingNode()
-        || recorded.asText().equals(listingDigest(source.images()))) {
+        || recorded.asText().equals(source.images().readableDigest())) {
       return;
     }
     console.printf("note: %s has changed since the run was trained (%,d readable pictures now,"
@@ -147,7 +134,7 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
       i.put("files", images.files().size());
       i.put("skipped", images.skipped().size());
       i.put("readable", images.train().size() + images.test().size());
-      i.put("readable_sha256", listingDigest(images));
+      i.put("readable_sha256", images.readableDigest());
       ArrayNode classes = i.putArray("classes");
       images.classes().forEach(classes::add);
     }

@@ -9,14 +9,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -214,6 +210,17 @@ public final class ImageFolder {
           .map(f -> new Skipped(f.path(), f.problem())).toList();
     }
 
+    /**
+     * SHA-256 of the readable files' paths, one a line in path order: what the split was drawn
+     * from, recorded in a run to notice a folder that changed since.
+     */
+    public String readableDigest() {
+      StringBuilder sb = new StringBuilder();
+      files.stream().filter(f -> f.problem() == null).forEach(f -> sb.append(f.path())
+          .append('\n'));
+      return Digests.sha256HexOfText(sb.toString());
+    }
+
     /** Item shape of one example: {@code (H, W)} or {@code (H, W, 3)}. */
     public int[] itemShape() {
       return shape(height, width, channels);
@@ -242,7 +249,8 @@ public final class ImageFolder {
         : options.height() + "x" + options.width()) + "-"
         + (options.channels() == 0 ? "auto" : options.channels() + "ch");
     List<Path> cacheDirs = List.of(root.resolve(CACHE_FOLDER),
-        fallbackCache.resolve(hash(root.toAbsolutePath().normalize().toString())));
+        fallbackCache.resolve(Digests.sha256HexOfText(root.toAbsolutePath().normalize().toString())
+            .substring(0, 16)));
     Decoded decoded = null;
     for (Path dir : cacheDirs) {
       decoded = readManifest(dir.resolve(key + ".json"), dir.resolve(key + ".bin"), listing);
@@ -653,15 +661,6 @@ public final class ImageFolder {
 
   static int[] shape(int height, int width, int channels) {
     return channels == 1 ? new int[] {height, width} : new int[] {height, width, channels};
-  }
-
-  private static String hash(String text) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   private static String reason(Throwable e) {

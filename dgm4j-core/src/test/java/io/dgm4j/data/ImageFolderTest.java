@@ -310,6 +310,23 @@ class ImageFolderTest {
   }
 
   @Test
+  void aFolderThatCannotHoldTheCacheUsesTheFallback() throws IOException {
+    Path root = dir.resolve("readonly");
+    writeGrey(root.resolve("a.png"), greyPixels(1, 2, 2), "png");
+    writeGrey(root.resolve("b.png"), greyPixels(2, 2, 2), "png");
+    // a file where the cache folder would go: the folder cannot take the cache (as when it is
+    // read-only; permissions do not stop root, who may run the tests)
+    Files.writeString(root.resolve(ImageFolder.CACHE_FOLDER), "in the way");
+    ImageFolder.Images first = load(root, ImageFolder.Options.defaults());
+    assertThat(first.cacheFile()).startsWith(dir.resolve("fallback-cache"));
+    assertThat(first.fromCache()).isFalse();
+    assertThat(Files.readString(root.resolve(ImageFolder.CACHE_FOLDER))).isEqualTo("in the way");
+    ImageFolder.Images second = load(root, ImageFolder.Options.defaults());
+    assertThat(second.fromCache()).isTrue();
+    assertThat(second.train().values()).containsExactly(first.train().values());
+  }
+
+  @Test
   void emptyFoldersAndMixedLayoutsSayWhatToDo() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     assertThat(message(() -> load(empty, ImageFolder.Options.defaults())))
