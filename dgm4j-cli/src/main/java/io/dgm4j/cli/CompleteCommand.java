@@ -66,7 +66,8 @@ final class CompleteCommand implements Callable<Integer> {
       try (NDManager m = loaded.model.manager().newSubManager()) {
         method = ar.completionMethod(m.create(mask));
         for (int i = 0; i < n; i++) {
-          float[] x = java.util.Arrays.copyOfRange(test.values(), i * d, (i + 1) * d);
+          float[] x = new float[d];
+          test.row(i, x, 0);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
           for (int j = 0; j < d; j++) {
             grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f;

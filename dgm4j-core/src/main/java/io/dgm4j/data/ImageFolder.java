@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.io.AtomicFiles;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,8 +47,10 @@ import java.util.stream.Stream;
  * folder (or, when the folder is read-only, under the given fallback folder): a raw file of
  * {@code N x H x W x C} bytes and a JSON manifest with every file's path, size and
  * modification time. A later load whose listing, sizes and times all match reads the raw file
- * instead of decoding; any change decodes again. Decoding holds one picture at a time, and
- * loading reads the raw file in a stream, so memory holds only the resulting data sets.
+ * instead of decoding; any change decodes again. Decoding holds one picture at a time, and the
+ * data sets are read {@linkplain Dataset#onDemand on demand} from the raw file, a row at a
+ * time, so the Java heap never holds the decoded folder (the operating system's page cache
+ * keeps the file's hot parts in memory).
  *
  * <p><b>Bad files.</b> A file that cannot be decoded is skipped and listed in
  * {@link Images#skipped()}; with {@code strict} it is an error naming it.
@@ -620,43 +623,76 @@ public final class ImageFolder {
       labelOf.put(classes.get(i), i);
     }
     int dim = d.height * d.width * d.channels;
-    float[] trainValues = new float[Math.multiplyExact(trainRows, dim)];
-    float[] testValues = new float[Math.multiplyExact(testRows, dim)];
     boolean labelled = !classes.isEmpty();
     int[] trainLabels = labelled ? new int[trainRows] : null;
     int[] testLabels = labelled ? new int[testRows] : null;
+    int[] trainFileRows = new int[trainRows]; // row of the raw file for each training example
+    int[] testFileRows = new int[testRows];
     String[] trainPaths = new String[trainRows];
     String[] testPaths = new String[testRows];
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(d.raw), 1 << 16)) {
-      byte[] bytes = new byte[dim];
-      for (int i = 0; i < n; i++) {
-        if (in.readNBytes(bytes, 0, dim) != dim) {
-          throw new DataException(d.raw, "ends early: delete it to decode the pictures again");
-        }
-        float[] target = isTest[i] ? testValues : trainValues;
-        int at = row[i] * dim;
-        for (int k = 0; k < dim; k++) {
-          target[at + k] = bytes[k] & 0xFF;
-        }
-        FileEntry f = readable.get(i);
-        if (labelled) {
-          (isTest[i] ? testLabels : trainLabels)[row[i]] = labelOf.get(f.className());
-        }
-        (isTest[i] ? testPaths : trainPaths)[row[i]] = f.path();
+    for (int i = 0; i < n; i++) {
+      FileEntry f = readable.get(i);
+      (isTest[i] ? testFileRows : trainFileRows)[row[i]] = i;
+      if (labelled) {
+        (isTest[i] ? testLabels : trainLabels)[row[i]] = labelOf.get(f.className());
       }
-    } catch (IOException e) {
-      throw new DataException(d.raw, "cannot read: " + reason(e) + " (delete it to decode the"
-          + " pictures again)");
+      (isTest[i] ? testPaths : trainPaths)[row[i]] = f.path();
     }
+    RawRows raw = new RawRows(d.raw, dim, n);
     int[] shape = shape(d.height, d.width, d.channels);
     String name = root.toAbsolutePath().normalize().getFileName() + "";
-    Dataset train = new Dataset(name + " (training pictures)", trainValues, trainRows, shape,
-        trainLabels);
-    Dataset test = new Dataset(name + " (test pictures)", testValues, testRows, shape,
-        testLabels);
+    Dataset train = Dataset.onDemand(name + " (training pictures)", trainRows, shape,
+        trainLabels, (example, out, offset) -> raw.read(trainFileRows[example], out, offset));
+    Dataset test = Dataset.onDemand(name + " (test pictures)", testRows, shape, testLabels,
+        (example, out, offset) -> raw.read(testFileRows[example], out, offset));
     return new Images(root, options, listing.layout, classes, d.height, d.width, d.channels,
         pair ? null : options.splitSeed(), train, test, d.files, List.of(trainPaths),
         List.of(testPaths), listing.ignored, d.raw, fromCache);
+  }
+
+  /**
+   * Rows of 8-bit pixels read from the raw cache file when asked for, as floats 0..255: the
+   * page cache, not the Java heap, holds the decoded pictures.
+   */
+  private static final class RawRows {
+    private final Path file;
+    private final int dimension;
+    private final FileChannel channel;
+
+    RawRows(Path file, int dimension, int rows) {
+      this.file = file;
+      this.dimension = dimension;
+      try {
+        channel = FileChannel.open(file, StandardOpenOption.READ);
+        if (channel.size() != (long) rows * dimension) {
+          channel.close();
+          throw new DataException(file, "holds " + channel.size() + " bytes, not " + rows
+              + " pictures of " + dimension + ": delete it to decode the pictures again");
+        }
+      } catch (IOException e) {
+        throw new DataException(file, "cannot read: " + reason(e) + " (delete it to decode the"
+            + " pictures again)");
+      }
+    }
+
+    void read(int row, float[] out, int offset) {
+      ByteBuffer bytes = ByteBuffer.allocate(dimension);
+      long position = (long) row * dimension;
+      try {
+        while (bytes.hasRemaining()) {
+          if (channel.read(bytes, position + bytes.position()) < 0) {
+            throw new DataException(file, "ends early: delete it to decode the pictures again");
+          }
+        }
+      } catch (IOException e) {
+        throw new DataException(file, "cannot read: " + reason(e) + " (delete it to decode"
+            + " the pictures again)");
+      }
+      byte[] b = bytes.array();
+      for (int k = 0; k < dimension; k++) {
+        out[offset + k] = b[k] & 0xFF;
+      }
+    }
   }
 
   static int[] shape(int height, int width, int channels) {

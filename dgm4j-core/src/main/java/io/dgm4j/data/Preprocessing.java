@@ -80,19 +80,35 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     }
   }
 
-  /** (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch). */
+  /**
+   * (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch); a data set
+   * read on demand is dequantized as it is read, each row from its own stream (as
+   * {@link Binarization} does).
+   */
   static Dataset dequantize(Dataset raw, long seed, int epoch) {
+    long stream = Binarization.streamSeed(seed, epoch);
+    if (!raw.inMemory()) {
+      int d = raw.dimension();
+      return raw.mapOnDemand((example, in, out, offset) -> dequantize(raw, in, out, offset,
+          (long) example * d, new SplittableRandom(Binarization.rowSeed(stream, example))));
+    }
     float[] in = raw.values();
     float[] out = new float[in.length];
-    SplittableRandom random = new SplittableRandom(Binarization.streamSeed(seed, epoch));
+    dequantize(raw, in, out, 0, 0, new SplittableRandom(stream));
+    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+
+  /** Dequantizes all of {@code in} into {@code out} at {@code offset}; {@code first}: flat index. */
+  private static void dequantize(Dataset raw, float[] in, float[] out, int offset, long first,
+      SplittableRandom random) {
     for (int i = 0; i < in.length; i++) {
       float v = in[i];
       if (!(v >= 0 && v <= 255)) {
+        long at = first + i;
         throw new DataException(raw.name(), "pixel value " + v + " at example "
-            + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
+            + at / raw.dimension() + ", pixel " + at % raw.dimension() + " is not in 0..255");
       }
-      out[i] = (float) ((v + random.nextDouble()) / 256.0);
+      out[offset + i] = (float) ((v + random.nextDouble()) / 256.0);
     }
-    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
   }
 }
