@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
  *       {@code x ~ Bernoulli(value / scale)} for every pixel, so a model never sees the same
  *       binary image twice and cannot overfit one particular draw ({@link #dynamic});
  *   <li><b>the test set</b> is binarized <em>once</em> with a fixed seed, recorded in the run,
- *       so every model is scored on the same binary images ({@link #fixed}).
+ *       so every model is scored on the same binary images ({@link #fixed}). Each example's
+ *       draw is keyed by the seed and the example's own values, not by its position: an image
+ *       binarizes the same way alone (a request to {@code dgm serve}), in a file, or in any
+ *       partition of a Spark job, so its score never depends on what was scored with it.
  * </ul>
  *
  * <p>The draws come from a {@link SplittableRandom} whose seed is a fixed hash of
@@ -19,9 +22,10 @@ import java.util.SplittableRandom;
  * {@code scale} says what value means probability 1: pass {@link #BYTE_SCALE} (255) for raw
  * IDX pixels, 1 for data already in [0, 1]; a value outside {@code [0, scale]} is an error.
  *
- * <p>A data set read {@linkplain Dataset#onDemand on demand} is binarized as it is read: its
- * rows may be read in any order, so each row draws from its own stream, seeded by
- * {@code (seed, epoch, example)}; nothing is held in memory.
+ * <p>A data set read {@linkplain Dataset#onDemand on demand} is binarized as it is read,
+ * nothing held in memory: its held-out draw is the same as in memory (keyed by the values);
+ * its training rows may be read in any order, so each draws from its own stream, seeded by
+ * {@code (seed, epoch, example)}.
  */
 public final class Binarization {
   /** The scale of raw 8-bit pixels: a pixel of 255 is on with probability 1. */
@@ -67,9 +71,40 @@ public final class Binarization {
     return mix64(stream ^ (example * 0xD1B54A32D192ED03L + 0x8CB92BA72F3D8DD7L));
   }
 
-  /** The test-set draw: {@link #dynamic} with the reserved epoch tag {@link #FIXED_EPOCH}. */
+  /**
+   * The held-out draw (validation, test, scoring): like {@link #dynamic}, but each example's
+   * random stream is keyed by {@code seed} and the example's values ({@link #exampleSeed}), so
+   * the same image always binarizes the same way wherever it appears.
+   */
   public static Dataset fixed(Dataset data, float scale, long seed) {
-    return dynamic(data, scale, seed, FIXED_EPOCH);
+    if (!(scale > 0) || Float.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
+    }
+    int d = data.dimension();
+    if (!data.inMemory()) {
+      return data.mapOnDemand((example, in, out, offset) -> draw(data, in, 0, out, offset, d,
+          (long) example * d, scale, new SplittableRandom(exampleSeed(seed, in, 0, d))));
+    }
+    float[] in = data.values();
+    float[] out = new float[in.length];
+    for (int n = 0; n < data.size(); n++) {
+      draw(data, in, n * d, out, n * d, d, (long) n * d, scale,
+          new SplittableRandom(exampleSeed(seed, in, n * d, d)));
+    }
+    return copyWith(data, out);
+  }
+
+  /**
+   * The seed of one example's held-out draw: the stream seed of ({@code seed},
+   * {@link #FIXED_EPOCH}) mixed with a 64-bit hash of the example's {@code length} values from
+   * {@code offset}.
+   */
+  public static long exampleSeed(long seed, float[] values, int offset, int length) {
+    long h = streamSeed(seed, FIXED_EPOCH);
+    for (int i = offset; i < offset + length; i++) {
+      h = mix64(h ^ Float.floatToIntBits(values[i]) + 0x9E3779B97F4A7C15L);
+    }
+    return h;
   }
 
   /** Deterministic thresholding: 1 where {@code value >= threshold}, else 0. */

@@ -108,6 +108,21 @@ class OnDemandDatasetTest {
   }
 
   @Test
+  void heldOutDrawsOnDemandEqualTheDrawsInMemory() {
+    float[] v = pixels(5);
+    Dataset eager = new Dataset("memory", v.clone(), N, new int[] {2, 3}, null);
+    Dataset lazy = onDemand(v, null);
+    for (Dataset[] pair : new Dataset[][] {
+        {Binarization.fixed(eager, 255, 11), Binarization.fixed(lazy, 255, 11)},
+        {Preprocessing.dequantizeFixed(eager, 11), Preprocessing.dequantizeFixed(lazy, 11)}}) {
+      assertThat(pair[1].inMemory()).isFalse();
+      float[] rows = new float[N * D];
+      pair[1].copyRows(0, N, rows);
+      assertThat(rows).containsExactly(pair[0].values());
+    }
+  }
+
+  @Test
   void dequantizationOnDemandKeepsEachPixelsBin() {
     float[] v = pixels(3);
     Dataset deq = Preprocessing.dequantize(onDemand(v, null), 5, 2);
