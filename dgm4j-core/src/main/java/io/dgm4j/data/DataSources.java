@@ -22,7 +22,8 @@ import java.util.Arrays;
  *       file first if its order is meaningful.
  * </ul>
  *
- * IDX sources and picture folders give raw byte pixels (0..255, {@link DataSplits#bytePixels()} true); CSV values
+ * IDX sources and picture folders give raw byte pixels (0..255,
+ * {@link DataSplits#bytePixels()} true); CSV values
  * are used as written.
  */
 public final class DataSources {
@@ -103,8 +104,8 @@ public final class DataSources {
             dataHome.resolve("image-cache"), progress);
         return new DataSplits(name(path), images.train(), images.test(), true, images);
       }
-      throw new DataException(path, (isEmpty(path) ? "is empty" : "holds no pictures") + ": expected"
-          + " pictures (" + String.join(", ",
+      throw new DataException(path, (isEmpty(path) ? "is empty" : "holds no pictures")
+          + ": expected pictures (" + String.join(", ",
           ImageDecoder.suffixes()) + ", directly or in class subfolders), nor train.csv and"
           + " test.csv, nor the four IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,"
           + " t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, optionally .gz)");

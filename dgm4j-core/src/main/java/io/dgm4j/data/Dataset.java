@@ -31,7 +31,7 @@ public final class Dataset {
   /** Where the rows of an on-demand data set come from (a file, or a transformation). */
   @FunctionalInterface
   public interface RowSource {
-    /** Writes the {@code dimension} values of {@code example} into {@code out} at {@code offset}. */
+    /** Writes the {@code dimension} values of {@code example} into {@code out} at offset. */
     void read(int example, float[] out, int offset);
   }
 

@@ -1,26 +1,16 @@
 package io.dgm4j.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dgm4j.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -43,14 +33,14 @@ import java.util.stream.Stream;
  * each is centre-cropped and resized as {@link ImageTransform} describes. Channels default to
  * 1 when every file is stored as grey (grey colour space or a palette of greys), else 3.
  *
- * <p><b>Cache.</b> Pictures are decoded once, one at a time, into {@code .dgm4j-cache/} in the
- * folder (or, when the folder is read-only, under the given fallback folder): a raw file of
- * {@code N x H x W x C} bytes and a JSON manifest with every file's path, size and
- * modification time. A later load whose listing, sizes and times all match reads the raw file
- * instead of decoding; any change decodes again. Decoding holds one picture at a time, and the
- * data sets are read {@linkplain Dataset#onDemand on demand} from the raw file, a row at a
- * time, so the Java heap never holds the decoded folder (the operating system's page cache
- * keeps the file's hot parts in memory).
+ * <p><b>Cache</b> ({@link PictureCache}). Pictures are decoded once, one at a time, into
+ * {@code .dgm4j-cache/} in the folder (or, when the folder cannot hold it, under the given
+ * fallback folder): a raw file of {@code N x H x W x C} bytes and a JSON manifest with every
+ * file's path, size and modification time. A later load whose listing, sizes and times all
+ * match reads the raw file instead of decoding; any change decodes again. The data sets are
+ * read {@linkplain Dataset#onDemand on demand} from the raw file, a row at a time, so the Java
+ * heap never holds the decoded folder (the operating system's page cache keeps the file's hot
+ * parts in memory).
  *
  * <p><b>Bad files.</b> A file that cannot be decoded is skipped and listed in
  * {@link Images#skipped()}; with {@code strict} it is an error naming it.
@@ -60,8 +50,6 @@ public final class ImageFolder {
   public static final long DEFAULT_SPLIT_SEED = 20261122L;
   /** The cache folder inside an image folder. */
   public static final String CACHE_FOLDER = ".dgm4j-cache";
-  private static final int CACHE_FORMAT = 1;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ImageFolder() {}
 
@@ -254,18 +242,18 @@ public final class ImageFolder {
     List<Path> cacheDirs = List.of(root.resolve(CACHE_FOLDER),
         fallbackCache.resolve(Digests.sha256HexOfText(root.toAbsolutePath().normalize().toString())
             .substring(0, 16)));
-    Decoded decoded = null;
+    PictureCache.Decoded decoded = null;
     for (Path dir : cacheDirs) {
-      decoded = readManifest(dir.resolve(key + ".json"), dir.resolve(key + ".bin"), listing);
+      decoded = PictureCache.read(dir.resolve(key + ".json"), dir.resolve(key + ".bin"), listing);
       if (decoded != null) {
         break;
       }
     }
     boolean fromCache = decoded != null;
     if (decoded == null) {
-      decoded = decode(root, listing, options, cacheDirs, key, progress);
+      decoded = PictureCache.decode(root, listing, options, cacheDirs, key, progress);
     }
-    List<FileEntry> bad = decoded.files.stream().filter(f -> f.problem() != null).toList();
+    List<FileEntry> bad = decoded.files().stream().filter(f -> f.problem() != null).toList();
     if (options.strict() && !bad.isEmpty()) {
       throw new DataException(root.resolve(bad.get(0).path()), bad.get(0).problem() + "; "
           + bad.size() + " unreadable picture" + (bad.size() == 1 ? "" : "s") + " in " + root
@@ -278,7 +266,7 @@ public final class ImageFolder {
   // Listing
 
   /** The folder's picture files, sorted by path, with the layout they imply. */
-  private record Listing(String layout, List<FileEntry> files, int ignored) {}
+  record Listing(String layout, List<FileEntry> files, int ignored) {}
 
   private static Listing list(Path root) {
     if (!Files.isDirectory(root)) {
@@ -410,160 +398,12 @@ public final class ImageFolder {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Decoding and the cache
-
-  /** The decoded files (with headers and problems) and the raw file holding the readable ones. */
-  private record Decoded(List<FileEntry> files, int height, int width, int channels, Path raw) {}
-
-  private static Decoded decode(Path root, Listing listing, Options options, List<Path> cacheDirs,
-      String key, Progress progress) {
-    // 1. headers: sizes, grey or colour, and files that cannot even be opened
-    List<FileEntry> files = new ArrayList<>(listing.files.size());
-    for (FileEntry f : listing.files) {
-      try {
-        ImageDecoder.Header h = ImageDecoder.header(root.resolve(f.path()));
-        files.add(f.withHeader(h.width(), h.height(), h.grey(), h.format(), null));
-      } catch (ImageDecoder.Unreadable e) {
-        files.add(f.withHeader(0, 0, false, null, e.getMessage()));
-      }
-    }
-    List<FileEntry> readable = files.stream().filter(f -> f.problem() == null).toList();
-    if (readable.isEmpty()) {
-      throw new DataException(root, "none of its " + files.size() + " picture files can be"
-          + " read (first: " + files.get(0).path() + ": " + files.get(0).problem() + ")");
-    }
-    int height = options.height();
-    int width = options.width();
-    if (height == 0) {
-      Map<String, List<FileEntry>> bySize = new TreeMap<>();
-      readable.forEach(f -> bySize.computeIfAbsent(f.width() + "x" + f.height(),
-          k -> new ArrayList<>()).add(f));
-      if (bySize.size() > 1) {
-        StringBuilder sizes = new StringBuilder();
-        bySize.forEach((size, list) -> sizes.append(sizes.length() == 0 ? "" : ", ")
-            .append(size).append(" (").append(list.size()).append(", e.g. ")
-            .append(list.get(0).path()).append(')'));
-        throw new DataException(root, "pictures of different sizes (width x height: " + sizes
-            + "): pass --image-size S or HEIGHTxWIDTH to centre-crop and resize them all");
-      }
-      height = readable.get(0).height();
-      width = readable.get(0).width();
-    }
-    int channels = options.channels() != 0 ? options.channels()
-        : readable.stream().allMatch(FileEntry::grey) ? 1 : 3;
-    // 2. pixels, one picture at a time, straight into the raw cache file
-    int h = height;
-    int w = width;
-    int d = h * w * channels;
-    List<FileEntry> done = new ArrayList<>(files.size());
-    AtomicFiles.Writer body = out -> {
-      byte[] bytes = new byte[d];
-      progress.start("decoding " + root.getFileName(), readable.size());
-      try {
-        for (FileEntry f : files) {
-          if (f.problem() != null) {
-            done.add(f);
-            continue;
-          }
-          try {
-            ImageDecoder.Picture p = ImageDecoder.read(root.resolve(f.path()), channels);
-            if (p.width() != f.width() || p.height() != f.height()) {
-              throw new ImageDecoder.Unreadable("damaged: its header says " + f.width() + "x"
-                  + f.height() + " but it decodes to " + p.width() + "x" + p.height());
-            }
-            int[] s = ImageTransform.cropAndResize(p.samples(), p.width(), p.height(), channels,
-                w, h);
-            for (int i = 0; i < d; i++) {
-              bytes[i] = (byte) s[i];
-            }
-            out.write(bytes);
-            done.add(f);
-          } catch (ImageDecoder.Unreadable e) {
-            done.add(f.withHeader(f.width(), f.height(), f.grey(), f.format(), e.getMessage()));
-          }
-          progress.step();
-        }
-      } finally {
-        progress.end();
-      }
-    };
-    UncheckedIOException failure = null;
-    for (Path dir : cacheDirs) {
-      done.clear();
-      Path raw = dir.resolve(key + ".bin");
-      try {
-        AtomicFiles.write(raw, body);
-        Decoded decoded = new Decoded(List.copyOf(done), h, w, channels, raw);
-        writeManifest(dir.resolve(key + ".json"), decoded, listing);
-        return decoded;
-      } catch (UncheckedIOException e) {
-        failure = e; // e.g. a read-only folder: try the next place
-      }
-    }
-    throw new DataException(cacheDirs.get(cacheDirs.size() - 1), "cannot write the decoded"
-        + " pictures: " + reason(failure.getCause()) + " (pass --data-dir with a writable"
-        + " folder)");
-  }
-
-  private static void writeManifest(Path file, Decoded d, Listing listing) {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("format", CACHE_FORMAT);
-    m.put("filter", ImageTransform.FILTER);
-    m.put("layout", listing.layout);
-    m.put("height", d.height);
-    m.put("width", d.width);
-    m.put("channels", d.channels);
-    m.put("raw", d.raw.getFileName().toString());
-    ArrayNode files = m.putArray("files");
-    for (FileEntry f : d.files) {
-      files.add(JSON.valueToTree(f));
-    }
-    AtomicFiles.write(file, out -> JSON.writeValue(out, m));
-  }
-
-  /** The cached decoding when the manifest matches the listing exactly, else {@code null}. */
-  private static Decoded readManifest(Path manifest, Path raw, Listing listing) {
-    if (!Files.isRegularFile(manifest) || !Files.isRegularFile(raw)) {
-      return null;
-    }
-    try {
-      JsonNode m = JSON.readTree(manifest.toFile());
-      if (m.path("format").asInt() != CACHE_FORMAT
-          || !ImageTransform.FILTER.equals(m.path("filter").asText())
-          || !listing.layout.equals(m.path("layout").asText())) {
-        return null;
-      }
-      List<FileEntry> files = new ArrayList<>();
-      for (JsonNode f : m.path("files")) {
-        files.add(JSON.treeToValue(f, FileEntry.class));
-      }
-      if (files.size() != listing.files.size()) {
-        return null;
-      }
-      for (int i = 0; i < files.size(); i++) {
-        if (!files.get(i).sameFile(listing.files.get(i))) {
-          return null;
-        }
-      }
-      int h = m.path("height").asInt();
-      int w = m.path("width").asInt();
-      int c = m.path("channels").asInt();
-      long readable = files.stream().filter(f -> f.problem() == null).count();
-      if (Files.size(raw) != readable * h * w * c) {
-        return null;
-      }
-      return new Decoded(files, h, w, c, raw);
-    } catch (IOException | RuntimeException e) {
-      return null; // an unreadable manifest is no cache: decode again
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------
   // Splitting
 
-  private static Images split(Path root, Listing listing, Decoded d, Options options,
+  private static Images split(Path root, Listing listing, PictureCache.Decoded d,
+      Options options,
       boolean fromCache) {
-    List<FileEntry> readable = d.files.stream().filter(f -> f.problem() == null).toList();
+    List<FileEntry> readable = d.files().stream().filter(f -> f.problem() == null).toList();
     int n = readable.size();
     boolean pair = listing.layout.startsWith("train/test");
     if (!pair && n < 2) {
@@ -622,7 +462,7 @@ public final class ImageFolder {
     for (int i = 0; i < classes.size(); i++) {
       labelOf.put(classes.get(i), i);
     }
-    int dim = d.height * d.width * d.channels;
+    int dim = d.height() * d.width() * d.channels();
     boolean labelled = !classes.isEmpty();
     int[] trainLabels = labelled ? new int[trainRows] : null;
     int[] testLabels = labelled ? new int[testRows] : null;
@@ -638,68 +478,23 @@ public final class ImageFolder {
       }
       (isTest[i] ? testPaths : trainPaths)[row[i]] = f.path();
     }
-    RawRows raw = new RawRows(d.raw, dim, n);
-    int[] shape = shape(d.height, d.width, d.channels);
+    PictureCache.RawRows raw = new PictureCache.RawRows(d.raw(), dim, n);
+    int[] shape = shape(d.height(), d.width(), d.channels());
     String name = root.toAbsolutePath().normalize().getFileName() + "";
     Dataset train = Dataset.onDemand(name + " (training pictures)", trainRows, shape,
         trainLabels, (example, out, offset) -> raw.read(trainFileRows[example], out, offset));
     Dataset test = Dataset.onDemand(name + " (test pictures)", testRows, shape, testLabels,
         (example, out, offset) -> raw.read(testFileRows[example], out, offset));
-    return new Images(root, options, listing.layout, classes, d.height, d.width, d.channels,
-        pair ? null : options.splitSeed(), train, test, d.files, List.of(trainPaths),
-        List.of(testPaths), listing.ignored, d.raw, fromCache);
-  }
-
-  /**
-   * Rows of 8-bit pixels read from the raw cache file when asked for, as floats 0..255: the
-   * page cache, not the Java heap, holds the decoded pictures.
-   */
-  private static final class RawRows {
-    private final Path file;
-    private final int dimension;
-    private final FileChannel channel;
-
-    RawRows(Path file, int dimension, int rows) {
-      this.file = file;
-      this.dimension = dimension;
-      try {
-        channel = FileChannel.open(file, StandardOpenOption.READ);
-        if (channel.size() != (long) rows * dimension) {
-          channel.close();
-          throw new DataException(file, "holds " + channel.size() + " bytes, not " + rows
-              + " pictures of " + dimension + ": delete it to decode the pictures again");
-        }
-      } catch (IOException e) {
-        throw new DataException(file, "cannot read: " + reason(e) + " (delete it to decode the"
-            + " pictures again)");
-      }
-    }
-
-    void read(int row, float[] out, int offset) {
-      ByteBuffer bytes = ByteBuffer.allocate(dimension);
-      long position = (long) row * dimension;
-      try {
-        while (bytes.hasRemaining()) {
-          if (channel.read(bytes, position + bytes.position()) < 0) {
-            throw new DataException(file, "ends early: delete it to decode the pictures again");
-          }
-        }
-      } catch (IOException e) {
-        throw new DataException(file, "cannot read: " + reason(e) + " (delete it to decode"
-            + " the pictures again)");
-      }
-      byte[] b = bytes.array();
-      for (int k = 0; k < dimension; k++) {
-        out[offset + k] = b[k] & 0xFF;
-      }
-    }
+    return new Images(root, options, listing.layout, classes, d.height(), d.width(), d.channels(),
+        pair ? null : options.splitSeed(), train, test, d.files(), List.of(trainPaths),
+        List.of(testPaths), listing.ignored, d.raw(), fromCache);
   }
 
   static int[] shape(int height, int width, int channels) {
     return channels == 1 ? new int[] {height, width} : new int[] {height, width, channels};
   }
 
-  private static String reason(Throwable e) {
+  static String reason(Throwable e) {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
     }

@@ -56,7 +56,8 @@ class ImageFolderTest {
   }
 
   static int[] rgb(int seed, int y, int x) {
-    return new int[] {(seed * 29 + 40 * y) % 256, (7 * x + 100) % 256, (seed * 13 + 5 * x * y) % 256};
+    return new int[] {(seed * 29 + 40 * y) % 256, (7 * x + 100) % 256,
+        (seed * 13 + 5 * x * y) % 256};
   }
 
   /** Every value of a data set, read row by row. */

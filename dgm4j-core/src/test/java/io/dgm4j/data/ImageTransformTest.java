@@ -1,5 +1,6 @@
 package io.dgm4j.data;
 
+import static io.dgm4j.data.ImageTransform.centreCrop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -10,12 +11,16 @@ class ImageTransformTest {
   @Test
   void centreCropKeepsTheMiddleWithTheTargetAspect() {
     // 6 wide, 4 high to a square: 4 columns kept, one cut on each side
-    assertThat(ImageTransform.centreCrop(6, 4, 2, 2)).isEqualTo(new ImageTransform.Crop(1, 0, 4, 4));
+    assertThat(centreCrop(6, 4, 2, 2))
+        .isEqualTo(new ImageTransform.Crop(1, 0, 4, 4));
     // 4 wide, 7 high to a square: 3 rows cut, floor(3/2) = 1 from the top
-    assertThat(ImageTransform.centreCrop(4, 7, 3, 3)).isEqualTo(new ImageTransform.Crop(0, 1, 4, 4));
+    assertThat(centreCrop(4, 7, 3, 3))
+        .isEqualTo(new ImageTransform.Crop(0, 1, 4, 4));
     // 5x5 to 2 wide, 1 high: height round(5 / 2) = 3 (half up), rows 1..3
-    assertThat(ImageTransform.centreCrop(5, 5, 2, 1)).isEqualTo(new ImageTransform.Crop(0, 1, 5, 3));
-    assertThat(ImageTransform.centreCrop(8, 4, 4, 2)).isEqualTo(new ImageTransform.Crop(0, 0, 8, 4));
+    assertThat(centreCrop(5, 5, 2, 1))
+        .isEqualTo(new ImageTransform.Crop(0, 1, 5, 3));
+    assertThat(centreCrop(8, 4, 4, 2))
+        .isEqualTo(new ImageTransform.Crop(0, 0, 8, 4));
   }
 
   @Test
