@@ -36,6 +36,9 @@ public final class ImageDecoder {
   private static final String DAMAGED = "damaged or truncated: the decoder could not read all"
       + " of its pixels";
 
+  private static final String UNSUPPORTED = "stored in a colour model ImageIO cannot convert"
+      + " (e.g. a CMYK JPEG): save it as RGB";
+
   private ImageDecoder() {}
 
   /** A file that cannot be used as an image; the message is one line for users. */
@@ -185,8 +188,10 @@ public final class ImageDecoder {
       }
     } catch (IOException | RuntimeException e) {
       // ImageIO reports damaged files with IIOException, EOFException and, for some broken
-      // headers, unchecked exceptions such as IndexOutOfBoundsException
-      throw new Unreadable(DAMAGED);
+      // headers, unchecked exceptions such as IndexOutOfBoundsException; a kind of picture it
+      // cannot convert (a CMYK or YCCK JPEG) with "Unsupported Image Type"
+      String why = String.valueOf(e.getMessage());
+      throw new Unreadable(why.contains("Unsupported Image Type") ? UNSUPPORTED : DAMAGED);
     }
   }
 }
