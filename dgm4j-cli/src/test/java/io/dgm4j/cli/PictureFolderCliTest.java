@@ -77,7 +77,7 @@ class PictureFolderCliTest {
         .contains("up to date, nothing decoded");
 
     Path run = dir.resolve("run");
-    Run train = dgm("train", "--model", "bernoulli", "--data", photos.toString(), "--epochs",
+    Run train = dgm("train", "--model", "fvsbn", "--data", photos.toString(), "--epochs",
         "2", "--out", run.toString(), "--quiet", "--threads", "1");
     assertThat(train.code()).as(train.err()).isZero();
     JsonNode images = ModelRegistry.json().readTree(run.resolve("run.json").toFile())
@@ -136,6 +136,27 @@ class PictureFolderCliTest {
     assertThat(grid.getWidth()).isEqualTo(2 * (5 + 1) + 1);
     assertThat(grid.getHeight()).isEqualTo(2 * (4 + 1) + 1);
     assertThat(grid.getColorModel().getNumColorComponents()).isEqualTo(3);
+
+    // complete: each row shows a test picture, its observed top half, and completions, in RGB
+    Path completions = dir.resolve("completions.png");
+    Run complete = dgm("complete", "--run", run.toString(), "-n", "2", "--out",
+        completions.toString());
+    assertThat(complete.code()).as(complete.err()).isZero();
+    BufferedImage rows = ImageIO.read(completions.toFile());
+    assertThat(rows.getColorModel().getNumColorComponents()).isEqualTo(3);
+    assertThat(rows.getHeight()).isEqualTo(2 * (4 * 3 + 1) + 1); // 2 rows of 4 pixels at scale 3
+
+    // a new folder with one of the run's classes: labels follow the run's class names
+    Path fresh = dir.resolve("only-rows");
+    Files.createDirectories(fresh.resolve("rows"));
+    for (String p : paths.subList(paths.size() - 3, paths.size())) {
+      Files.copy(photos.resolve(p), fresh.resolve(p));
+    }
+    Path freshScores = dir.resolve("only-rows.csv");
+    assertThat(dgm("score", "--run", run.toString(), "--data", fresh.toString(), "--out",
+        freshScores.toString()).code()).isZero();
+    assertThat(Files.readAllLines(freshScores).stream().skip(1).map(l -> l.split(",")[2]))
+        .containsExactly("1", "1", "1"); // rows is the run's class 1, the folder's own 0
   }
 
   @Test
