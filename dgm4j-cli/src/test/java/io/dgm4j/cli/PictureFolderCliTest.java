@@ -169,6 +169,10 @@ class PictureFolderCliTest {
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(ModelRegistry.json().readTree(run.resolve("run.json").toFile())
         .path("model").path("itemShape").toString()).isEqualTo("[6,6]");
+    Run resumed = dgm("train", "--resume", "--epochs", "2", "--out", run.toString(), "--quiet",
+        "--threads", "1");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("epoch 2/2");
 
     Path png = dir.resolve("grey.png");
     assertThat(dgm("sample", "--run", run.toString(), "-n", "1", "--scale", "2", "--out",
