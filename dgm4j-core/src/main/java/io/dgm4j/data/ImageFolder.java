@@ -236,15 +236,32 @@ public final class ImageFolder {
    */
   public static Images load(Path root, Options options, Path fallbackCache, Progress progress) {
     Listing listing = list(root);
-    String key = "images-" + (options.height() == 0 ? "own-size"
-        : options.height() + "x" + options.width()) + "-"
-        + (options.channels() == 0 ? "auto" : options.channels() + "ch");
+    String key = cacheKey(options.height(), options.width(), options.channels());
     List<Path> cacheDirs = List.of(root.resolve(CACHE_FOLDER),
         fallbackCache.resolve(Digests.sha256HexOfText(root.toAbsolutePath().normalize().toString())
             .substring(0, 16)));
+    // a decoding at the pictures' own size or with the channels the data chose is the same
+    // bytes when it came out at the size and channels asked for now (eval after train)
+    List<String> keys = new ArrayList<>(List.of(key));
+    for (int[] alt : new int[][] {{0, 0, options.channels()}, {options.height(),
+        options.width(), 0}, {0, 0, 0}}) {
+      String k = cacheKey(alt[0], alt[1], alt[2]);
+      if (!keys.contains(k)) {
+        keys.add(k);
+      }
+    }
     PictureCache.Decoded decoded = null;
-    for (Path dir : cacheDirs) {
-      decoded = PictureCache.read(dir.resolve(key + ".json"), dir.resolve(key + ".bin"), listing);
+    for (String k : keys) {
+      for (Path dir : cacheDirs) {
+        PictureCache.Decoded d = PictureCache.read(dir.resolve(k + ".json"),
+            dir.resolve(k + ".bin"), listing);
+        if (d != null && (options.height() == 0 || (d.height() == options.height()
+            && d.width() == options.width()))
+            && (options.channels() == 0 || d.channels() == options.channels())) {
+          decoded = d;
+          break;
+        }
+      }
       if (decoded != null) {
         break;
       }
@@ -260,6 +277,12 @@ public final class ImageFolder {
           + " (--strict refuses them; without it they are skipped)");
     }
     return split(root, listing, decoded, options, fromCache);
+  }
+
+  /** The cache file name for a size ({@code 0}: the pictures' own) and channels (0: auto). */
+  private static String cacheKey(int height, int width, int channels) {
+    return "images-" + (height == 0 ? "own-size" : height + "x" + width) + "-"
+        + (channels == 0 ? "auto" : channels + "ch");
   }
 
   // ---------------------------------------------------------------------------------------

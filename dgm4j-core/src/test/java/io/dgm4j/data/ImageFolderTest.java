@@ -301,6 +301,13 @@ class ImageFolderTest {
     // another size is another cache entry
     assertThat(load(root, ImageFolder.Options.defaults().withSize("2")).fromCache()).isFalse();
     assertThat(load(root, ImageFolder.Options.defaults()).fromCache()).isTrue();
+    // asking for the size and channels the own-size decoding came out at reuses it (as eval
+    // does after train), with the same pixels
+    ImageFolder.Images explicit = load(root, ImageFolder.Options.defaults().withSize("3")
+        .withChannels(1));
+    assertThat(explicit.fromCache()).isTrue();
+    assertThat(all(explicit.train())).containsExactly(all(first.train()));
+    assertThat(load(root, ImageFolder.Options.defaults().withChannels(3)).fromCache()).isFalse();
 
     // rewrite one file with other pixels (the same size in bytes is possible; the time differs)
     String changed = first.trainPaths().get(0);
