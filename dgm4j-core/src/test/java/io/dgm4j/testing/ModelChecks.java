@@ -155,4 +155,26 @@ public final class ModelChecks {
       }
     }
   }
+
+  /**
+   * The number of parameter scalars that influence log p(x) at {@code x}: entries whose gradient
+   * of sum logProb(x) is non-zero. An independent count of what a model can use, to compare with
+   * {@link DensityModel#parameterCount()} (which may also subtract exact redundancies such as
+   * the shift of softmax logits). Gradients are zeroed again afterwards.
+   */
+  public static long usedParameterCount(DensityModel model, NDArray x) {
+    long used = 0;
+    try (NDManager m = model.manager().newSubManager()) {
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(model.logProb(x).sum());
+      }
+      for (NDArray p : model.parameters().asMap().values()) {
+        for (float g : p.getGradient().toFloatArray()) {
+          used += g != 0f ? 1 : 0;
+        }
+        Autograd.zeroGradient(p);
+      }
+    }
+    return used;
+  }
 }

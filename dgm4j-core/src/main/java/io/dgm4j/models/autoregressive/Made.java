@@ -157,20 +157,62 @@ public final class Made extends BinaryAutoregressiveModel {
     this.freeParameters = countFreeParameters();
   }
 
-  /** Entries of each weight that at least one mask set lets through, plus every bias. */
+  /**
+   * The scalars on some input-to-output path of some mask set: a weight counts when a mask set
+   * lets it through into a unit that itself reaches an output in that set (with two or more
+   * hidden layers a unit can be a dead end: no unit of the next layer has a degree at least its
+   * own), a hidden bias when its unit reaches an output in some set; output biases always.
+   */
   private long countFreeParameters() {
-    long count = outputBias.getShape().size();
-    for (NDArray bias : biases) {
-      count += bias.getShape().size();
+    int[] hidden = config.hidden();
+    boolean[][] usedWeight = new boolean[masks[0].length][];
+    boolean[][] usedBias = new boolean[layers][];
+    for (int l = 0; l < layers; l++) {
+      usedBias[l] = new boolean[hidden[l]];
     }
-    for (int l = 0; l < masks[0].length; l++) {
-      NDArray used = masks[0][l];
-      for (int k = 1; k < masks.length; k++) {
-        used = used.maximum(masks[k][l]);
+    for (int k = 0; k < masks.length; k++) {
+      float[][] m = maskValues(k);
+      // live[l][j]: unit j of hidden layer l reaches an output under mask set k
+      boolean[][] live = new boolean[layers + 1][];
+      live[layers] = new boolean[dimension];
+      java.util.Arrays.fill(live[layers], true);
+      for (int l = layers - 1; l >= 0; l--) {
+        int to = live[l + 1].length;
+        live[l] = new boolean[hidden[l]];
+        for (int j = 0; j < hidden[l]; j++) {
+          for (int u = 0; u < to && !live[l][j]; u++) {
+            live[l][j] = live[l + 1][u] && m[l + 1][j * to + u] == 1f;
+          }
+          usedBias[l][j] |= live[l][j];
+        }
       }
-      count += (long) used.sum().getFloat();
+      for (int l = 0; l < m.length; l++) {
+        int to = l < layers ? hidden[l] : dimension;
+        if (usedWeight[l] == null) {
+          usedWeight[l] = new boolean[m[l].length];
+        }
+        for (int e = 0; e < m[l].length; e++) {
+          boolean target = l >= layers || live[l][e % to];
+          usedWeight[l][e] |= m[l][e] == 1f && target;
+        }
+      }
+    }
+    long count = dimension; // output biases
+    for (boolean[] group : usedWeight) {
+      count += countTrue(group);
+    }
+    for (boolean[] group : usedBias) {
+      count += countTrue(group);
     }
     return count;
+  }
+
+  private static long countTrue(boolean[] values) {
+    long n = 0;
+    for (boolean v : values) {
+      n += v ? 1 : 0;
+    }
+    return n;
   }
 
   @Override

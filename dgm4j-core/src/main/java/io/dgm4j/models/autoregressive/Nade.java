@@ -210,6 +210,15 @@ public final class Nade extends BinaryAutoregressiveModel {
     return order.clone();
   }
 
+  /**
+   * (D - 1) H + H + D H + D: the input weights W_j of the coordinate generated last feed no
+   * conditional (it has no successor), so they are stored but not counted.
+   */
+  @Override
+  public long parameterCount() {
+    return (long) (dimension - 1) * hidden + hidden + (long) dimension * hidden + dimension;
+  }
+
   @Override
   public String family() {
     return "nade";

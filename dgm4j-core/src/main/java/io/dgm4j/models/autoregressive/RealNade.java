@@ -198,6 +198,18 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
     return order.clone();
   }
 
+  /**
+   * The scalars that can change log p(x): the input weights of the coordinate generated last
+   * feed nothing ((D - 1) H of W counted, not D H), and each conditional's mixing logits
+   * h V^pi_d + b^pi_d are unchanged by a common shift of their K columns, so H + 1 of its
+   * (H + 1) K mixing-weight scalars are redundant: (D - 1) H + H + D (H + 1) (3K - 1).
+   */
+  @Override
+  public long parameterCount() {
+    long perCoordinate = (long) (hidden + 1) * (3L * components - 1);
+    return (long) (dimension - 1) * hidden + hidden + dimension * perCoordinate;
+  }
+
   @Override
   public String family() {
     return "rnade";

@@ -126,4 +126,17 @@ class FvsbnTest {
   static double logSigmoid(double z) {
     return -Math.log1p(Math.exp(-z));
   }
+
+  /** Counted independently: scalars whose gradient of log p(x) on random data is non-zero. */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void parameterCountEqualsTheScalarsThatMoveLogProb(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Fvsbn model = model(m, 6, ordering, 2);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(60, 6)).gt(0.5f)
+          .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+      assertThat(model.parameterCount()).isEqualTo(ModelChecks.usedParameterCount(model, x))
+          .isEqualTo(15 + 6);
+    }
+  }
 }

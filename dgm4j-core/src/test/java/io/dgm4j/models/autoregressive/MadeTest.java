@@ -258,27 +258,32 @@ class MadeTest {
     assertThat(Made.Config.defaults().directConnection()).isTrue();
   }
 
-  /** The free-parameter count is the number of weights some mask uses, checked by hand. */
-  @Test
-  void parameterCountCountsOnlyUsableWeights() {
+  /**
+   * Counted independently of the masks: the scalars whose gradient of log p(x) (the K-mask
+   * mixture) is non-zero on random data; positive biases keep every ReLU unit alive.
+   */
+  @ParameterizedTest(name = "hidden={0}, K={1}, orderAgnostic={2}")
+  @CsvSource({"6, 1, false", "6, 3, false", "6 5, 3, true", "7, 4, true"})
+  void parameterCountEqualsTheScalarsThatMoveLogProb(String hidden, int masks,
+      boolean orderAgnostic) {
+    int[] sizes = Arrays.stream(hidden.split(" ")).mapToInt(Integer::parseInt).toArray();
     try (NDManager m = Engines.newManager()) {
-      // D = 3, one mask, natural order, direct connection: direct weights usable are the 3
-      // strictly-lower-triangular entries; the output row of coordinate 0 has no inputs
-      Made made = new Made(m.newSubManager(), 3, new Made.Config(new int[] {4}, 1, false, true,
-          0), 1);
-      long usable = 0;
-      float[][] masks = made.maskValues(0);
-      for (float[] mask : masks) {
-        for (float v : mask) {
-          usable += (long) v;
+      Made model = new Made(m.newSubManager(), 5, config(sizes, masks, orderAgnostic, true), 3);
+      // hidden biases far above what the small weights can subtract: every ReLU unit is active
+      // on every input, so a zero gradient means "not connected", never "switched off"; logits
+      // stay moderate, so no sigmoid saturates to an exact 0 or 1 in float32
+      Random random = new Random(4);
+      model.parameters().asMap().forEach((name, p) -> {
+        float[] v = new float[(int) p.getShape().size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (name.startsWith("hidden") && name.endsWith("bias")
+              ? 5 + random.nextDouble() : 0.1 * random.nextGaussian());
         }
-      }
-      assertThat(made.parameterCount()).isEqualTo(usable + 4 + 3);
-      float direct = 0;
-      for (float v : masks[masks.length - 1]) {
-        direct += v;
-      }
-      assertThat(direct).isEqualTo(3f);
+        p.set(v);
+      });
+      NDArray states = ModelChecks.allBinaryStates(m, 5);
+      assertThat(model.parameterCount())
+          .isEqualTo(ModelChecks.usedParameterCount(model, states));
     }
   }
 }

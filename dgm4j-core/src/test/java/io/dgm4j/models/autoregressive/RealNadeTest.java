@@ -201,8 +201,8 @@ class RealNadeTest {
           ModelRegistry.json().createObjectNode().put("hidden", 4).put("components", 2), 1);
       assertThat(model).isInstanceOf(RealNade.class);
       assertThat(model.support()).isEqualTo(Support.REAL);
-      // W (3x4) + c (4) + 3 output layers (3x4x2) + 3 biases (3x2)
-      assertThat(model.parameterCount()).isEqualTo(12 + 4 + 3 * 24 + 3 * 6);
+      // W (2 of 3 rows x 4) + c (4) + per coordinate (H + 1)(3K - 1) = 5 x 5
+      assertThat(model.parameterCount()).isEqualTo(8 + 4 + 3 * 25);
       assertThat(model.sample(m, 2).getShape()).isEqualTo(new Shape(2, 3));
     }
   }
@@ -224,6 +224,35 @@ class RealNadeTest {
       for (float lp : logp) {
         assertThat((double) lp).isLessThanOrEqualTo(bound + 1e-3).isFinite();
       }
+    }
+  }
+
+  /**
+   * The last coordinate's input weights feed nothing, and each conditional's mixing logits
+   * h V + b are unchanged by a common shift of their K columns (H + 1 redundant scalars per
+   * coordinate): (D - 1) H + H + 2 D (H + 1) K + D (H + 1) (K - 1).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void parameterCountLeavesOutUnusedWeightsAndTheSoftmaxShift(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      RealNade model = model(m, 4, ordering, 2); // H = 3, K = 2
+      NDArray x = m.randomNormal(new Shape(40, 4));
+      long used = ModelChecks.usedParameterCount(model, x);
+      assertThat(used).isEqualTo(3 * 3 + 3 + 3 * 4 * 3 * 2 + 4 * 2 * 3);
+      assertThat(model.parameterCount()).isEqualTo(used - 4 * (3 + 1))
+          .isEqualTo(3 * 3 + 3 + 2 * 4 * 4 * 2 + 4 * 4 * 1);
+      // the shift itself: adding one vector to both mixing-logit columns changes nothing
+      float[] before = model.logProb(x).toFloatArray();
+      NDArray vw = model.parameters().get("vWeights"); // (D, H, K)
+      float[] shifted = vw.toFloatArray();
+      for (int i = 0; i < shifted.length; i += 2) {
+        float delta = 0.7f * (i % 5);
+        shifted[i] += delta;
+        shifted[i + 1] += delta;
+      }
+      vw.set(shifted);
+      assertThat(model.logProb(x).toFloatArray()).containsExactly(before, within(1e-3f));
     }
   }
 }
