@@ -63,9 +63,10 @@ class FvsbnTest {
   void completionKeepsObservedAndDrawsTheExactConditional(String ordering) {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(4);
-      Fvsbn f = model(m, 3, ordering, 14);
-      ModelChecks.assertCompletionMatchesConditional(f, 1f, 20_000, 5);
-      ModelChecks.assertCompletionMatchesConditional(f, 0f, 20_000, 5);
+      Fvsbn f = model(m, 5, ordering, 14);
+      ModelChecks.assertCompletionMatchesConditional(f, 1, 1, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(f, 2, 0b01, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(f, 3, 0b110, 20_000, 5);
     }
   }
 

@@ -181,29 +181,73 @@ class MadeTest {
     }
   }
 
+  /**
+   * Several connectivity-agnostic masks with the natural ordering: observed prefixes of length
+   * 1, 2 and 3 are prefixes of every member's ordering, so completion must follow the
+   * mixture's conditional sum_k p(k | x_o) p_k(x_u | x_o), checked by enumeration. Mask set 0's
+   * conditional alone (the old behaviour) is far from it here, which the test also checks.
+   */
   @Test
-  void completionKeepsObservedValuesAndDrawsFromMaskZerosConditional() {
+  void completionDrawsTheMixturesConditionalByMaskPosterior() {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(3);
       Made model = randomized(
-          new Made(m.newSubManager(), 3, config(new int[] {12}, 3, true, false), 1), 2.0, 6);
+          new Made(m.newSubManager(), 5, config(new int[] {12}, 4, false, false), 1), 2.0, 6);
       int n = 20_000;
-      NDArray x = m.ones(new Shape(n, 3)); // x0 = 1 observed; the rest ignored
-      NDArray done = model.complete(x, m.create(new float[] {1, 0, 0}));
-      float[] v = done.toFloatArray();
-      // p_0(x1, x2 | x0 = 1) from mask set 0's joint, renormalised over states with x0 = 1
-      float[] joint = model.logProb(ModelChecks.allBinaryStates(m, 3), 0).exp().toFloatArray();
-      double marginal = joint[1] + joint[3] + joint[5] + joint[7];
-      int[] counts = new int[8];
-      for (int i = 0; i < n; i++) {
-        assertThat(v[i * 3]).isEqualTo(1f);
-        counts[(int) v[i * 3] | (int) v[i * 3 + 1] << 1 | (int) v[i * 3 + 2] << 2]++;
+      for (int prefix = 1; prefix <= 3; prefix++) {
+        float[] mask = new float[5];
+        float[] values = new float[5];
+        for (int d = 0; d < prefix; d++) {
+          mask[d] = 1f;
+          values[d] = d % 2 == 0 ? 1f : 0f;
+        }
+        assertThat(model.completesExactly(m.create(mask))).isTrue();
+        NDArray draws = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
+        ModelChecks.assertCompletionMatchesConditional(model, mask, values, draws, n, 5);
       }
-      for (int s = 1; s < 8; s += 2) {
-        double p = joint[s] / marginal;
-        double se = Math.sqrt(p * (1 - p) / n);
-        assertThat(counts[s] / (double) n).as("state %d", s).isCloseTo(p, within(5 * se + 1e-4));
+      // the case is not trivial: mask set 0's own conditional differs from the mixture's
+      float[] mask = {1, 1, 0, 0, 0};
+      float[] values = {1, 0, 0, 0, 0};
+      double[] mixture = ModelChecks.exactConditional(model, mask, values);
+      Made member0 = randomized(
+          new Made(m.newSubManager(), 5, config(new int[] {12}, 4, false, false), 1), 2.0, 6);
+      float[] joint0 = member0.logProb(ModelChecks.allBinaryStates(m, 5), 0).exp()
+          .toFloatArray();
+      double[] conditional0 = new double[32];
+      double total = 0;
+      for (int s = 0; s < 32; s++) {
+        conditional0[s] = (s & 3) == 1 ? joint0[s] : 0;
+        total += conditional0[s];
       }
+      for (int s = 0; s < 32; s++) {
+        conditional0[s] /= total;
+      }
+      assertThat(ModelChecks.totalVariation(mixture, conditional0)).isGreaterThan(0.05);
+    }
+  }
+
+  /**
+   * Order-agnostic members: no observed set is a prefix of every ordering, so complete() is
+   * only a starting draw — it says so — and the Gibbs correction on the mixture's log p(x)
+   * brings it to the exact conditional.
+   */
+  @Test
+  void orderAgnosticCompletionIsNotExactAndGibbsCorrectsIt() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(5);
+      Made model = randomized(
+          new Made(m.newSubManager(), 4, config(new int[] {12}, 4, true, false), 1), 2.0, 8);
+      float[] mask = {1, 1, 0, 0};
+      float[] values = {1, 0, 0, 0};
+      assertThat(model.completesExactly(m.create(mask))).isFalse();
+      int n = 20_000;
+      NDArray start = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
+      double[] exact = ModelChecks.exactConditional(model, mask, values);
+      assertThat(ModelChecks.totalVariation(ModelChecks.frequencies(start), exact))
+          .as("the starting draw alone is not the conditional").isGreaterThan(0.05);
+      NDArray refined = io.dgm4j.sampling.GibbsCompletion.refine(model, start, m.create(mask),
+          io.dgm4j.sampling.GibbsCompletion.DEFAULT_SWEEPS);
+      ModelChecks.assertCompletionMatchesConditional(model, mask, values, refined, n, 5);
     }
   }
 
@@ -249,12 +293,12 @@ class MadeTest {
       DensityModel model = ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
       assertThat(model).isInstanceOf(Made.class);
       assertThat(model.family()).isEqualTo("made");
-      assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, true, false, 0));
+      assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, false, false, 0));
       // at most the stored weights 4x8 + 8x6 + 6x4 plus biases 8 + 6 + 4; masks remove some
       assertThat(model.parameterCount()).isLessThan(32 + 48 + 24 + 18).isGreaterThan(18);
     }
     assertThat(Made.Config.defaults().hidden()).containsExactly(500);
-    assertThat(Made.Config.defaults().masks()).isEqualTo(32);
+    assertThat(Made.Config.defaults().masks()).isEqualTo(1);
     assertThat(Made.Config.defaults().directConnection()).isTrue();
   }
 

@@ -151,9 +151,10 @@ class NadeTest {
   void completionKeepsObservedAndDrawsTheExactConditional(String ordering) {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(4);
-      Nade nade = model(m, 3, 4, ordering, 14);
-      ModelChecks.assertCompletionMatchesConditional(nade, 1f, 20_000, 5);
-      ModelChecks.assertCompletionMatchesConditional(nade, 0f, 20_000, 5);
+      Nade nade = model(m, 4, 4, ordering, 14);
+      ModelChecks.assertCompletionMatchesConditional(nade, 1, 1, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(nade, 1, 0, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(nade, 2, 0b10, 20_000, 5);
     }
   }
 
