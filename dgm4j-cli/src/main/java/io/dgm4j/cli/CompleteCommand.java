@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
-import io.dgm4j.models.AutoregressiveModel;
+import io.dgm4j.sampling.GibbsCompletion;
+import io.dgm4j.models.Completer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,12 @@ final class CompleteCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "1") long seed;
 
+  @Option(names = "--sweeps", defaultValue = "" + GibbsCompletion.DEFAULT_SWEEPS,
+      description = "Gibbs sweeps on log p(x) after the chain-rule draw, used only when the"
+          + " observed pixels do not come first in the model's ordering (then the draw alone"
+          + " is not p(missing | observed)); default: ${DEFAULT-VALUE}.")
+  int sweeps;
+
   @Mixin Dgm.Common common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -40,10 +47,8 @@ final class CompleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
-      if (!(loaded.model instanceof AutoregressiveModel ar)) {
-        throw new IllegalArgumentException(loaded.info.model().family()
-            + " is not autoregressive; completion needs fvsbn, nade, rnade or made");
-      }
+      Completer ar = loaded.require(Completer.class, "complete",
+          "way to draw missing values given observed ones");
       int[] hw = loaded.imageShape();
       int d = hw[0] * hw[1];
       float[] mask = new float[d];
@@ -62,26 +67,31 @@ final class CompleteCommand implements Callable<Integer> {
       int perRow = samples + 2;
       float[] grid = new float[n * perRow * d];
       Engines.seed(seed);
+      String method;
       try (NDManager m = loaded.model.manager().newSubManager()) {
+        method = ar.completionMethod(m.create(mask), sweeps);
+        // every image's copies in one batch: a Gibbs sweep costs the same for 1 row or 100
+        float[] repeated = new float[n * samples * d];
         for (int i = 0; i < n; i++) {
           float[] x = java.util.Arrays.copyOfRange(test.values(), i * d, (i + 1) * d);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
           for (int j = 0; j < d; j++) {
             grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f;
           }
-          float[] repeated = new float[samples * d];
           for (int s = 0; s < samples; s++) {
-            System.arraycopy(x, 0, repeated, s * d, d);
+            System.arraycopy(x, 0, repeated, (i * samples + s) * d, d);
           }
-          NDArray completed = ar.complete(m.create(repeated, new Shape(samples, d)),
-              m.create(mask));
-          System.arraycopy(completed.toFloatArray(), 0, grid, (i * perRow + 2) * d,
+        }
+        float[] completed = ar.complete(m.create(repeated, new Shape((long) n * samples, d)),
+            m.create(mask), sweeps).toFloatArray();
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(completed, i * samples * d, grid, (i * perRow + 2) * d,
               samples * d);
         }
       }
       io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], 3);
-      spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n", n,
-          samples, out);
+      spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n"
+          + "method: %s%n", n, samples, out, method);
       return 0;
     }
   }

@@ -4,12 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import io.dgm4j.models.DensityModel;
-import io.dgm4j.models.Support;
+import java.util.function.UnaryOperator;
 
 /**
- * Single-site Gibbs sampling of the unobserved coordinates of binary x under a model with an
- * exact log p(x): the MCMC correction that turns any starting completion into draws from
+ * Single-site Gibbs sampling of the unobserved coordinates of binary x under an exact
+ * log p(x) (given as a function, so that this package depends on no model): the MCMC correction that turns any starting completion into draws from
  * p(x_unobserved | x_observed).
  *
  * <p>One sweep visits every unobserved coordinate d in turn and redraws it from its full
@@ -36,22 +35,19 @@ public final class GibbsCompletion {
   /**
    * Runs {@code sweeps} Gibbs sweeps over the coordinates where {@code observed} is 0.
    *
-   * @param model a model of binary vectors with exact logProb
+   * @param logProb exact log p(x) of binary vectors: (M, D) to (M)
    * @param start (N, D) binary values; observed coordinates hold the given values
    * @param observed (N, D) or (D), 1 where the value is given
    * @param sweeps number of sweeps, 0 returns a copy of start
    * @return (N, D) in start's manager
    */
-  public static NDArray refine(DensityModel model, NDArray start, NDArray observed, int sweeps) {
-    if (model.support() != Support.BINARY) {
-      throw new IllegalArgumentException(model.family() + " models real values; Gibbs"
-          + " completion is for binary models");
-    }
+  public static NDArray refine(UnaryOperator<NDArray> logProb, NDArray start, NDArray observed,
+      int sweeps) {
     if (sweeps < 0) {
-      throw new IllegalArgumentException("sweeps must be >= 0, got " + sweeps);
+      throw new IllegalArgumentException("--sweeps must be >= 0, got " + sweeps);
     }
     int n = (int) start.getShape().get(0);
-    int dimension = model.dimension();
+    int dimension = (int) start.getShape().get(1);
     float[] x = start.toFloatArray();
     float[] keep = observed.getShape().dimension() == 1
         ? tile(observed.toFloatArray(), n) : observed.toFloatArray();
@@ -73,17 +69,16 @@ public final class GibbsCompletion {
           pair[i * dimension + d] = 0f;
           pair[(n + i) * dimension + d] = 1f;
         }
-        float[] logProb;
+        float[] lp;
         float[] u;
         try (NDScope scope = new NDScope();
             NDManager step = owner.newSubManager()) {
-          logProb = model.logProb(step.create(pair, new Shape(2L * n, dimension)))
-              .toFloatArray();
+          lp = logProb.apply(step.create(pair, new Shape(2L * n, dimension))).toFloatArray();
           u = step.randomUniform(0f, 1f, new Shape(n)).toFloatArray();
         }
         for (int i = 0; i < n; i++) {
           if (keep[i * dimension + d] == 0f) {
-            double p1 = 1 / (1 + Math.exp(logProb[i] - logProb[n + i]));
+            double p1 = 1 / (1 + Math.exp(lp[i] - lp[n + i]));
             x[i * dimension + d] = u[i] < p1 ? 1f : 0f;
           }
         }

@@ -33,12 +33,14 @@ class GibbsCompletionTest {
       NDManager m) {
     int n = 20_000;
     assertThat(model.completesExactly(m.create(mask))).isFalse();
-    NDArray start = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
+    NDArray start = model.chainRuleComplete(ModelChecks.repeat(m, values, n), m.create(mask));
     double[] exact = ModelChecks.exactConditional(model, mask, values);
     assertThat(ModelChecks.totalVariation(ModelChecks.frequencies(start), exact))
         .as("the chain-rule draw alone is far from the conditional").isGreaterThan(0.05);
-    NDArray refined = GibbsCompletion.refine(model, start, m.create(mask),
-        GibbsCompletion.DEFAULT_SWEEPS);
+    // complete() is the chain-rule draw followed by the default number of Gibbs sweeps
+    assertThat(model.completionMethod(m.create(mask), GibbsCompletion.DEFAULT_SWEEPS))
+        .startsWith("MCMC").contains(GibbsCompletion.DEFAULT_SWEEPS + " Gibbs sweeps");
+    NDArray refined = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
     ModelChecks.assertCompletionMatchesConditional(model, mask, values, refined, n, 5);
     assertThat(ModelChecks.totalVariation(ModelChecks.frequencies(refined), exact))
         .isLessThan(0.02);
@@ -85,19 +87,26 @@ class GibbsCompletionTest {
       Fvsbn f = strongFvsbn(m, 4, 1);
       NDArray start = m.create(new float[] {1, 0, 1, 1, 0, 1, 0, 0}, new Shape(2, 4));
       NDArray mask = m.create(new float[] {1, 0, 0, 1, 0, 1, 1, 0}, new Shape(2, 4));
-      assertThat(GibbsCompletion.refine(f, start, mask, 0).toFloatArray())
+      assertThat(GibbsCompletion.refine(f::logProb, start, mask, 0).toFloatArray())
           .containsExactly(start.toFloatArray());
-      float[] out = GibbsCompletion.refine(f, start, mask, 5).toFloatArray();
+      float[] out = GibbsCompletion.refine(f::logProb, start, mask, 5).toFloatArray();
       assertThat(new float[] {out[0], out[3], out[5], out[6]}).containsExactly(1, 1, 1, 0);
     }
   }
 
+  /** Real values: exact when the observed come first, otherwise refused, not mislabelled. */
   @Test
-  void realValuedModelsAreRefusedByName() {
+  void realValuedModelsCompleteOnlyWhenExact() {
     try (NDManager m = Engines.newManager()) {
       RealNade r = new RealNade(m.newSubManager(), 3, RealNade.Config.defaults(), 1);
-      assertThatThrownBy(() -> GibbsCompletion.refine(r, m.zeros(new Shape(1, 3)),
-          m.create(new float[] {1, 0, 0}), 1)).hasMessageContaining("rnade");
+      NDArray prefix = m.create(new float[] {1, 0, 0});
+      assertThat(r.completionMethod(prefix, 20)).startsWith("exact");
+      assertThat(r.complete(m.ones(new Shape(2, 3)), prefix).getShape())
+          .isEqualTo(new Shape(2, 3));
+      NDArray last = m.create(new float[] {0, 0, 1});
+      assertThat(r.completionMethod(last, 20)).startsWith("not available");
+      assertThatThrownBy(() -> r.complete(m.zeros(new Shape(1, 3)), last))
+          .hasMessageContaining("rnade").hasMessageContaining("--observe top-half");
     }
   }
 }

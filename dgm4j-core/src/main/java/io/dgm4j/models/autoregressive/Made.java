@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * (never re-sampled); training step t uses set t mod K ({@link #trainingLogProb}). With
  * {@code orderAgnostic} each set also draws a random ordering, except set 0, which always keeps
  * the natural ordering 0..D-1 so that {@link #ordering()}, {@link #logits(NDArray)} and
- * {@link #complete} have a fixed meaning. The model evaluated by {@link #logProb} is the uniform
+ * {@link #chainRuleComplete} have a fixed meaning. The model evaluated by {@link #logProb} is the uniform
  * mixture of the K autoregressive models, log p(x) = logMeanExp_k log p_k(x): exact and
  * normalised (the paper averages the K masks' probabilities the same way at test time).
  * {@link #sample} draws from that mixture exactly: a mask set uniformly per row, then D
@@ -46,9 +46,9 @@ import java.util.SplittableRandom;
  * p(x_u | x_o) = sum_k p(k | x_o) p_k(x_u | x_o) with p(k | x_o) ∝ p_k(x_o). When the observed
  * coordinates are the first ones of every mask set's ordering (connectivity-agnostic masks
  * with the natural ordering and the top rows of an image), p_k(x_o) is the product of the
- * observed coordinates' conditionals, so {@link #complete} draws k from that posterior, then
+ * observed coordinates' conditionals, so {@link #chainRuleComplete} draws k from that posterior, then
  * the rest from mask set k: an exact draw. Otherwise no member's p_k(x_o) is available in one
- * pass and {@link #complete} gives only a starting draw (mask set 0's chain rule), which
+ * pass and {@link #chainRuleComplete} gives only a starting draw (mask set 0's chain rule), which
  * {@link #completesExactly} reports.
  *
  * <p>Hidden activation: ReLU, as in the paper. Weights: Glorot uniform; biases: zero. Defaults:
@@ -284,7 +284,7 @@ public final class Made extends BinaryAutoregressiveModel {
 
   /**
    * The logits of mask set 0, the natural-ordering model that {@link #ordering()} and
-   * {@link #complete} use. Note that {@link #logProb} is the K-mask mixture, not this model.
+   * {@link #chainRuleComplete} use. Note that {@link #logProb} is the K-mask mixture, not this model.
    */
   @Override
   public NDArray logits(NDArray x) {
@@ -364,10 +364,10 @@ public final class Made extends BinaryAutoregressiveModel {
    * every mask set's ordering), an exact draw from the mixture's conditional: each row draws
    * its mask set k from p(k | x_o) ∝ p_k(x_o), then the rest from p_k(x_u | x_o). Otherwise a
    * starting draw by mask set 0's chain rule, which conditions each coordinate only on the
-   * observed values before it (see {@link io.dgm4j.models.AutoregressiveModel#complete}).
+   * observed values before it; {@link #chainRuleComplete} then corrects it by Gibbs sweeps.
    */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     NDArray keep = (observed.getShape().dimension() == 1
         ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed)
         .toType(x.getDataType(), false);
@@ -508,7 +508,7 @@ public final class Made extends BinaryAutoregressiveModel {
     return o;
   }
 
-  /** The ordering of mask set 0, the natural one 0..D-1, used by {@link #complete}. */
+  /** The ordering of mask set 0, the natural one 0..D-1, used by {@link #chainRuleComplete}. */
   @Override
   public int[] ordering() {
     return ordering(0);

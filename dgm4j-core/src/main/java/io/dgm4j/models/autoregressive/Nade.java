@@ -192,7 +192,7 @@ public final class Nade extends BinaryAutoregressiveModel {
    * x_d = 1 iff V_d . sigmoid(a) + b_d exceeds logistic noise.
    */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     try (NDScope scope = new NDScope()) {
       NDList noise = RunningSumCompletion.logisticNoise(x);
       NDList outputColumns = v.transpose().split(dimension, 1); // (H, 1) each

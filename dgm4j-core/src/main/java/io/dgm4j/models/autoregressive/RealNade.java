@@ -150,12 +150,12 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
 
   @Override
   public NDArray sample(NDManager out, int n) {
-    return complete(out.zeros(new Shape(n, dimension)), out.zeros(new Shape(dimension)));
+    return chainRuleComplete(out.zeros(new Shape(n, dimension)), out.zeros(new Shape(dimension)));
   }
 
   /** Incremental: a gains W_d x_d after each draw; x_d is drawn from its Gaussian mixture. */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     int n = (int) x.getShape().get(0);
     int k = components;
     try (NDScope scope = new NDScope()) {

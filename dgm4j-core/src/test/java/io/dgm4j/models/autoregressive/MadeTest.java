@@ -227,9 +227,9 @@ class MadeTest {
   }
 
   /**
-   * Order-agnostic members: no observed set is a prefix of every ordering, so complete() is
-   * only a starting draw — it says so — and the Gibbs correction on the mixture's log p(x)
-   * brings it to the exact conditional.
+   * Order-agnostic members: no observed set is a prefix of every ordering, so the chain-rule
+   * draw is only a start — completesExactly says so — and complete() adds Gibbs sweeps on the
+   * mixture's log p(x), which bring it to the exact conditional.
    */
   @Test
   void orderAgnosticCompletionIsNotExactAndGibbsCorrectsIt() {
@@ -241,12 +241,11 @@ class MadeTest {
       float[] values = {1, 0, 0, 0};
       assertThat(model.completesExactly(m.create(mask))).isFalse();
       int n = 20_000;
-      NDArray start = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
+      NDArray start = model.chainRuleComplete(ModelChecks.repeat(m, values, n), m.create(mask));
       double[] exact = ModelChecks.exactConditional(model, mask, values);
       assertThat(ModelChecks.totalVariation(ModelChecks.frequencies(start), exact))
           .as("the starting draw alone is not the conditional").isGreaterThan(0.05);
-      NDArray refined = io.dgm4j.sampling.GibbsCompletion.refine(model, start, m.create(mask),
-          io.dgm4j.sampling.GibbsCompletion.DEFAULT_SWEEPS);
+      NDArray refined = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
       ModelChecks.assertCompletionMatchesConditional(model, mask, values, refined, n, 5);
     }
   }
@@ -290,7 +289,7 @@ class MadeTest {
         .put("directConnection", false);
     settings.putArray("hidden").add(8).add(6);
     try (NDManager m = Engines.newManager()) {
-      DensityModel model = ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
+      DensityModel model = (DensityModel) ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
       assertThat(model).isInstanceOf(Made.class);
       assertThat(model.family()).isEqualTo("made");
       assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, false, false, 0));
