@@ -46,7 +46,10 @@ public final class Settings {
         cause = cause.getCause();
       }
       if (cause instanceof IllegalArgumentException) {
-        throw new IllegalArgumentException(owner + ": " + cause.getMessage(), e);
+        String name = owner.substring(owner.lastIndexOf(' ') + 1);
+        String message = cause.getMessage().startsWith(name + ": ")
+            ? cause.getMessage().substring(name.length() + 2) : cause.getMessage();
+        throw new IllegalArgumentException(owner + ": " + message, e);
       }
       throw new IllegalArgumentException(owner + ": settings " + overrides
           + " do not fit its settings " + ModelRegistry.json().valueToTree(defaults), e);
