@@ -329,4 +329,15 @@ class MadeTest {
           .isEqualTo(ModelChecks.usedParameterCount(model, states));
     }
   }
+
+  /** Ancestral sampling through two hidden layers and the direct connection, K = 3. */
+  @Test
+  void samplesMatchTheMixtureWithTwoHiddenLayersAndTheDirectConnection() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(43);
+      Made model = randomized(
+          new Made(m.newSubManager(), 4, config(new int[] {10, 8}, 3, true, true), 1), 1.5, 7);
+      ModelChecks.assertSamplesMatchLogProb(model, 20_000, 5);
+    }
+  }
 }
