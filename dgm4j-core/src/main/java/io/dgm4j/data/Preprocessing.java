@@ -102,7 +102,10 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
         throw new DataException(raw.name(), "pixel value " + v + " at example "
             + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
       }
-      out[i] = (float) ((v + random.nextDouble()) / 256.0);
+      // (v + u) / 256 with u < 1 can round up to (v + 1) / 256 in float32: keep it in v's bin
+      float y = (float) ((v + random.nextDouble()) / 256.0);
+      float top = (v + 1) / 256f;
+      out[i] = y < top ? y : Math.nextDown(top);
     }
     return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
   }

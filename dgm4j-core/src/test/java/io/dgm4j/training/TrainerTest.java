@@ -261,8 +261,9 @@ class TrainerTest {
       double nll = 0;
       for (int i = 0; i < validation.size(); i++) {
         for (int j = 0; j < 4; j++) {
-          double p = 1 / (1 + Math.exp(-logits[j]));
-          nll -= validation.get(i, j) == 1f ? Math.log(p) : Math.log(1 - p);
+          // -log sigmoid(+-l) = softplus(-+l), computed without overflow (l can be large here)
+          double z = validation.get(i, j) == 1f ? -logits[j] : logits[j];
+          nll += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
         }
       }
       assertThat(nll / validation.size()).isCloseTo(best.validationLoss(), within(1e-3));
