@@ -88,7 +88,7 @@ public final class Made extends BinaryAutoregressiveModel {
     /**
      * The setting that trains best per minute: 500 ReLU units, one mask set (natural
      * ordering), and a masked direct input-to-output connection. Measured on binarized MNIST
-     * (docs/BENCHMARKS.md): one mask reaches 89.68 nats in 10 epochs (about 2 minutes) and
+     * (docs/BENCHMARKS.md): one mask reaches 89.58 nats in 10 epochs (about 2 minutes) and
      * 88.60 in 60, while 32 connectivity-agnostic masks, each trained on 1/32 of the steps,
      * were at 92.55 after 40 epochs. The paper's 32-mask order-agnostic ensemble stays an
      * option: {@code masks=32, orderAgnostic=true}.
