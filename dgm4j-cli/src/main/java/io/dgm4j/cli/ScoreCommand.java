@@ -7,14 +7,13 @@ import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
-import io.dgm4j.models.DensityModel;
 import io.dgm4j.io.AtomicFiles;
+import io.dgm4j.models.DensityModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,20 +22,24 @@ import picocli.CommandLine.Spec;
 /** log p(x) of every example of a dataset under a trained run (density estimation, anomalies). */
 @Command(name = "score", description = {
     "Write log p(x) per example to a CSV: low values are unlikely under the model (anomalies).",
-    "The data is preprocessed as the run's own test set (e.g. binarized with the fixed seed).",
-    "A folder of pictures gives one row per readable file, sorted by its path relative to the"
-        + " folder (index,path,label,log_prob_nats,bits_per_dim), read at the run's image size"
-        + " and channels."})
+    "Columns: index (0-based, among the data rows of the example's file), split (when several"
+        + " are scored), label (when the data has labels), log_prob_nats, bits_per_dim.",
+    "A folder of pictures gives one row per readable file, sorted by its path: index, path"
+        + " (relative to the folder), split, label (by the run's class names), log_prob_nats,"
+        + " bits_per_dim; the pictures are read at the run's image size and channels.",
+    "The data is preprocessed as the run's own test set (e.g. binarized with the fixed seed)."
+        + " For a real-valued model of 8-bit pixels (dequantized) log_prob_nats is that of the"
+        + " 8-bit pixels, log p(y) - D ln 256: the figure `dgm eval` reports."})
 final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = "--data", required = true, paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, a folder of pictures (flat, one"
-          + " subfolder per class, or train/ and test/), or a .csv file.")
-  String data;
+  @Mixin Options.Data data;
 
-  @Option(names = "--split", paramLabel = "NAME",
-      description = "test, train or all (default: all for a folder of pictures, else test).")
+  @Mixin Options.DataDir dataDir;
+
+  @Option(names = "--split", paramLabel = "WHICH",
+      description = "test, train or all (default: all for a .csv file or a folder of pictures,"
+          + " else test). A .csv file's last 10%% of rows are its test split.")
   String split;
 
   @Option(names = "--strict",
@@ -44,86 +47,125 @@ final class ScoreCommand implements Callable<Integer> {
           + " name it and count it).")
   boolean strict;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+  @Mixin Options.Out out;
 
-  @Option(names = "--batch-size", defaultValue = "500") int batchSize;
+  @Mixin Options.Force force;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.BatchSize batch;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
+    String dataSpec = data.required();
+    if (split != null && !List.of("test", "train", "all").contains(split)) {
+      throw Options.usage(spec, "--split must be test, train or all, got " + split);
+    }
+    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+      List<Path> inputs = new ArrayList<>(loaded.inputFiles());
+      inputs.addAll(data.inputFiles(dataDir.home()));
+      Path file = force.writable("--out", out.path, inputs);
+      DensityModel model = loaded.require(DensityModel.class, "score", "exact log-likelihood");
       ObjectNode runData = loaded.info.data();
-      // pictures are read at the run's size and channels, whatever the folder's own
-      ImageFolder.Options imageOptions = RunData.imageOptionsOf(runData).withStrict(strict);
-      if (imageOptions.height() == 0) {
-        int[] shape = loaded.info.model().itemShape();
-        if (shape.length == 2 || (shape.length == 3 && shape[2] == 3)) {
-          imageOptions = new ImageFolder.Options(shape[0], shape[1],
-              shape.length == 2 ? 1 : 3, strict, imageOptions.splitSeed());
-        }
-      }
-      DataSources.DataSplits source = Sources.resolve(data, common.dataHome(), imageOptions,
-          spec.commandLine().getErr());
+      DataSources.DataSplits source = Sources.resolve(dataSpec, dataDir.home(),
+          pictureOptions(loaded), spec.commandLine().getErr());
       ImageFolder.Images images = source.images();
-      String which = split != null ? split : images != null ? "all" : "test";
-      if (!List.of("test", "train", "all").contains(which)) {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "--split must be test, train or all, got " + which);
-      }
+      String which = split != null ? split
+          : dataSpec.endsWith(".csv") || images != null ? "all" : "test";
       Preprocessing prep = RunData.preprocessingOf(runData);
       if (source.bytePixels() != prep.expectsBytePixels()) {
-        throw new IllegalArgumentException(data + " holds " + (source.bytePixels()
+        throw new IllegalArgumentException(dataSpec + " holds " + (source.bytePixels()
             ? "8-bit pixels" : "real values") + " but the run was trained on "
             + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
       }
-      DensityModel model = loaded.require(DensityModel.class, "score", "exact log-likelihood");
+      // a single .csv file: the test rows follow the training rows in the file
+      boolean oneFile = dataSpec.endsWith(".csv");
+      List<String> splits = which.equals("all") ? List.of("train", "test") : List.of(which);
       List<String> runClasses = RunData.classesOf(runData);
+      int dimension = model.dimension();
+      double offset = prep.pixelOffsetNats(dimension);
       List<Row> rows = new ArrayList<>();
-      for (String part : which.equals("all") ? List.of("train", "test") : List.of(which)) {
-        Dataset raw = part.equals("train") ? source.train() : source.test();
-        Validation.requireDimension(raw, model.dimension());
-        Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-        double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(model, prepared);
-        List<String> paths = images == null ? null
-            : part.equals("train") ? images.trainPaths() : images.testPaths();
-        for (int i = 0; i < logProbs.length; i++) {
-          rows.add(new Row(paths == null ? null : paths.get(i),
-              label(raw, i, images, runClasses), logProbs[i]));
+      for (String s : splits) {
+        Dataset raw = s.equals("train") ? source.train() : source.test();
+        int firstIndex = oneFile && s.equals("test") ? source.train().size() : 0;
+        Validation.requireDimension(raw, dimension);
+        if (raw.size() == 0) {
+          continue;
         }
+        Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
+        double[] logProbs = new LikelihoodEvaluator(batch.size).logProbs(model, prepared);
+        List<String> paths = images == null ? null
+            : s.equals("train") ? images.trainPaths() : images.testPaths();
+        for (int i = 0; i < logProbs.length; i++) {
+          rows.add(new Row(firstIndex + i, paths == null ? null : paths.get(i), s,
+              label(raw, i, images, runClasses), logProbs[i] - offset));
+        }
+      }
+      if (rows.isEmpty()) {
+        throw new IllegalArgumentException(dataSpec + ": no examples in the " + which
+            + " split" + (which.equals("all") ? "s" : "") + "; nothing to score");
       }
       if (images != null) {
-        rows.sort(Comparator.comparing(Row::path)); // one order whatever the split
+        // one order whatever the split: by path, indexed from 0 in that order
+        rows.sort(Comparator.comparing(Row::path));
+        for (int i = 0; i < rows.size(); i++) {
+          rows.set(i, rows.get(i).withIndex(i));
+        }
       }
-      int d = model.dimension();
-      double ln2d = Math.log(2) * d;
-      StringBuilder csv = new StringBuilder(images != null
-          ? "index,path,label,log_prob_nats,bits_per_dim\n"
-          : "index,label,log_prob_nats,bits_per_dim\n");
-      double[] logProbs = new double[rows.size()];
+      boolean labels = source.train().hasLabels();
+      StringBuilder csv = new StringBuilder("index" + (images != null ? ",path" : "")
+          + (splits.size() > 1 ? ",split" : "") + (labels ? ",label" : "")
+          + ",log_prob_nats,bits_per_dim\n");
+      double[] all = new double[rows.size()];
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
-        logProbs[i] = r.logProb();
-        csv.append(i).append(',');
+        all[i] = r.logProb();
+        csv.append(r.index());
         if (images != null) {
-          csv.append(csvField(r.path())).append(',');
+          csv.append(',').append(csvField(r.path()));
         }
-        csv.append(r.label()).append(',').append(r.logProb()).append(',')
-            .append(-r.logProb() / ln2d).append('\n');
+        if (splits.size() > 1) {
+          csv.append(',').append(r.split());
+        }
+        if (labels) {
+          csv.append(',').append(r.label());
+        }
+        csv.append(',').append(r.logProb()).append(',')
+            .append(-r.logProb() / (dimension * Math.log(2))).append('\n');
       }
-      AtomicFiles.writeString(out, csv.toString());
-      LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(logProbs, d);
-      spec.commandLine().getOut().printf("scored %,d examples of %s (%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), which, r.nllNats(),
-          r.bitsPerDim(), out);
+      AtomicFiles.writeString(file, csv.toString());
+      LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(all, dimension);
+      spec.commandLine().getOut().printf("scored %,d examples of %s (%s%s): mean NLL %.2f nats,"
+          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), which.equals("all")
+          ? "all rows" : which + " split", offset != 0 ? ", 8-bit pixels: log p(y) - D ln 256"
+          : "", r.nllNats(), r.bitsPerDim(), file);
       return 0;
     }
   }
 
-  /** One scored example: its path (picture folders), its label text and log p(x). */
-  private record Row(String path, String label, double logProb) {}
+  /**
+   * How to read a folder of pictures for this run: at the size and channels it was trained
+   * with — from run.json for a run on pictures, else from its item shape (an MNIST run reads
+   * pictures as 28x28 grey) — and with this command's --strict.
+   */
+  private ImageFolder.Options pictureOptions(LoadedRun loaded) {
+    ImageFolder.Options o = RunData.imageOptionsOf(loaded.info.data()).withStrict(strict);
+    int[] shape = loaded.info.model().itemShape();
+    if (o.height() == 0 && (shape.length == 2 || (shape.length == 3 && shape[2] == 3))) {
+      o = new ImageFolder.Options(shape[0], shape[1], shape.length == 2 ? 1 : 3, strict,
+          o.splitSeed());
+    }
+    return o;
+  }
+
+  /** One scored example. */
+  private record Row(int index, String path, String split, String label, double logProb) {
+    Row withIndex(int i) {
+      return new Row(i, path, split, label, logProb);
+    }
+  }
 
   /**
    * The label column: for pictures in class subfolders, the class's label in the run (its

@@ -100,14 +100,15 @@ class PictureFolderCliTest {
         scores.toString());
     assertThat(score.code()).as(score.err()).isZero();
     List<String> lines = Files.readAllLines(scores);
-    assertThat(lines.get(0)).isEqualTo("index,path,label,log_prob_nats,bits_per_dim");
+    assertThat(lines.get(0)).isEqualTo("index,path,split,label,log_prob_nats,bits_per_dim");
     assertThat(lines).hasSize(61);
     assertThat(lines.stream().skip(1).map(l -> l.split(",")[1]).toList()).isEqualTo(paths);
     for (int i = 1; i < lines.size(); i++) {
       String[] f = lines.get(i).split(",");
       assertThat(f[0]).isEqualTo(Integer.toString(i - 1));
-      assertThat(f[2]).isEqualTo(f[1].startsWith("cols/") ? "0" : "1");
-      assertThat(Double.parseDouble(f[3])).isNegative();
+      assertThat(f[2]).isIn("train", "test");
+      assertThat(f[3]).isEqualTo(f[1].startsWith("cols/") ? "0" : "1");
+      assertThat(Double.parseDouble(f[4])).isNegative();
     }
     // the test rows' mean is what eval reports (the same preprocessing of the same pictures)
     Path testScores = dir.resolve("test-scores.csv");
@@ -115,6 +116,8 @@ class PictureFolderCliTest {
         "test", "--out", testScores.toString()).code()).isZero();
     double mean = Files.readAllLines(testScores).stream().skip(1)
         .mapToDouble(l -> -Double.parseDouble(l.split(",")[3])).average().orElseThrow();
+    assertThat(Files.readAllLines(testScores).get(0))
+        .isEqualTo("index,path,label,log_prob_nats,bits_per_dim");
     assertThat(mean).isCloseTo(evalJson.get("test_nll_nats").asDouble(),
         org.assertj.core.api.Assertions.within(1e-3));
 
@@ -155,7 +158,7 @@ class PictureFolderCliTest {
     Path freshScores = dir.resolve("only-rows.csv");
     assertThat(dgm("score", "--run", run.toString(), "--data", fresh.toString(), "--out",
         freshScores.toString()).code()).isZero();
-    assertThat(Files.readAllLines(freshScores).stream().skip(1).map(l -> l.split(",")[2]))
+    assertThat(Files.readAllLines(freshScores).stream().skip(1).map(l -> l.split(",")[3]))
         .containsExactly("1", "1", "1"); // rows is the run's class 1, the folder's own 0
   }
 
@@ -198,8 +201,7 @@ class PictureFolderCliTest {
     assertThat(score.code()).as(score.err()).isZero();
     List<String> lines = Files.readAllLines(scores);
     assertThat(lines.stream().skip(1).map(l -> l.split(",")[1]).toList()).isEqualTo(names);
-    assertThat(lines.stream().skip(1).map(l -> l.split(",")[2]).collect(Collectors.toSet()))
-        .containsExactly("");
+    assertThat(lines.get(0)).isEqualTo("index,path,split,log_prob_nats,bits_per_dim");
   }
 
   @Test

@@ -52,6 +52,17 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     return kind.equals("binarize") || kind.equals("dequantize");
   }
 
+  /**
+   * What turns a model's log-density of preprocessed data into a figure for the data as given:
+   * for {@code dequantize}, log p(y) - D ln 256 with y = (pixel + u) / 256 is, averaged over u,
+   * a lower bound on log P(pixels) (Theis et al., 2016), so this returns D ln 256; 0 for the
+   * other kinds, whose model scores the data itself. One draw of u per pixel gives an unbiased
+   * estimate of that bound, not the bound.
+   */
+  public double pixelOffsetNats(int dimension) {
+    return kind.equals("dequantize") ? dimension * Math.log(256) : 0;
+  }
+
   /** The training data of epoch {@code epoch} (from 1). */
   public Dataset trainingEpoch(Dataset raw, long seed, int epoch) {
     return switch (kind) {
@@ -131,7 +142,17 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
         throw new DataException(raw.name(), "pixel value " + v + " at example "
             + at / raw.dimension() + ", pixel " + at % raw.dimension() + " is not in 0..255");
       }
-      out[outOffset + i] = (float) ((v + random.nextDouble()) / 256.0);
+      out[outOffset + i] = inBin(v, random.nextDouble());
     }
+  }
+
+  /**
+   * (pixel + u) / 256 in float32, kept inside the pixel's bin [pixel, pixel + 1) / 256: with u
+   * just below 1 the float rounding would otherwise land on the next bin's edge.
+   */
+  private static float inBin(float pixel, double u) {
+    float y = (float) ((pixel + u) / 256.0);
+    float top = (pixel + 1) / 256f;
+    return y < top ? y : Math.nextDown(top);
   }
 }
