@@ -2,6 +2,7 @@ package io.dgm4j.cli;
 
 import io.dgm4j.data.ImageFolder;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How `train` and `data info` read a folder of pictures (recorded in run.json by train). */
@@ -17,16 +18,21 @@ final class ImageOptions {
           + " picture is stored as grey, else 3).")
   int channels;
 
-  @Option(names = "--strict",
-      description = "Picture folders: refuse a damaged or unreadable picture (default: skip it,"
-          + " name it and count it).")
-  boolean strict;
+  @Mixin Strict strictness;
+
+  /** {@code --strict}, also taken alone by `score` (which reads pictures at the run's size). */
+  static final class Strict {
+    @Option(names = "--strict",
+        description = "Picture folders: refuse a damaged or unreadable picture (default: skip"
+            + " it, name it and count it).")
+    boolean strict;
+  }
 
   /** The options, or a usage error (exit 2) naming the bad one. */
   ImageFolder.Options toOptions(CommandLine commandLine) {
     try {
       ImageFolder.Options o = ImageFolder.Options.defaults().withChannels(channels)
-          .withStrict(strict);
+          .withStrict(strictness.strict);
       return imageSize == null ? o : o.withSize(imageSize);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage());

@@ -42,10 +42,7 @@ final class ScoreCommand implements Callable<Integer> {
           + " else test). A .csv file's last 10%% of rows are its test split.")
   String split;
 
-  @Option(names = "--strict",
-      description = "Picture folders: refuse a damaged or unreadable picture (default: skip it,"
-          + " name it and count it).")
-  boolean strict;
+  @Mixin ImageOptions.Strict strictness;
 
   @Mixin Options.Out out;
 
@@ -151,10 +148,11 @@ final class ScoreCommand implements Callable<Integer> {
    * pictures as 28x28 grey) — and with this command's --strict.
    */
   private ImageFolder.Options pictureOptions(LoadedRun loaded) {
-    ImageFolder.Options o = RunData.imageOptionsOf(loaded.info.data()).withStrict(strict);
+    ImageFolder.Options o = RunData.imageOptionsOf(loaded.info.data())
+        .withStrict(strictness.strict);
     int[] shape = loaded.info.model().itemShape();
     if (o.height() == 0 && (shape.length == 2 || (shape.length == 3 && shape[2] == 3))) {
-      o = new ImageFolder.Options(shape[0], shape[1], shape.length == 2 ? 1 : 3, strict,
+      o = new ImageFolder.Options(shape[0], shape[1], shape.length == 2 ? 1 : 3, o.strict(),
           o.splitSeed());
     }
     return o;
