@@ -85,7 +85,7 @@ final class TinyServer implements AutoCloseable {
     for (int y = 0; y < 6; y++) {
       for (int x = 0; x < 6; x++) {
         int g = (int) test.get(example, y * 6 + x);
-        img.setRGB(x, y, (g << 16) | (g << 8) | g);
+        img.getRaster().setSample(x, y, 0, g); // setRGB would colour-convert the level
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -86,8 +86,17 @@ final class RequestRows {
           + " run's model takes " + w + "x" + h);
     }
     float[] out = new float[h * w * channels];
+    boolean gray = img.getRaster().getNumBands() == 1 && img.getColorModel().getPixelSize() == 8;
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
+        if (gray) {
+          // the stored levels themselves: getRGB would pass them through a colour conversion
+          int level = img.getRaster().getSample(x, y, 0);
+          for (int c = 0; c < channels; c++) {
+            out[(y * w + x) * channels + c] = level;
+          }
+          continue;
+        }
         int rgb = img.getRGB(x, y);
         int r = (rgb >> 16) & 0xFF;
         int g = (rgb >> 8) & 0xFF;

@@ -62,6 +62,20 @@ class RequestRowsTest {
         10)).hasMessageContaining("table rows");
   }
 
+  /** Gray PNGs keep their stored levels exactly (no colour-space conversion on the way in). */
+  @Test
+  void grayLevelsSurviveExactly() throws Exception {
+    BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_GRAY);
+    int[] levels = {0, 1, 55, 128, 200, 255};
+    for (int i = 0; i < 6; i++) {
+      img.getRaster().setSample(i % 3, i / 3, 0, levels[i]);
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", png);
+    assertThat(RequestRows.parse(png.toByteArray(), "image/png", SHAPE, true, 10).values())
+        .containsExactly(0f, 1f, 55f, 128f, 200f, 255f);
+  }
+
   @Test
   void percentileCountsScoresAtOrBelow() {
     double[] sorted = {1, 2, 2, 3};
