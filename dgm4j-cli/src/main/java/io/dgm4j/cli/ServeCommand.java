@@ -53,7 +53,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--max-request-bytes and --reference-examples must be positive");
     }
-    RunCatalog catalog = new RunCatalog(runs, common.dataHome(), referenceExamples);
+    RunCatalog catalog = new RunCatalog(runs, common.dataHome(), referenceExamples,
+        io.dgm4j.engine.Engines.device(common.device));
     DgmServer server = new DgmServer(catalog, maxRequestBytes).start(host, port);
     var out = spec.commandLine().getOut();
     out.printf("serving %d runs from %s at http://%s:%d/ (API: /api/runs, /openapi.json)%n",

@@ -45,6 +45,8 @@ final class SparkScoreCommand implements Callable<Integer> {
           + " (comma-separated).")
   List<String> keep;
 
+  @picocli.CommandLine.Mixin Dgm.Common common;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -57,7 +59,7 @@ final class SparkScoreCommand implements Callable<Integer> {
     SparkSession spark = SparkScoring.session(master);
     try {
       SparkScoring.Result r = SparkScoring.run(spark, run, input, output, features,
-          keep == null ? java.util.Set.of() : new LinkedHashSet<>(keep));
+          keep == null ? java.util.Set.of() : new LinkedHashSet<>(keep), common.device);
       spec.commandLine().getOut().printf("scored %,d of %,d rows (%,d rejected, see dgm_error)"
           + " with %s in %.1f s (%,.0f rows/s) on %s -> %s%n", r.scored(), r.rows(),
           r.rejected(), r.scoreColumn(), r.seconds(), r.rows() / r.seconds(), master, output);

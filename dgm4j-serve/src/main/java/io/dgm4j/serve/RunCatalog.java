@@ -23,14 +23,16 @@ public final class RunCatalog implements AutoCloseable {
   private final Path root;
   private final Path dataHome;
   private final int referenceExamples;
+  private final ai.djl.Device device;
   private final Map<String, ServedRun> loaded = new ConcurrentHashMap<>();
 
   /**
    * @param root the folder whose subfolders are runs
    * @param dataHome where datasets live (for each run's test set, the reference of percentiles)
    * @param referenceExamples how many test examples form the reference distribution of scores
+   * @param device where the models live (e.g. {@code Engines.device("gpu")})
    */
-  public RunCatalog(Path root, Path dataHome, int referenceExamples) {
+  public RunCatalog(Path root, Path dataHome, int referenceExamples, ai.djl.Device device) {
     if (!Files.isDirectory(root)) {
       throw new IllegalArgumentException(root + ": no such folder (--runs must name a folder of"
           + " run folders, e.g. runs/)");
@@ -38,6 +40,12 @@ public final class RunCatalog implements AutoCloseable {
     this.root = root.toAbsolutePath().normalize();
     this.dataHome = dataHome;
     this.referenceExamples = referenceExamples;
+    this.device = device;
+  }
+
+  /** As {@link #RunCatalog(Path, Path, int, ai.djl.Device)} on the CPU. */
+  public RunCatalog(Path root, Path dataHome, int referenceExamples) {
+    this(root, dataHome, referenceExamples, io.dgm4j.engine.Engines.device("cpu"));
   }
 
   /** The names of the runs under the root, sorted. */
@@ -65,7 +73,7 @@ public final class RunCatalog implements AutoCloseable {
       throw new NotFound("no run called '" + name + "'");
     }
     return loaded.computeIfAbsent(name,
-        n -> new ServedRun(n, new RunDirectory(folder), dataHome, referenceExamples));
+        n -> new ServedRun(n, new RunDirectory(folder), dataHome, referenceExamples, device));
   }
 
   @Override

@@ -42,6 +42,7 @@ public final class ServedRun implements AutoCloseable {
   private final RunDirectory directory;
   private final Path dataHome;
   private final int referenceExamples;
+  private final ai.djl.Device device;
   private final Object lock = new Object();
   private NDManager manager;
   private GenerativeModel model;
@@ -49,7 +50,9 @@ public final class ServedRun implements AutoCloseable {
   private double[] reference; // sorted test-set scores
   private String referenceError;
 
-  ServedRun(String name, RunDirectory directory, Path dataHome, int referenceExamples) {
+  ServedRun(String name, RunDirectory directory, Path dataHome, int referenceExamples,
+      ai.djl.Device device) {
+    this.device = device;
     this.name = name;
     this.directory = directory;
     this.dataHome = dataHome;
@@ -232,7 +235,7 @@ public final class ServedRun implements AutoCloseable {
     }
     if (model == null || !stamp.equals(loadedFrom)) {
       close();
-      manager = Engines.newManager();
+      manager = Engines.newManager(device);
       model = Checkpoint.read(file, manager.newSubManager()).model();
       loadedFrom = stamp;
       reference = null;

@@ -40,16 +40,26 @@ public final class DgmScorer implements Serializable {
   public static final String ERROR_COLUMN = "dgm_error";
 
   private final String runFolder;
+  private final String device;
 
-  /** A scorer for the run in {@code runFolder} (checked to be a run now, on the driver). */
-  public DgmScorer(Path runFolder) {
+  /**
+   * A scorer for the run in {@code runFolder} (checked to be a run now, on the driver), with
+   * the models on {@code device} in every executor ({@code cpu}, {@code gpu}, {@code gpu:N}).
+   */
+  public DgmScorer(Path runFolder, String device) {
     new RunDirectory(runFolder).readInfo();
     this.runFolder = runFolder.toAbsolutePath().normalize().toString();
+    this.device = device;
+  }
+
+  /** A scorer on the CPU. */
+  public DgmScorer(Path runFolder) {
+    this(runFolder, "cpu");
   }
 
   /** The name of the score column this run produces (loads the model on the driver once). */
   public String scoreColumn() {
-    return ExecutorModels.get(runFolder).scoreColumn;
+    return ExecutorModels.get(runFolder, device).scoreColumn;
   }
 
   /**
@@ -70,8 +80,9 @@ public final class DgmScorer implements Serializable {
     StructType out = schema.add(column, DataTypes.DoubleType, true)
         .add(ERROR_COLUMN, DataTypes.StringType, true);
     String run = runFolder;
+    String on = device;
     MapPartitionsFunction<Row, Row> scorePartition = rows -> new PartitionScorer(
-        ExecutorModels.get(run), rows, index);
+        ExecutorModels.get(run, on), rows, index);
     return input.mapPartitions(scorePartition, Encoders.row(out));
   }
 

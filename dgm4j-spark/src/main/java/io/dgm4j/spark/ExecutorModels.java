@@ -49,9 +49,12 @@ public final class ExecutorModels {
     }
   }
 
-  /** The model of the run at {@code runFolder}, loading it on first use in this JVM. */
-  static Loaded get(String runFolder) {
-    return MODELS.computeIfAbsent(runFolder, ExecutorModels::load);
+  /**
+   * The model of the run at {@code runFolder} on {@code device} ({@code cpu}, {@code gpu},
+   * {@code gpu:N}), loading it on first use in this JVM.
+   */
+  static Loaded get(String runFolder, String device) {
+    return MODELS.computeIfAbsent(runFolder + "@" + device, k -> load(runFolder, device));
   }
 
   /** How many times a model was loaded in this JVM (for tests: once per run, not per row). */
@@ -59,11 +62,11 @@ public final class ExecutorModels {
     return LOADS.get();
   }
 
-  private static Loaded load(String runFolder) {
+  private static Loaded load(String runFolder, String device) {
     Engines.init();
     RunDirectory run = new RunDirectory(Path.of(runFolder));
     RunDirectory.RunInfo info = run.readInfo();
-    NDManager manager = Engines.newManager();
+    NDManager manager = Engines.newManager(Engines.device(device));
     GenerativeModel model = Checkpoint.read(run.bestCheckpoint(), manager.newSubManager())
         .model();
     if (ExampleScores.columnFor(model) == null) {

@@ -46,9 +46,10 @@ public final class SparkScoring {
    *
    * @param features the array column of a Parquet input (ignored for CSV)
    * @param keep CSV columns kept as identifiers rather than features
+   * @param device where each executor's model lives
    */
   public static Result run(SparkSession spark, Path run, Path input, Path output,
-      String features, Set<String> keep) {
+      String features, Set<String> keep, String device) {
     long start = System.nanoTime();
     String in = input.toString();
     Dataset<Row> frame;
@@ -88,7 +89,7 @@ public final class SparkScoring {
     if (Files.exists(output)) {
       throw new IllegalArgumentException(output + " already exists; choose another --output");
     }
-    DgmScorer scorer = new DgmScorer(run);
+    DgmScorer scorer = new DgmScorer(run, device);
     String column = scorer.scoreColumn();
     Dataset<Row> scored = scorer.score(frame, featureColumn);
     carried.add(functions.col(column));
