@@ -40,6 +40,7 @@ async function loadRuns() {
 
 async function select(name) {
   current = name;
+  history.replaceState(null, "", "#run=" + encodeURIComponent(name)); // a link to this view
   reference = null;
   el("detail").style.display = "block";
   el("title").textContent = name;
@@ -139,4 +140,5 @@ function setupDrop() {
 el("sample").onclick = drawSamples;
 setupDrop();
 loadRuns();
+if (location.hash.startsWith("#run=")) select(decodeURIComponent(location.hash.slice(5)));
 setInterval(loadRuns, 5000);
