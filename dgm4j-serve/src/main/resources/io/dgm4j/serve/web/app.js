@@ -98,6 +98,9 @@ async function drawHistogram(marker) {
   g.fillStyle = "#8aa8d8";
   counts.forEach((k, i) => { const h = (c.height - 20) * k / max; g.fillRect(i * w, c.height - 20 - h, w - 1, h); });
   g.fillStyle = "#333"; g.fillText("test set scores", 4, 12);
+  g.fillText(fmt(reference.min, 1), 2, c.height - 5);
+  g.textAlign = "right"; g.fillText(fmt(reference.max, 1), c.width - 2, c.height - 5);
+  g.textAlign = "left";
   if (marker !== null) {
     const t = (marker - reference.min) / (reference.max - reference.min || 1);
     const px = Math.max(0, Math.min(c.width - 2, t * c.width));
