@@ -28,9 +28,9 @@ for c in $(seq 1 "$clients"); do
 done
 wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
 end=$(date +%s.%N)
-cat "$work"/client-*.txt | awk -v secs="$(echo "$end - $start" | bc)" '
+secs=$(echo "$end - $start" | bc)
+cat "$work"/client-*.txt | sort -k2 -g | awk -v secs="$secs" '
   { n++; if ($1 != 200) errors++; t[n] = $2 }
   END {
-    asort(t); p50 = t[int(n * 0.50)]; p99 = t[int(n * 0.99)];
     printf "requests %d  errors %d  p50 %.1f ms  p99 %.1f ms  %.0f requests/s\n",
-      n, errors, p50 * 1000, p99 * 1000, n / secs }'
+      n, errors + 0, t[int(n * 0.50)] * 1000, t[int(n * 0.99)] * 1000, n / secs }'
