@@ -9,7 +9,6 @@ import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.LatentVariableModel;
-import java.nio.FloatBuffer;
 import java.util.function.Function;
 
 /**
@@ -100,7 +99,8 @@ public final class ExampleScores {
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
       try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-        NDArray x = step.create(FloatBuffer.wrap(values, start * d, n * d), new Shape(n, d));
+        NDArray x = step.create(java.util.Arrays.copyOfRange(values, start * d,
+            (start + n) * d), new Shape(n, d));
         float[] v = f.apply(x).toFloatArray();
         for (int i = 0; i < n; i++) {
           out[start + i] = v[i];
