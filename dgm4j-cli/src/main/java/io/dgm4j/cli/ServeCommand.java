@@ -39,22 +39,23 @@ final class ServeCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int referenceExamples;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65535) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--port must be in 0..65535, got " + port);
+      throw Options.usage(spec, "--port must be in 0..65535, got " + port);
     }
     if (maxRequestBytes < 1 || referenceExamples < 1) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--max-request-bytes and --reference-examples must be positive");
+      throw Options.usage(spec, "--max-request-bytes and --reference-examples must be"
+          + " positive");
     }
-    RunCatalog catalog = new RunCatalog(runs, common.dataHome(), referenceExamples,
-        io.dgm4j.engine.Engines.device(common.device));
+    RunCatalog catalog = new RunCatalog(runs, dataDir.home(), referenceExamples,
+        io.dgm4j.engine.Engines.device(engine.device));
     DgmServer server = new DgmServer(catalog, maxRequestBytes).start(host, port);
     var out = spec.commandLine().getOut();
     out.printf("serving %d runs from %s at http://%s:%d/ (API: /api/runs, /openapi.json)%n",

@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
     "On a cluster: spark-submit --class io.dgm4j.cli.Dgm (the dgm4j jars and their classpath)"
         + " spark-score --master yarn ...; the run folder must be on a shared file system."})
 final class SparkScoreCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "The trained run.")
-  Path run;
+  @picocli.CommandLine.Mixin Options.Run run;
 
   @Option(names = "--input", required = true, paramLabel = "FILE",
       description = "A .parquet file (with an array column of features) or a .csv file with a"
@@ -28,7 +27,8 @@ final class SparkScoreCommand implements Callable<Integer> {
   Path input;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",
-      description = "Where to write: a .parquet or .csv folder of part files (must not exist).")
+      description = "Where to write: a .parquet or .csv folder of part files (replaced only"
+          + " with --force; never one of the inputs).")
   Path output;
 
   @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL",
@@ -45,7 +45,9 @@ final class SparkScoreCommand implements Callable<Integer> {
           + " (comma-separated).")
   List<String> keep;
 
-  @picocli.CommandLine.Mixin Dgm.Common common;
+  @picocli.CommandLine.Mixin Options.Engine engine;
+
+  @picocli.CommandLine.Mixin Options.Force force;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -53,13 +55,22 @@ final class SparkScoreCommand implements Callable<Integer> {
   public Integer call() {
     String out = output.toString();
     if (!out.endsWith(".parquet") && !out.endsWith(".csv")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--output must end in .parquet or .csv, got " + output);
+      throw Options.usage(spec, "--output must end in .parquet or .csv, got " + output);
+    }
+    if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())
+        || output.toAbsolutePath().normalize().equals(run.folder.toAbsolutePath().normalize())) {
+      throw Options.usage(spec, "--output " + output + " is one of this command's inputs and"
+          + " is never overwritten, even with --force; choose another folder");
+    }
+    if (java.nio.file.Files.exists(output) && !force.force) {
+      throw Options.usage(spec, "--output " + output + " exists; pass --force to replace it or"
+          + " choose another folder");
     }
     SparkSession spark = SparkScoring.session(master);
     try {
-      SparkScoring.Result r = SparkScoring.run(spark, run, input, output, features,
-          keep == null ? java.util.Set.of() : new LinkedHashSet<>(keep), common.device);
+      SparkScoring.Result r = SparkScoring.run(spark, run.folder, input, output, features,
+          keep == null ? java.util.Set.of() : new LinkedHashSet<>(keep), engine.device,
+          force.force);
       spec.commandLine().getOut().printf("scored %,d of %,d rows (%,d rejected, see dgm_error)"
           + " with %s in %.1f s (%,.0f rows/s) on %s -> %s%n", r.scored(), r.rows(),
           r.rejected(), r.scoreColumn(), r.seconds(), r.rows() / r.seconds(), master, output);

@@ -144,6 +144,6 @@ class SparkScoreTest {
     CliTest.Run again = CliTest.dgm("spark-score", "--run", run.toString(), "--input",
         csv.toString(), "--output", output.toString(), "--keep", "index");
     assertThat(again.code()).isNotZero();
-    assertThat(again.err()).contains("already exists");
+    assertThat(again.err()).contains("exists; pass --force");
   }
 }

@@ -90,6 +90,34 @@ public final class ExampleScores {
         + " neither a likelihood, a likelihood estimate nor an energy)");
   }
 
+  /**
+   * Scores raw examples (values as in the run's data source) the way a run scores its test set:
+   * preprocessed with the run's held-out draw, and — for models of dequantized 8-bit pixels —
+   * log-likelihoods reported for the pixels themselves, log p(y) − D ln 256 (a density of
+   * y = (pixel + u)/256 on [0,1]^D bounds the pixels' probability; Theis et al. 2016), the same
+   * figure {@code dgm eval} gives.
+   */
+  public static Scored ofRaw(GenerativeModel model, Dataset raw,
+      io.dgm4j.data.Preprocessing preprocessing, int batchSize) {
+    Dataset prepared = preprocessing.fixed(raw, preprocessing.testSeed(), model.family());
+    Scored s = of(model, prepared, batchSize);
+    double offset = preprocessing.pixelOffsetNats(raw.dimension());
+    if (offset == 0 || s.column().equals("neg_energy")) {
+      return s;
+    }
+    double[] v = s.values().clone();
+    for (int i = 0; i < v.length; i++) {
+      v[i] -= offset;
+    }
+    return new Scored(s.column(), s.meaning() + ", of the 8-bit pixels: log p(y) - D ln 256",
+        v);
+  }
+
+  /** Whether a column is a log-likelihood (exact or estimated), so bits/dim mean something. */
+  public static boolean isLogLikelihood(String column) {
+    return column.startsWith("log_prob");
+  }
+
   /** {@code f} over minibatches of {@code data}, one value per example. */
   private static double[] batched(GenerativeModel model, Dataset data, int batchSize,
       Function<NDArray, NDArray> f) {

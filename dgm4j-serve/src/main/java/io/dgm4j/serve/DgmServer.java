@@ -30,7 +30,8 @@ import java.util.List;
  *   GET  /api/runs/{name}/reference     a histogram of its test set's scores
  *   POST /api/runs/{name}/score         text/csv, a JSON array of rows, or a PNG/JPEG image
  *   POST /api/runs/{name}/sample        ?n=16&amp;seed=3&amp;format=png|json
- *   POST /api/runs/{name}/complete      {"rows": [[...]], "observe": "top-half", "seed": 1}
+ *   POST /api/runs/{name}/complete      {"rows": [[...]], "observe": "top-half", "seed": 1,
+ *                                        "sweeps": 20}
  * </pre>
  *
  * Errors are JSON {@code {"error": "..."}} with 400 (bad input), 404 (no such run), 413 (body too
@@ -241,6 +242,11 @@ public final class DgmServer implements AutoCloseable {
         "application/json", shape, run.preprocessing().expectsBytePixels(), MAX_SAMPLES);
     String observe = body.has("observe") ? body.get("observe").asText() : "top-half";
     long seed = body.has("seed") ? body.get("seed").asLong() : 1;
+    int sweeps = body.has("sweeps") ? body.get("sweeps").asInt()
+        : io.dgm4j.sampling.GibbsCompletion.DEFAULT_SWEEPS;
+    if (sweeps < 0 || sweeps > 1000) {
+      throw new RequestRows.BadRequest("sweeps must be in 0..1000, got " + sweeps);
+    }
     int h = shape.length >= 2 ? shape[0] : 1;
     int w = shape.length >= 2 ? shape[1] : ModelRegistry.product(shape);
     float[] mask = new float[h * w];
@@ -252,7 +258,7 @@ public final class DgmServer implements AutoCloseable {
             + observe);
       };
     }
-    ServedRun.Completion c = run.complete(rows.values(), rows.count(), mask, seed);
+    ServedRun.Completion c = run.complete(rows.values(), rows.count(), mask, seed, sweeps);
     ObjectNode o = JSON.createObjectNode();
     o.put("run", run.name());
     o.put("observe", observe);

@@ -133,8 +133,7 @@ public final class ServedRun implements AutoCloseable {
     Dataset raw = new Dataset("request", rows, n, shape, null);
     synchronized (lock) {
       GenerativeModel m = current();
-      Dataset prepared = prep.fixed(raw, prep.testSeed(), m.family());
-      ExampleScores.Scored s = ExampleScores.of(m, prepared, 500);
+      ExampleScores.Scored s = ExampleScores.ofRaw(m, raw, prep, 500);
       double[] ref = reference(m);
       double[] pct = null;
       if (ref != null) {
@@ -176,8 +175,11 @@ public final class ServedRun implements AutoCloseable {
     }
   }
 
-  /** Completions of raw rows: keeps the observed part ({@code observed}, length D), draws the rest. */
-  public Completion complete(float[] rows, int n, float[] observed, long seed) {
+  /**
+   * Completions of raw rows: keeps the observed part ({@code observed}, length D), draws the
+   * rest ({@code sweeps}: chain sweeps where the draw is not exact).
+   */
+  public Completion complete(float[] rows, int n, float[] observed, long seed, int sweeps) {
     Preprocessing prep = preprocessing();
     Dataset raw = new Dataset("request", rows, n, itemShape(), null);
     synchronized (lock) {
@@ -192,8 +194,8 @@ public final class ServedRun implements AutoCloseable {
           Engines.seed(seed);
           var mask = step.create(observed);
           float[] out = completer.complete(step.create(prepared.values(),
-              new Shape(n, prepared.dimension())), mask).toFloatArray();
-          return new Completion(out, completer.completionMethod(mask));
+              new Shape(n, prepared.dimension())), mask, sweeps).toFloatArray();
+          return new Completion(out, completer.completionMethod(mask, sweeps));
         }
       }
     }
@@ -253,8 +255,7 @@ public final class ServedRun implements AutoCloseable {
       Preprocessing prep = preprocessing();
       Dataset test = DataSources.resolve(data.get("spec").asText(), dataHome).test();
       int k = Math.min(referenceExamples, test.size());
-      Dataset prepared = prep.fixed(test.slice(0, k), prep.testSeed(), m.family());
-      double[] values = ExampleScores.of(m, prepared, 500).values().clone();
+      double[] values = ExampleScores.ofRaw(m, test.slice(0, k), prep, 500).values().clone();
       Arrays.sort(values);
       reference = values;
     } catch (RuntimeException e) {

@@ -43,9 +43,7 @@ public final class ExecutorModels {
     synchronized double[] score(float[] rows, int n) {
       io.dgm4j.data.Dataset raw = new io.dgm4j.data.Dataset("partition", rows, n, itemShape,
           null);
-      io.dgm4j.data.Dataset prepared = preprocessing.fixed(raw, preprocessing.testSeed(),
-          model.family());
-      return ExampleScores.of(model, prepared, 500).values();
+      return ExampleScores.ofRaw(model, raw, preprocessing, 500).values();
     }
   }
 

@@ -47,9 +47,10 @@ public final class SparkScoring {
    * @param features the array column of a Parquet input (ignored for CSV)
    * @param keep CSV columns kept as identifiers rather than features
    * @param device where each executor's model lives
+   * @param replace whether an existing output folder may be replaced
    */
   public static Result run(SparkSession spark, Path run, Path input, Path output,
-      String features, Set<String> keep, String device) {
+      String features, Set<String> keep, String device, boolean replace) {
     long start = System.nanoTime();
     String in = input.toString();
     Dataset<Row> frame;
@@ -86,7 +87,7 @@ public final class SparkScoring {
     } else {
       throw new IllegalArgumentException("--input must end in .parquet or .csv, got " + input);
     }
-    if (Files.exists(output)) {
+    if (Files.exists(output) && !replace) {
       throw new IllegalArgumentException(output + " already exists; choose another --output");
     }
     DgmScorer scorer = new DgmScorer(run, device);
@@ -98,10 +99,11 @@ public final class SparkScoring {
     long rows = result.count();
     long rejected = result.filter(functions.col(DgmScorer.ERROR_COLUMN).isNotNull()).count();
     String out = output.toString();
+    var writer = result.write().mode(replace ? "overwrite" : "errorifexists");
     if (out.endsWith(".parquet")) {
-      result.write().parquet(out);
+      writer.parquet(out);
     } else {
-      result.write().option("header", "true").csv(out);
+      writer.option("header", "true").csv(out);
     }
     result.unpersist();
     return new Result(rows, rows - rejected, rejected, column,
