@@ -6,9 +6,10 @@ import io.dgm4j.data.Dataset;
 import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
+import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.io.AtomicFiles;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,7 +65,11 @@ final class ScoreCommand implements Callable<Integer> {
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);
-      DensityModel model = loaded.require(DensityModel.class, "score", "exact log-likelihood");
+      GenerativeModel model = loaded.model;
+      if (ExampleScores.columnFor(model) == null) {
+        throw new IllegalArgumentException(loaded.info.model().family() + " has no per-example"
+            + " score (no likelihood, likelihood estimate or energy); `dgm score` needs one");
+      }
       ObjectNode runData = loaded.info.data();
       DataSources.DataSplits source = Sources.resolve(dataSpec, dataDir.home(),
           pictureOptions(loaded), spec.commandLine().getErr());
@@ -80,9 +85,11 @@ final class ScoreCommand implements Callable<Integer> {
       // a single .csv file: the test rows follow the training rows in the file
       boolean oneFile = dataSpec.endsWith(".csv");
       List<String> splits = which.equals("all") ? List.of("train", "test") : List.of(which);
+      String column = ExampleScores.columnFor(model);
+      boolean likelihood = ExampleScores.isLogLikelihood(column);
       List<String> runClasses = RunData.classesOf(runData);
       int dimension = model.dimension();
-      double offset = prep.pixelOffsetNats(dimension);
+      String meaning = "";
       List<Row> rows = new ArrayList<>();
       for (String s : splits) {
         Dataset raw = s.equals("train") ? source.train() : source.test();
@@ -91,13 +98,14 @@ final class ScoreCommand implements Callable<Integer> {
         if (raw.size() == 0) {
           continue;
         }
-        Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-        double[] logProbs = new LikelihoodEvaluator(batch.size).logProbs(model, prepared);
+        ExampleScores.Scored scored = ExampleScores.ofRaw(model, raw, prep, batch.size);
+        meaning = scored.meaning();
+        double[] values = scored.values();
         List<String> paths = images == null ? null
             : s.equals("train") ? images.trainPaths() : images.testPaths();
-        for (int i = 0; i < logProbs.length; i++) {
+        for (int i = 0; i < values.length; i++) {
           rows.add(new Row(firstIndex + i, paths == null ? null : paths.get(i), s,
-              label(raw, i, images, runClasses), logProbs[i] - offset));
+              label(raw, i, images, runClasses), values[i]));
         }
       }
       if (rows.isEmpty()) {
@@ -113,12 +121,12 @@ final class ScoreCommand implements Callable<Integer> {
       }
       boolean labels = source.train().hasLabels();
       StringBuilder csv = new StringBuilder("index" + (images != null ? ",path" : "")
-          + (splits.size() > 1 ? ",split" : "") + (labels ? ",label" : "")
-          + ",log_prob_nats,bits_per_dim\n");
+          + (splits.size() > 1 ? ",split" : "") + (labels ? ",label" : "") + "," + column
+          + (likelihood ? ",bits_per_dim" : "") + "\n");
       double[] all = new double[rows.size()];
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
-        all[i] = r.logProb();
+        all[i] = r.score();
         csv.append(r.index());
         if (images != null) {
           csv.append(',').append(csvField(r.path()));
@@ -129,15 +137,21 @@ final class ScoreCommand implements Callable<Integer> {
         if (labels) {
           csv.append(',').append(r.label());
         }
-        csv.append(',').append(r.logProb()).append(',')
-            .append(-r.logProb() / (dimension * Math.log(2))).append('\n');
+        csv.append(',').append(r.score());
+        if (likelihood) {
+          csv.append(',').append(-r.score() / (dimension * Math.log(2)));
+        }
+        csv.append('\n');
       }
       AtomicFiles.writeString(file, csv.toString());
       LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(all, dimension);
-      spec.commandLine().getOut().printf("scored %,d examples of %s (%s%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), which.equals("all")
-          ? "all rows" : which + " split", offset != 0 ? ", 8-bit pixels: log p(y) - D ln 256"
-          : "", r.nllNats(), r.bitsPerDim(), file);
+      var console = spec.commandLine().getOut();
+      console.printf("scored %,d examples of %s (%s) -> %s%n", r.examples(), source.name(),
+          which.equals("all") ? "all rows" : which + " split", file);
+      console.printf("  %s: %s%n", column, meaning);
+      if (likelihood) {
+        console.printf("  mean NLL %.2f nats, %.4f bits/dim%n", r.nllNats(), r.bitsPerDim());
+      }
       return 0;
     }
   }
@@ -158,10 +172,10 @@ final class ScoreCommand implements Callable<Integer> {
     return o;
   }
 
-  /** One scored example. */
-  private record Row(int index, String path, String split, String label, double logProb) {
+  /** One scored example: its score is the model's column (log p(x), an estimate, -E(x)). */
+  private record Row(int index, String path, String split, String label, double score) {
     Row withIndex(int i) {
-      return new Row(i, path, split, label, logProb);
+      return new Row(i, path, split, label, score);
     }
   }
 

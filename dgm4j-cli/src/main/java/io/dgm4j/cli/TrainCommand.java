@@ -285,8 +285,12 @@ final class TrainCommand implements Callable<Integer> {
   /** The most likely reason a loss or gradient became NaN, for the error message. */
   private static String likelyCause(Dataset train, TrainingState start, RunDirectory run) {
     double largest = 0;
-    for (float v : train.values()) {
-      largest = Math.max(largest, Math.abs(v));
+    float[] row = new float[train.dimension()]; // by rows: pictures are read on demand
+    for (int i = 0; i < train.size(); i++) {
+      train.row(i, row, 0);
+      for (float v : row) {
+        largest = Math.max(largest, Math.abs(v));
+      }
     }
     String where = Files.exists(run.lastCheckpoint())
         ? " Continue from the last good epoch with --resume, or start over with another --out."
