@@ -1,12 +1,10 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.ImageFolder;
-import io.dgm4j.data.ImageTransform;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Files;
@@ -79,13 +77,7 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
    * other sources.
    */
   static ImageFolder.Options imageOptionsOf(ObjectNode data) {
-    JsonNode images = data.get("images");
-    if (images == null) {
-      return ImageFolder.Options.defaults();
-    }
-    return new ImageFolder.Options(images.get("height").asInt(), images.get("width").asInt(),
-        images.get("channels").asInt(), images.path("strict").asBoolean(),
-        images.path("split_seed").asLong(ImageFolder.DEFAULT_SPLIT_SEED));
+    return ImageFolder.Options.fromRecord(data.get("images"));
   }
 
   /**
@@ -175,23 +167,8 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
     node.put("validation_examples", validation.size());
     node.put("test_examples", source.test().size());
     node.put("item_shape", java.util.Arrays.toString(train.itemShape()));
-    ImageFolder.Images images = source.images();
-    if (images != null) {
-      ObjectNode i = node.putObject("images");
-      i.put("layout", images.layout());
-      i.put("height", images.height());
-      i.put("width", images.width());
-      i.put("channels", images.channels());
-      i.put("resize", ImageTransform.FILTER);
-      i.put("strict", images.options().strict());
-      i.put("split", images.splitSeed() != null ? "seeded 90/10" : "train/ and test/ folders");
-      i.put("split_seed", images.options().splitSeed()); // also orders the training examples
-      i.put("files", images.files().size());
-      i.put("skipped", images.skipped().size());
-      i.put("readable", images.train().size() + images.test().size());
-      i.put("readable_sha256", images.readableDigest());
-      ArrayNode classes = i.putArray("classes");
-      images.classes().forEach(classes::add);
+    if (source.images() != null) {
+      node.set("images", source.images().record());
     }
     return node;
   }

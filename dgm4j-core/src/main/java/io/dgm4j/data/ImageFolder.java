@@ -1,5 +1,9 @@
 package io.dgm4j.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,6 +76,20 @@ public final class ImageFolder {
         throw new IllegalArgumentException("--channels must be 1 (grey) or 3 (RGB), got "
             + channels);
       }
+    }
+
+    /**
+     * The options a run recorded ({@link Images#record()} in its run.json): the size and
+     * channels the pictures were read at, its strictness and split seed; the defaults when
+     * {@code record} is missing (a run on another source).
+     */
+    public static Options fromRecord(JsonNode record) {
+      if (record == null || record.isMissingNode() || record.isNull()) {
+        return defaults();
+      }
+      return new Options(record.path("height").asInt(), record.path("width").asInt(),
+          record.path("channels").asInt(), record.path("strict").asBoolean(),
+          record.path("split_seed").asLong(DEFAULT_SPLIT_SEED));
     }
 
     /** Pictures at their own size, channels following the data, bad files skipped. */
@@ -210,6 +228,30 @@ public final class ImageFolder {
       files.stream().filter(f -> f.problem() == null).forEach(f -> sb.append(f.path())
           .append('\n'));
       return Digests.sha256HexOfText(sb.toString());
+    }
+
+    /**
+     * What a run records of these pictures (run.json's {@code data.images}): layout, the size
+     * and channels read, the filter, strictness, split and its seed, file counts, a digest of
+     * the readable files and the class names; {@link Options#fromRecord} reads it back.
+     */
+    public ObjectNode record() {
+      ObjectNode i = new ObjectMapper().createObjectNode();
+      i.put("layout", layout);
+      i.put("height", height);
+      i.put("width", width);
+      i.put("channels", channels);
+      i.put("resize", ImageTransform.FILTER);
+      i.put("strict", options.strict());
+      i.put("split", splitSeed != null ? "seeded 90/10" : "train/ and test/ folders");
+      i.put("split_seed", options.splitSeed()); // also orders the training examples
+      i.put("files", files.size());
+      i.put("skipped", skipped().size());
+      i.put("readable", train.size() + test.size());
+      i.put("readable_sha256", readableDigest());
+      ArrayNode names = i.putArray("classes");
+      classes.forEach(names::add);
+      return i;
     }
 
     /** Item shape of one example: {@code (H, W)} or {@code (H, W, 3)}. */
