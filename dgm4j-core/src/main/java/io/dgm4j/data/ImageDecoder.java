@@ -96,6 +96,40 @@ public final class ImageDecoder {
     return toSamples(image, channels);
   }
 
+  /**
+   * Decodes a picture held in memory (e.g. a file's content from Spark's binaryFile source) into
+   * {@code channels} (1 or 3) 8-bit channels.
+   */
+  public static Picture decode(byte[] content, int channels) throws Unreadable {
+    BufferedImage image;
+    try {
+      image = ImageIO.read(new java.io.ByteArrayInputStream(content));
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new Unreadable(DAMAGED);
+    }
+    if (image == null) {
+      throw new Unreadable("not a picture ImageIO can read (" + String.join(", ", suffixes())
+          + ")");
+    }
+    return toSamples(image, channels);
+  }
+
+  /**
+   * A picture as the raw pixel row a run of item shape {@code itemShape} ((H, W) grey or
+   * (H, W, 3) RGB) reads: decoded, centre-cropped and resized to H x W ({@link ImageTransform}).
+   */
+  public static float[] asRow(byte[] content, int[] itemShape) throws Unreadable {
+    int channels = itemShape.length > 2 ? itemShape[2] : 1;
+    Picture p = decode(content, channels);
+    int[] samples = ImageTransform.cropAndResize(p.samples(), p.width(), p.height(), channels,
+        itemShape[1], itemShape[0]);
+    float[] row = new float[samples.length];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = samples[i];
+    }
+    return row;
+  }
+
   /** The picture's pixels as 8-bit grey or RGB samples. */
   static Picture toSamples(BufferedImage image, int channels) {
     int w = image.getWidth();
