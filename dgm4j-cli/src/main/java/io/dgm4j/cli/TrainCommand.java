@@ -3,7 +3,7 @@ package io.dgm4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
-import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Perturbation;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
@@ -86,6 +86,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Train on only the first N training examples (quick tries).")
   int limit;
 
+  @Option(names = "--perturb", defaultValue = "0", paramLabel = "MU",
+      description = "Train a background model for `dgm ood --background`: each input value is"
+          + " replaced, with probability MU, by a uniform random value from the data's range"
+          + " (0..255 for pixels, 0/1 for binary data); recorded in run.json (default: 0, off).")
+  double perturb;
+
   @Option(names = "--quiet", description = "No progress bar; one line per epoch.")
   boolean quiet;
 
@@ -154,7 +160,9 @@ final class TrainCommand implements Callable<Integer> {
             learningRate, schedule, clipNorm, patience, seed);
         DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
         Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source, seed);
-        runData = RunData.load(data, source, prep, validation, limit, model);
+        runData = RunData.load(data, source, prep,
+            perturb > 0 ? Perturbation.of(perturb, source) : Perturbation.NONE, validation,
+            limit, model);
         generativeModel = family.create(root.newSubManager(), runData.train().itemShape(),
             modelOverrides, seed);
         objective = Objectives.create(objectiveSpec, generativeModel, config.clipNorm());
@@ -162,22 +170,22 @@ final class TrainCommand implements Callable<Integer> {
         info = new RunDirectory.RunInfo(modelSpec, objectiveSpec, config, runData.describe());
         run.writeInfo(info);
         if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
-          init.initializeFrom(prep.trainingEpoch(runData.train(), seed, 0), seed);
+          init.initializeFrom(runData.trainingEpoch(seed, 0), seed);
         }
         state = TrainingState.start();
         console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
             + " examples, %s%n", model, generativeModel.parameterCount(), objective.name(),
             runData.source().name(), runData.train().size(), runData.validation().size(),
-            prep.kind());
+            prep.kind() + (perturb > 0 ? ", each value replaced by noise with probability "
+                + perturb : ""));
       }
-      Preprocessing prep = runData.preprocessing();
-      Dataset train = runData.train();
+      RunData epochData = runData;
       long runSeed = info.training().seed();
       Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
           List.of(run.recorder(info.model()), new ProgressListener(console,
               quiet || System.console() == null, generativeModel.dimension())));
       TrainingState end = trainer.fit(
-          epoch -> prep.trainingEpoch(train, runSeed, epoch), runData.validation());
+          epoch -> epochData.trainingEpoch(runSeed, epoch), runData.validation());
       String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
       console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
           end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
