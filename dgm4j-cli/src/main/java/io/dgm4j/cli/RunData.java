@@ -46,9 +46,128 @@ record RunData(String spec, DataSources.DataSplits source, Preprocessing preproc
   /** Rebuilds the data of a recorded run (to resume its training). */
   static RunData ofRun(ObjectNode data, Path dataHome, String modelName) {
     String spec = data.get("spec").asText();
-    return load(spec, DataSources.resolve(spec, dataHome), preprocessingOf(data),
+    DataSources.DataSplits source = DataSources.resolve(spec, dataHome);
+    if (data.hasNonNull("class")) {
+      source = ofClass(source, data.get("class").asInt());
+    }
+    return load(spec, source, preprocessingOf(data),
         perturbationOf(data), data.get("validation").asInt(), data.get("limit").asInt(),
         modelName);
+  }
+
+  /**
+   * The examples of class {@code label} only, training and test (one member of a per-class
+   * model); an error when the data has no labels.
+   */
+  static DataSources.DataSplits ofClass(DataSources.DataSplits source, int label) {
+    if (!source.train().hasLabels() || !source.test().hasLabels()) {
+      throw new IllegalArgumentException("--per-class needs labelled data; " + source.name()
+          + " has no labels");
+    }
+    return new DataSources.DataSplits(source.name() + " class " + label,
+        withLabel(source.train(), label), withLabel(source.test(), label), source.bytePixels());
+  }
+
+  /** The number of classes in labelled data: the largest label + 1. */
+  static int classCount(Dataset data) {
+    int max = -1;
+    for (int y : data.labels()) {
+      if (y < 0) {
+        throw new IllegalArgumentException(data.name() + ": negative label " + y);
+      }
+      max = Math.max(max, y);
+    }
+    return max + 1;
+  }
+
+  private static Dataset withLabel(Dataset data, int label) {
+    int[] labels = data.labels();
+    int count = 0;
+    for (int y : labels) {
+      count += y == label ? 1 : 0;
+    }
+    int[] indices = new int[count];
+    int next = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] == label) {
+        indices[next++] = i;
+      }
+    }
+    float[] values = new float[count * data.dimension()];
+    data.gather(indices, 0, count, values);
+    int[] same = new int[count];
+    java.util.Arrays.fill(same, label);
+    return new Dataset(data.name(), values, count, data.itemShape(), same);
+  }
+
+  /**
+   * The held-out examples of a recorded run (the last examples of its training file, or of
+   * each class's examples for a per-class run), unperturbed, preprocessed with its validation
+   * seed: data from the training distribution that the model never trained on.
+   */
+  static Dataset validationSetOf(ObjectNode data, Path dataHome) {
+    Preprocessing p = preprocessingOf(data);
+    DataSources.DataSplits source = DataSources.resolve(data.get("spec").asText(), dataHome);
+    int recorded = data.get("validation").asInt();
+    java.util.List<Dataset> parts = new java.util.ArrayList<>();
+    if (data.path("per_class").asBoolean(false)) {
+      for (int y = 0; y < data.get("classes").asInt(); y++) {
+        parts.add(lastExamples(ofClass(source, y).train(), recorded));
+      }
+    } else {
+      parts.add(lastExamples(source.train(), recorded));
+    }
+    return p.fixed(concatenate(parts), p.validationSeed(), "");
+  }
+
+  private static Dataset lastExamples(Dataset train, int recorded) {
+    int n = train.size();
+    int v = Math.min(n, recorded > 0 ? recorded : defaultValidationSize(n));
+    return train.slice(n - v, n);
+  }
+
+  private static Dataset concatenate(java.util.List<Dataset> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    int size = parts.stream().mapToInt(Dataset::size).sum();
+    Dataset first = parts.get(0);
+    float[] values = new float[size * first.dimension()];
+    int[] labels = first.hasLabels() ? new int[size] : null;
+    int offset = 0;
+    for (Dataset part : parts) {
+      System.arraycopy(part.values(), 0, values, offset * first.dimension(),
+          part.values().length);
+      if (labels != null) {
+        System.arraycopy(part.labels(), 0, labels, offset, part.size());
+      }
+      offset += part.size();
+    }
+    return new Dataset(first.name(), values, size, first.itemShape(), labels);
+  }
+
+  /**
+   * The {@code split} ("test" or "train") of {@code spec}, preprocessed as the run whose data
+   * description is {@code runData} preprocesses its test set (e.g. binarized with the fixed
+   * seed), checked against the model's dimension and the kind of values the run was trained on.
+   */
+  static Dataset preparedLike(ObjectNode runData, String spec, String split, int dimension,
+      String family, Path dataHome) {
+    DataSources.DataSplits source = DataSources.resolve(spec, dataHome);
+    Dataset raw = switch (split) {
+      case "test" -> source.test();
+      case "train" -> source.train();
+      default -> throw new IllegalArgumentException("--split must be test or train, got "
+          + split);
+    };
+    io.dgm4j.data.Validation.requireDimension(raw, dimension);
+    Preprocessing prep = preprocessingOf(runData);
+    if (source.bytePixels() != prep.expectsBytePixels()) {
+      throw new IllegalArgumentException(spec + " holds " + (source.bytePixels()
+          ? "8-bit pixels" : "real values") + " but the run was trained on "
+          + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
+    }
+    return prep.fixed(raw, prep.testSeed(), family);
   }
 
   /** The preprocessing recorded in a run's data description. */

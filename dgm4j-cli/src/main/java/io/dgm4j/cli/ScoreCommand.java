@@ -1,9 +1,6 @@
 package io.dgm4j.cli;
 
-import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
-import io.dgm4j.data.Preprocessing;
-import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.io.AtomicFiles;
@@ -39,21 +36,8 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
-      DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
-      Dataset raw = switch (split) {
-        case "test" -> source.test();
-        case "train" -> source.train();
-        default -> throw new IllegalArgumentException("--split must be test or train, got "
-            + split);
-      };
-      Validation.requireDimension(raw, loaded.model.dimension());
-      Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
-      if (source.bytePixels() != prep.expectsBytePixels()) {
-        throw new IllegalArgumentException(data + " holds " + (source.bytePixels()
-            ? "8-bit pixels" : "real values") + " but the run was trained on "
-            + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
-      }
-      Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
+      Dataset prepared = RunData.preparedLike(loaded.info.data(), data, split,
+          loaded.model.dimension(), loaded.info.model().family(), common.dataHome());
       double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(
           loaded.require(DensityModel.class, "score", "exact log-likelihood"), prepared);
       StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim\n");
@@ -67,7 +51,7 @@ final class ScoreCommand implements Callable<Integer> {
       LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(logProbs,
           prepared.dimension());
       spec.commandLine().getOut().printf("scored %,d examples of %s (%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), split, r.nllNats(),
+          + " %.4f bits/dim -> %s%n", r.examples(), data, split, r.nllNats(),
           r.bitsPerDim(), out);
       return 0;
     }

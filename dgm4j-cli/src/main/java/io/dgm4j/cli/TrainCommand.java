@@ -17,6 +17,7 @@ import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
 import io.dgm4j.training.TrainingState;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,12 @@ final class TrainCommand implements Callable<Integer> {
           + " (0..255 for pixels, 0/1 for binary data); recorded in run.json (default: 0, off).")
   double perturb;
 
+  @Option(names = "--per-class",
+      description = "Train one model per class label (labelled data only), each on its class's"
+          + " examples with its own validation split, in --out/class-Y; together they form a"
+          + " Bayes classifier for `dgm classify` and `dgm sample --label` (default: off).")
+  boolean perClass;
+
   @Option(names = "--quiet", description = "No progress bar; one line per epoch.")
   boolean quiet;
 
@@ -103,96 +110,141 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunDirectory run = new RunDirectory(out);
     var console = spec.commandLine().getOut();
+    RunDirectory run = new RunDirectory(out);
+    if (perClass || resume && PerClassTraining.isPerClassRun(run)) {
+      return new PerClassTraining(this, console).train(run);
+    }
+    if (resume) {
+      return resumeRun(run, console);
+    }
+    if (model == null || data == null) {
+      throw new IllegalArgumentException("--model and --data are required (or --resume)");
+    }
+    return startRun(run, plan(), null, console);
+  }
+
+  /**
+   * What a new run trains: the family, its settings, the objective, the data and how it is
+   * split and perturbed, and the training configuration.
+   */
+  record Plan(String model, ObjectNode modelOverrides, ObjectiveSpec objective, String data,
+      TrainingConfig training, int validation, int limit, double perturb) {}
+
+  /** The plan the command-line options describe (checked before any data is loaded). */
+  Plan plan() {
+    ModelRegistry.Family<?> family = ModelRegistry.family(model);
+    String objectiveChoice = objectiveName != null ? objectiveName : family.defaultObjective();
+    if (!family.objectives().contains(objectiveChoice)) {
+      throw new IllegalArgumentException("--objective " + objectiveChoice + " does not train "
+          + model + "; it trains with " + String.join(", ", family.objectives()));
+    }
+    Objectives.Entry<?> objectiveEntry = Objectives.entry(objectiveChoice);
+    ObjectNode modelOverrides = ModelRegistry.json().createObjectNode();
+    ObjectNode objectiveOverrides = ModelRegistry.json().createObjectNode();
+    splitSettings(family, objectiveEntry, modelOverrides, objectiveOverrides);
+    family.parseConfig(modelOverrides); // reject bad settings before loading data
+    TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
+        learningRate, schedule, clipNorm, patience, seed);
+    return new Plan(model, modelOverrides, objectiveEntry.spec(objectiveOverrides), data, config,
+        validation, limit, perturb);
+  }
+
+  /**
+   * Starts a new run of {@code plan} in {@code run}; with {@code label} set, on the examples of
+   * that class only, seeded {@code seed + label} (one member of a per-class model).
+   */
+  int startRun(RunDirectory run, Plan plan, Integer label, PrintWriter console) {
+    if (run.exists()) {
+      throw new IllegalArgumentException(run.root() + " already holds a run; use --resume to"
+          + " continue it or choose another --out");
+    }
+    ModelRegistry.Family<?> family = ModelRegistry.family(plan.model());
+    TrainingConfig config = label == null ? plan.training()
+        : plan.training().withSeed(plan.training().seed() + label);
+    long runSeed = config.seed();
     try (NDManager root = Engines.newManager(Engines.device(common.device))) {
-      RunDirectory.RunInfo info;
-      RunData runData;
-      GenerativeModel generativeModel;
-      Objective objective;
-      TrainingState state;
-      if (resume) {
-        if (model != null || data != null || objectiveName != null) {
-          console.println("note: --resume takes the model, objective and data from "
-              + run.runFile());
-        }
-        RunDirectory.RunInfo recorded = run.readInfo();
-        TrainingConfig config = epochs == null ? recorded.training()
-            : recorded.training().withEpochs(epochs);
-        info = new RunDirectory.RunInfo(recorded.model(), recorded.objectiveOrDefault(), config,
-            recorded.data());
-        Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
-        generativeModel = loaded.model();
-        objective = Objectives.create(info.objective(), generativeModel, config.clipNorm());
-        state = loaded.state();
-        objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
-            run.lastCheckpoint().toString());
-        if (state.epoch() >= config.epochs()) {
-          console.printf("%s already has %d of %d epochs; pass a larger --epochs to continue%n",
-              out, state.epoch(), config.epochs());
-          return 0;
-        }
-        console.printf("resuming %s at epoch %d of %d%n", out, state.epoch() + 1,
-            config.epochs());
-        runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family());
-      } else {
-        if (model == null || data == null) {
-          throw new IllegalArgumentException("--model and --data are required (or --resume)");
-        }
-        if (run.exists()) {
-          throw new IllegalArgumentException(out + " already holds a run; use --resume to"
-              + " continue it or choose another --out");
-        }
-        ModelRegistry.Family<?> family = ModelRegistry.family(model);
-        String objectiveChoice = objectiveName != null ? objectiveName
-            : family.defaultObjective();
-        if (!family.objectives().contains(objectiveChoice)) {
-          throw new IllegalArgumentException("--objective " + objectiveChoice + " does not train "
-              + model + "; it trains with " + String.join(", ", family.objectives()));
-        }
-        Objectives.Entry<?> objectiveEntry = Objectives.entry(objectiveChoice);
-        ObjectNode modelOverrides = ModelRegistry.json().createObjectNode();
-        ObjectNode objectiveOverrides = ModelRegistry.json().createObjectNode();
-        splitSettings(family, objectiveEntry, modelOverrides, objectiveOverrides);
-        family.parseConfig(modelOverrides); // reject bad settings before loading data
-        ObjectiveSpec objectiveSpec = objectiveEntry.spec(objectiveOverrides);
-        TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
-            learningRate, schedule, clipNorm, patience, seed);
-        DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
-        Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source, seed);
-        runData = RunData.load(data, source, prep,
-            perturb > 0 ? Perturbation.of(perturb, source) : Perturbation.NONE, validation,
-            limit, model);
-        generativeModel = family.create(root.newSubManager(), runData.train().itemShape(),
-            modelOverrides, seed);
-        objective = Objectives.create(objectiveSpec, generativeModel, config.clipNorm());
-        ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), seed);
-        info = new RunDirectory.RunInfo(modelSpec, objectiveSpec, config, runData.describe());
-        run.writeInfo(info);
-        if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
-          init.initializeFrom(runData.trainingEpoch(seed, 0), seed);
-        }
-        state = TrainingState.start();
-        console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
-            + " examples, %s%n", model, generativeModel.parameterCount(), objective.name(),
-            runData.source().name(), runData.train().size(), runData.validation().size(),
-            prep.kind() + (perturb > 0 ? ", each value replaced by noise with probability "
-                + perturb : ""));
+      DataSources.DataSplits source = DataSources.resolve(plan.data(), common.dataHome());
+      if (label != null) {
+        source = RunData.ofClass(source, label);
       }
-      RunData epochData = runData;
-      long runSeed = info.training().seed();
-      Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
-          List.of(run.recorder(info.model()), new ProgressListener(console,
-              quiet || System.console() == null, generativeModel.dimension())));
-      TrainingState end = trainer.fit(
-          epoch -> epochData.trainingEpoch(runSeed, epoch), runData.validation());
-      String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
-      console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
-          end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
-          out);
-      generativeModel.close();
+      Preprocessing prep = Preprocessing.choose(family.support(plan.modelOverrides()), source,
+          runSeed);
+      RunData runData = RunData.load(plan.data(), source, prep,
+          plan.perturb() > 0 ? Perturbation.of(plan.perturb(), source) : Perturbation.NONE,
+          plan.validation(), plan.limit(), plan.model());
+      GenerativeModel generativeModel = family.create(root.newSubManager(),
+          runData.train().itemShape(), plan.modelOverrides(), runSeed);
+      Objective objective = Objectives.create(plan.objective(), generativeModel,
+          config.clipNorm());
+      ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), runSeed);
+      ObjectNode dataNode = runData.describe();
+      if (label != null) {
+        dataNode.put("class", label);
+      }
+      RunDirectory.RunInfo info = new RunDirectory.RunInfo(modelSpec, plan.objective(), config,
+          dataNode);
+      run.writeInfo(info);
+      if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
+        init.initializeFrom(runData.trainingEpoch(runSeed, 0), runSeed);
+      }
+      console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
+          + " examples, %s%n", plan.model(), generativeModel.parameterCount(), objective.name(),
+          runData.source().name(), runData.train().size(), runData.validation().size(),
+          prep.kind() + (plan.perturb() > 0 ? ", each value replaced by noise with probability "
+              + plan.perturb() : ""));
+      fit(run, info, runData, generativeModel, objective, TrainingState.start(), console);
       return 0;
     }
+  }
+
+  /** Continues the run in {@code run} from its last checkpoint up to --epochs. */
+  int resumeRun(RunDirectory run, PrintWriter console) {
+    if (model != null || data != null || objectiveName != null) {
+      console.println("note: --resume takes the model, objective and data from "
+          + run.runFile());
+    }
+    try (NDManager root = Engines.newManager(Engines.device(common.device))) {
+      RunDirectory.RunInfo recorded = run.readInfo();
+      TrainingConfig config = epochs == null ? recorded.training()
+          : recorded.training().withEpochs(epochs);
+      RunDirectory.RunInfo info = new RunDirectory.RunInfo(recorded.model(),
+          recorded.objectiveOrDefault(), config, recorded.data());
+      Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
+      GenerativeModel generativeModel = loaded.model();
+      Objective objective = Objectives.create(info.objective(), generativeModel,
+          config.clipNorm());
+      TrainingState state = loaded.state();
+      objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
+          run.lastCheckpoint().toString());
+      if (state.epoch() >= config.epochs()) {
+        console.printf("%s already has %d of %d epochs; pass a larger --epochs to continue%n",
+            run.root(), state.epoch(), config.epochs());
+        generativeModel.close();
+        return 0;
+      }
+      console.printf("resuming %s at epoch %d of %d%n", run.root(), state.epoch() + 1,
+          config.epochs());
+      RunData runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family());
+      fit(run, info, runData, generativeModel, objective, state, console);
+      return 0;
+    }
+  }
+
+  private void fit(RunDirectory run, RunDirectory.RunInfo info, RunData runData,
+      GenerativeModel generativeModel, Objective objective, TrainingState state,
+      PrintWriter console) {
+    long runSeed = info.training().seed();
+    Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
+        List.of(run.recorder(info.model()), new ProgressListener(console,
+            quiet || System.console() == null, generativeModel.dimension())));
+    TrainingState end = trainer.fit(
+        epoch -> runData.trainingEpoch(runSeed, epoch), runData.validation());
+    String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
+    console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
+        end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
+        run.root());
+    generativeModel.close();
   }
 
   /**

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.Batch;
-import io.dgm4j.models.Conditional;
+import io.dgm4j.models.ClassConditional;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
@@ -38,7 +38,7 @@ import java.util.List;
  * {@link #trainingLogProb(Batch, long)} maximizes log p(x_i | y_i) of each example's own class
  * (log p(x) for unlabelled batches). Member y is built with seed {@code seed + y}.
  */
-public final class PerClassModel implements DensityModel, Conditional {
+public final class PerClassModel implements DensityModel, ClassConditional {
 
   /**
    * @param base the family of every class model (its name in {@code dgm models})
