@@ -72,7 +72,7 @@ final class ClassifyCommand implements Callable<Integer> {
       ClassConditional model = loaded.require(ClassConditional.class, "classify",
           "class-conditional likelihood (train one with --per-class)");
       String dataSpec = data != null ? data : loaded.info.data().get("spec").asText();
-      Dataset test = prepared(loaded, dataSpec);
+      Dataset test = loaded.testSet(dataSpec, limit, common.dataHome());
       if (!test.hasLabels()) {
         throw new IllegalArgumentException("--data " + dataSpec + " has no labels to measure"
             + " accuracy against");
@@ -96,7 +96,7 @@ final class ClassifyCommand implements Callable<Integer> {
       Double rejection = null;
       int oodCount = 0;
       if (ood != null) {
-        Dataset oodData = prepared(loaded, ood);
+        Dataset oodData = loaded.testSet(ood, limit, common.dataHome());
         oodCount = oodData.size();
         rejection = DetectionMetrics.fractionAbove(
             negate(score(loaded, model, oodData).logMarginal()), threshold);
@@ -155,12 +155,6 @@ final class ClassifyCommand implements Callable<Integer> {
       }
       return 0;
     }
-  }
-
-  private Dataset prepared(LoadedRun loaded, String spec) {
-    Dataset d = RunData.preparedLike(loaded.info.data(), spec, "test", loaded.model.dimension(),
-        loaded.info.model().family(), common.dataHome());
-    return limit > 0 && limit < d.size() ? d.slice(0, limit) : d;
   }
 
   /** Scores every input of {@code data} against every class in minibatches. */

@@ -45,6 +45,16 @@ final class LoadedRun implements AutoCloseable {
     return type.cast(model);
   }
 
+  /**
+   * The test set of {@code spec} (any --data spec) preprocessed as this run's own test set, its
+   * first {@code limit} examples when {@code limit} > 0.
+   */
+  io.dgm4j.data.Dataset testSet(String spec, int limit, Path dataHome) {
+    io.dgm4j.data.Dataset d = RunData.preparedLike(info.data(), spec, "test", model.dimension(),
+        info.model().family(), dataHome);
+    return limit > 0 && limit < d.size() ? d.slice(0, limit) : d;
+  }
+
   /** The item shape as (height, width) for images; (1, D) for flat data. */
   int[] imageShape() {
     int[] s = info.model().itemShape();

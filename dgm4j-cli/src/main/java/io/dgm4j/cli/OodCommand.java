@@ -94,8 +94,8 @@ final class OodCommand implements Callable<Integer> {
             : new LoadedRun(background, "best", common.device)) {
       String family = loaded.info.model().family();
       LogDensity density = LogDensity.of(loaded.model, importanceSamples);
-      Dataset inData = prepared(loaded, in);
-      Dataset oodData = prepared(loaded, ood);
+      Dataset inData = loaded.testSet(in, limit, common.dataHome());
+      Dataset oodData = loaded.testSet(ood, limit, common.dataHome());
       double[] inLog = density.of(inData, batchSize);
       double[] oodLog = density.of(oodData, batchSize);
       Map<String, double[][]> scores = new LinkedHashMap<>(); // method -> {in, ood}
@@ -159,12 +159,6 @@ final class OodCommand implements Callable<Integer> {
           "--typicality-batch must be at least 1, got " + typicalityBatch);
     }
     return chosen;
-  }
-
-  private Dataset prepared(LoadedRun loaded, String dataSpec) {
-    Dataset d = RunData.preparedLike(loaded.info.data(), dataSpec, "test",
-        loaded.model.dimension(), loaded.info.model().family(), common.dataHome());
-    return limit > 0 && limit < d.size() ? d.slice(0, limit) : d;
   }
 
   private LogDensity backgroundDensity(LoadedRun loaded, LoadedRun backgroundRun) {

@@ -79,6 +79,7 @@ public final class Plots {
     chart.getStyler().setMarkerSize(0);
     chart.getStyler().setDefaultSeriesRenderStyle(
         org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Step);
+    chart.getStyler().setXAxisDecimalPattern(hi - lo > 20 ? "#,##0" : "0.###");
     double width = (hi - lo) / bins;
     double[] centers = new double[bins];
     for (int b = 0; b < bins; b++) {
