@@ -242,6 +242,9 @@ final class OodCommand implements Callable<Integer> {
     out.printf("  %-17s %7s %7s %13s%n", "method", "AUROC", "AUPR", "FPR@95%TPR");
     results.forEach((name, r) -> out.printf("  %-17s %7.4f %7.4f %13.4f%n", name, r.auroc(),
         r.aupr(), r.fprAt95Tpr()));
+    if (background == null && methods == null) {
+      out.println("  (likelihood-ratio needs --background DIR, a run trained with --perturb)");
+    }
     if (report != null) {
       out.printf("  report: %s (roc.png, scores-*.png, scores.csv)%n", report);
     }
