@@ -47,6 +47,7 @@ final class PerClassTraining {
           : recorded.training().withEpochs(command.epochs);
       info = new RunDirectory.RunInfo(recorded.model(), recorded.objectiveOrDefault(), training,
           recorded.data());
+      run.writeInfo(info); // the new --epochs, for the record
       PerClassModel.Config config = configOf(info);
       ObjectNode data = info.data();
       plan = new TrainCommand.Plan(config.base(), config.baseSettingsOrEmpty(),
