@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     "Classify test inputs by Bayes' rule with a per-class run (dgm train --per-class):"
         + " argmax_y log p(x|y) + log p(y). Reports accuracy and the confusion matrix.",
     "Each input also gets log p(x) = logsumexp_y [log p(x|y) + log p(y)]; with --ood, inputs"
-        + " of another set are rejected when log p(x) falls below the threshold that keeps 95%"
+        + " of another set are rejected when log p(x) falls below the threshold that keeps 95%%"
         + " of --data's test inputs, and the rejection rate is reported."})
 final class ClassifyCommand implements Callable<Integer> {
   /** The fraction of in-distribution inputs the rejection threshold keeps. */
@@ -41,7 +41,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Option(names = "--ood", paramLabel = "SPEC",
       description = "Data that is not of any class (any --data spec): report the fraction of"
-          + " its test inputs rejected at the threshold keeping 95% of --data (default: none).")
+          + " its test inputs rejected at the threshold keeping 95%% of --data (default: none).")
   String ood;
 
   @Option(names = "--out", paramLabel = "FILE",

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ood", description = {
     "Anomaly detection: how well each score separates the test set of --ood from that of --in"
-        + " under a run's model (AUROC, AUPR and FPR at 95% TPR; OOD is the positive class,"
+        + " under a run's model (AUROC, AUPR and FPR at 95%% TPR; OOD is the positive class,"
         + " every score oriented so that higher means more anomalous).",
     "Methods: likelihood (-log p(x)); likelihood-ratio (against a background run trained with"
         + " `dgm train --perturb`; Ren et al. 2019); complexity (-log p(x) minus the PNG-"

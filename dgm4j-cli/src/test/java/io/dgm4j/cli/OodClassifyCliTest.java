@@ -148,6 +148,13 @@ class OodClassifyCliTest {
     assertThat(resumed.out()).contains("resuming").contains("epoch 3/3").contains("per-class");
     assertThat(Files.readAllLines(run.resolve("class-0").resolve("metrics.jsonl"))).hasSize(3);
 
+    for (String command : List.of("ood", "classify")) {
+      CliTest.Run help = dgm("help", command);
+      assertThat(help.code()).isZero();
+      assertThat(help.out()).contains("95% ").contains("--run");
+      assertThat(help.err()).doesNotContain("WARN");
+    }
+
     CliTest.Run notPerClass = dgm("classify", "--run", dir.resolve("fvsbn-plain").toString());
     assertThat(notPerClass.code()).isNotZero();
   }
