@@ -11,6 +11,8 @@ import io.dgm4j.models.ClassConditional;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.nn.TensorMath;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,9 +33,7 @@ final class ClassifyCommand implements Callable<Integer> {
   /** The fraction of in-distribution inputs the rejection threshold keeps. */
   static final double KEEP = 0.95;
 
-  @Option(names = "--run", required = true, paramLabel = "DIR",
-      description = "A per-class run (dgm train --per-class).")
-  Path run;
+  @Mixin Options.Run run;
 
   @Option(names = "--data", paramLabel = "SPEC",
       description = "Labelled data whose test set is classified (default: the run's data).")
@@ -55,11 +55,13 @@ final class ClassifyCommand implements Callable<Integer> {
       description = "Classify only the first N test examples of each set (default: 0, all).")
   int limit;
 
-  @Option(names = "--batch-size", defaultValue = "500",
-      description = "Inputs scored at once (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin Options.BatchSize batch;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Force force;
+
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -68,11 +70,11 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
       ClassConditional model = loaded.require(ClassConditional.class, "classify",
           "class-conditional likelihood (train one with --per-class)");
       String dataSpec = data != null ? data : loaded.info.data().get("spec").asText();
-      Dataset test = loaded.testSet(dataSpec, limit, common.dataHome());
+      Dataset test = loaded.testSet(dataSpec, limit, dataDir.home());
       if (!test.hasLabels()) {
         throw new IllegalArgumentException("--data " + dataSpec + " has no labels to measure"
             + " accuracy against");
@@ -96,24 +98,28 @@ final class ClassifyCommand implements Callable<Integer> {
       Double rejection = null;
       int oodCount = 0;
       if (ood != null) {
-        Dataset oodData = loaded.testSet(ood, limit, common.dataHome());
+        Dataset oodData = loaded.testSet(ood, limit, dataDir.home());
         oodCount = oodData.size();
         rejection = DetectionMetrics.fractionAbove(
             negate(score(loaded, model, oodData).logMarginal()), threshold);
       }
       if (out != null) {
+        List<Path> inputs = new ArrayList<>(loaded.inputFiles());
+        inputs.addAll(Options.dataFiles(dataSpec, dataDir.home()));
+        inputs.addAll(Options.dataFiles(ood, dataDir.home()));
+        Path file = force.writable("--out", out, inputs);
         StringBuilder csv = new StringBuilder("index,label,predicted,log_p_x,posterior\n");
         for (int i = 0; i < test.size(); i++) {
           csv.append(i).append(',').append(test.labels()[i]).append(',')
               .append(scored.predicted()[i]).append(',').append(scored.logMarginal()[i])
               .append(',').append(scored.confidence()[i]).append('\n');
         }
-        AtomicFiles.writeString(out, csv.toString());
+        AtomicFiles.writeString(file, csv.toString());
       }
       var console = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
-        o.put("run", run.toString());
+        o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().config().path("base").asText(
             loaded.info.model().family()));
         o.put("data", dataSpec);
@@ -138,7 +144,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         console.println(ModelRegistry.json().writeValueAsString(o));
       } else {
-        console.printf("%s: %,d test inputs of %s, %d classes%n", run, test.size(), dataSpec, k);
+        console.printf("%s: %,d test inputs of %s, %d classes%n", run.folder, test.size(), dataSpec, k);
         console.printf("  accuracy %.4f (%,d correct)%n", accuracy, correct);
         console.println("  confusion (rows: true class, columns: predicted)");
         for (int y = 0; y < k; y++) {
@@ -162,7 +168,7 @@ final class ClassifyCommand implements Callable<Integer> {
     int n = data.size();
     int[] predicted = new int[n];
     double[] confidence = new double[n];
-    LikelihoodEvaluator evaluator = new LikelihoodEvaluator(batchSize);
+    LikelihoodEvaluator evaluator = new LikelihoodEvaluator(batch.size);
     int[] next = {0};
     double[] logMarginal = evaluator.perExample(loaded.model, data, x -> {
       NDArray joint = model.classLogJoint(x); // (n, K)

@@ -35,9 +35,7 @@ import picocli.CommandLine.Spec;
         + "compressed length in nats; Serra et al. 2020); typicality (|-log p(x) - mean on the"
         + " run's validation examples|; Nalisnick et al. 2019)."})
 final class OodCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR",
-      description = "The trained run whose model scores the inputs.")
-  Path run;
+  @Mixin Options.Run run;
 
   @Option(names = "--background", paramLabel = "DIR",
       description = "A run of the same family trained on the same data with --perturb; needed"
@@ -64,7 +62,8 @@ final class OodCommand implements Callable<Integer> {
 
   @Option(names = "--report", paramLabel = "DIR",
       description = "Write roc.png, a histogram of both sets' scores per method"
-          + " (scores-METHOD.png) and scores.csv into DIR (default: none).")
+          + " (scores-METHOD.png) and scores.csv into DIR; existing files there are replaced"
+          + " only with --force (default: none).")
   Path report;
 
   @Option(names = "--json", description = "Print one JSON object.") boolean json;
@@ -78,26 +77,28 @@ final class OodCommand implements Callable<Integer> {
           + " log p(x); default: ${DEFAULT-VALUE}).")
   int importanceSamples;
 
-  @Option(names = "--batch-size", defaultValue = "500",
-      description = "Inputs scored at once (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin Options.BatchSize batch;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Force force;
+
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     List<String> chosen = chooseMethods();
-    try (LoadedRun loaded = new LoadedRun(run, "best", common.device);
+    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec);
         LoadedRun backgroundRun = background == null ? null
-            : new LoadedRun(background, "best", common.device)) {
+            : new LoadedRun(background, "best", engine.device, spec)) {
       String family = loaded.info.model().family();
       LogDensity density = LogDensity.of(loaded.model, importanceSamples);
-      Dataset inData = loaded.testSet(in, limit, common.dataHome());
-      Dataset oodData = loaded.testSet(ood, limit, common.dataHome());
-      double[] inLog = density.of(inData, batchSize);
-      double[] oodLog = density.of(oodData, batchSize);
+      Dataset inData = loaded.testSet(in, limit, dataDir.home());
+      Dataset oodData = loaded.testSet(ood, limit, dataDir.home());
+      double[] inLog = density.of(inData, batch.size);
+      double[] oodLog = density.of(oodData, batch.size);
       Map<String, double[][]> scores = new LinkedHashMap<>(); // method -> {in, ood}
       for (String method : chosen) {
         scores.put(method, switch (method) {
@@ -106,8 +107,8 @@ final class OodCommand implements Callable<Integer> {
           case "likelihood-ratio" -> {
             LogDensity bg = backgroundDensity(loaded, backgroundRun);
             yield new double[][] {
-                AnomalyScores.likelihoodRatio(inLog, bg.of(inData, batchSize)),
-                AnomalyScores.likelihoodRatio(oodLog, bg.of(oodData, batchSize))};
+                AnomalyScores.likelihoodRatio(inLog, bg.of(inData, batch.size)),
+                AnomalyScores.likelihoodRatio(oodLog, bg.of(oodData, batch.size))};
           }
           case "complexity" -> {
             float[] range = valueRange(loaded, inData);
@@ -118,8 +119,8 @@ final class OodCommand implements Callable<Integer> {
                     range[1]))};
           }
           case "typicality" -> {
-            Dataset held = RunData.validationSetOf(loaded.info.data(), common.dataHome());
-            double entropy = AnomalyScores.meanNegativeLogDensity(density.of(held, batchSize));
+            Dataset held = RunData.validationSetOf(loaded.info.data(), dataDir.home());
+            double entropy = AnomalyScores.meanNegativeLogDensity(density.of(held, batch.size));
             yield new double[][] {
                 AnomalyScores.typicality(inLog, entropy, typicalityBatch),
                 AnomalyScores.typicality(oodLog, entropy, typicalityBatch)};
@@ -130,7 +131,13 @@ final class OodCommand implements Callable<Integer> {
       Map<String, DetectionMetrics> results = new LinkedHashMap<>();
       scores.forEach((method, s) -> results.put(method, DetectionMetrics.of(s[0], s[1])));
       if (report != null) {
-        writeReport(family, scores);
+        List<Path> inputs = new ArrayList<>(loaded.inputFiles());
+        if (backgroundRun != null) {
+          inputs.addAll(backgroundRun.inputFiles());
+        }
+        inputs.addAll(Options.dataFiles(in, dataDir.home()));
+        inputs.addAll(Options.dataFiles(ood, dataDir.home()));
+        writeReport(family, scores, inputs);
       }
       print(results, family, density, inData.size(), oodData.size());
       return 0;
@@ -191,7 +198,17 @@ final class OodCommand implements Callable<Integer> {
     return new float[] {lo, hi > lo ? hi : lo + 1};
   }
 
-  private void writeReport(String family, Map<String, double[][]> scores) throws Exception {
+  private void writeReport(String family, Map<String, double[][]> scores, List<Path> inputs)
+      throws Exception {
+    if (Files.isRegularFile(report)) {
+      throw Options.usage(spec, "--report " + report + " is a file; give a folder");
+    }
+    List<Path> files = new ArrayList<>(List.of(report.resolve("roc.png"),
+        report.resolve("scores.csv")));
+    scores.keySet().forEach(m -> files.add(report.resolve("scores-" + m + ".png")));
+    for (Path f : files) {
+      force.writable("--report", f, inputs);
+    }
     Files.createDirectories(report);
     Map<String, double[][]> curves = new LinkedHashMap<>();
     StringBuilder csv = new StringBuilder("set,index");
@@ -201,7 +218,7 @@ final class OodCommand implements Callable<Integer> {
       double[][] s = e.getValue();
       curves.put(e.getKey(), DetectionMetrics.rocCurve(s[0], s[1]));
       Plots.histograms(report.resolve("scores-" + e.getKey() + ".png"),
-          e.getKey() + " score, " + family + " (" + run.getFileName() + ")",
+          e.getKey() + " score, " + family + " (" + run.folder.getFileName() + ")",
           e.getKey() + " score (higher = more anomalous)", "in: " + in, s[0], "ood: " + ood, s[1],
           60);
     }
@@ -238,7 +255,7 @@ final class OodCommand implements Callable<Integer> {
       return;
     }
     out.printf("%s (%s, log-density: %s): %,d %s test inputs (in) vs %,d %s (ood, positive)%n",
-        run, family, density.kind(), inCount, in, oodCount, ood);
+        run.folder, family, density.kind(), inCount, in, oodCount, ood);
     out.printf("  %-17s %7s %7s %13s%n", "method", "AUROC", "AUPR", "FPR@95%TPR");
     results.forEach((name, r) -> out.printf("  %-17s %7.4f %7.4f %13.4f%n", name, r.auroc(),
         r.aupr(), r.fprAt95Tpr()));

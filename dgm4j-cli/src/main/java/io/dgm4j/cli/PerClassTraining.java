@@ -1,6 +1,7 @@
 package io.dgm4j.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Preprocessing;
@@ -50,15 +51,13 @@ final class PerClassTraining {
       run.writeInfo(info); // the new --epochs, for the record
       PerClassModel.Config config = configOf(info);
       ObjectNode data = info.data();
+      JsonNode validation = data.get("validation");
       plan = new TrainCommand.Plan(config.base(), config.baseSettingsOrEmpty(),
-          info.objective(), data.get("spec").asText(), training, data.get("validation").asInt(),
+          info.objective(), data.get("spec").asText(), training,
+          validation == null || validation.isNull() ? null : validation.asInt(),
           data.get("limit").asInt(), data.path("perturb_rate").asDouble(0));
     } else {
-      if (command.model == null || command.data == null) {
-        throw new IllegalArgumentException("--per-class needs --model (the family of each"
-            + " class's model) and --data (labelled data)");
-      }
-      if (command.model.equals(FAMILY)) {
+      if (FAMILY.equals(command.model)) {
         throw new IllegalArgumentException("--per-class builds the per-class model itself;"
             + " give --model the family of each class's model, e.g. --model fvsbn");
       }
@@ -74,13 +73,9 @@ final class PerClassTraining {
       RunDirectory member = memberRun(run, y);
       console.printf("class %d of %d: %s%n", y + 1, config.classes(), member.root());
       if (java.nio.file.Files.exists(member.lastCheckpoint())) {
-        boolean wasResume = command.resume;
-        command.resume = true;
         command.resumeRun(member, console);
-        command.resume = wasResume;
       } else {
-        discardUnstarted(member);
-        command.startRun(member, plan, y, console);
+        command.startRun(member, plan, y, console); // afresh when no epoch had finished
       }
     }
     assemble(run, info, config);
@@ -90,7 +85,7 @@ final class PerClassTraining {
   /** Checks the data and family, writes the per-class run.json and returns it. */
   private RunDirectory.RunInfo start(RunDirectory run, TrainCommand.Plan plan) {
     DataSources.DataSplits source = DataSources.resolve(plan.data(),
-        command.common.dataHome());
+        command.dataDir.home());
     RunData.ofClass(source, 0); // labels present
     int classes = RunData.classCount(source.train());
     long[] counts = new long[classes];
@@ -123,7 +118,9 @@ final class PerClassTraining {
       data.set("preprocessing", ModelRegistry.json().valueToTree(prep));
       data.put("per_class", true);
       data.put("classes", classes);
-      data.put("validation", plan.validation());
+      if (plan.validation() != null) {
+        data.put("validation", plan.validation());
+      }
       data.put("limit", plan.limit());
       if (plan.perturb() > 0) {
         data.put("perturb_rate", plan.perturb());
@@ -162,17 +159,6 @@ final class PerClassTraining {
           + " the classes %.2f nats, = -log p(x|y) averaged; classify with `dgm classify --run"
           + " %s`)%n", config.classes(), config.base(), run.bestCheckpoint(), validationNll,
           run.root());
-    }
-  }
-
-  /** A class folder whose run never finished an epoch holds no checkpoint: start it afresh. */
-  private static void discardUnstarted(RunDirectory member) {
-    try {
-      java.nio.file.Files.deleteIfExists(member.runFile());
-      java.nio.file.Files.deleteIfExists(member.metricsFile());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(member.root() + ": cannot restart: "
-          + e.getMessage(), e);
     }
   }
 
