@@ -5,9 +5,10 @@ import io.dgm4j.data.Dataset;
 import io.dgm4j.evaluation.AnomalyScores;
 import io.dgm4j.evaluation.CompressedLength;
 import io.dgm4j.evaluation.DetectionMetrics;
-import io.dgm4j.evaluation.LogDensity;
+import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.evaluation.Plots;
 import io.dgm4j.io.AtomicFiles;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,11 +73,6 @@ final class OodCommand implements Callable<Integer> {
       description = "Use only the first N test examples of each set (default: 0, all).")
   int limit;
 
-  @Option(names = "--importance-samples", defaultValue = "100", paramLabel = "K",
-      description = "Importance samples per input for latent-variable models (IWAE estimate of"
-          + " log p(x); default: ${DEFAULT-VALUE}).")
-  int importanceSamples;
-
   @Mixin Options.BatchSize batch;
 
   @Mixin Options.Force force;
@@ -94,21 +90,24 @@ final class OodCommand implements Callable<Integer> {
         LoadedRun backgroundRun = background == null ? null
             : new LoadedRun(background, "best", engine.device, spec)) {
       String family = loaded.info.model().family();
-      LogDensity density = LogDensity.of(loaded.model, importanceSamples);
+      if (ExampleScores.columnFor(loaded.model) == null) {
+        throw new IllegalArgumentException(family + " has no per-example score (neither a"
+            + " likelihood, a likelihood estimate nor an energy), which `dgm ood` needs");
+      }
       Dataset inData = loaded.testSet(in, limit, dataDir.home());
       Dataset oodData = loaded.testSet(ood, limit, dataDir.home());
-      double[] inLog = density.of(inData, batch.size);
-      double[] oodLog = density.of(oodData, batch.size);
+      double[] inLog = logDensity(loaded.model, inData);
+      double[] oodLog = logDensity(loaded.model, oodData);
       Map<String, double[][]> scores = new LinkedHashMap<>(); // method -> {in, ood}
       for (String method : chosen) {
         scores.put(method, switch (method) {
           case "likelihood" -> new double[][] {AnomalyScores.likelihood(inLog),
               AnomalyScores.likelihood(oodLog)};
           case "likelihood-ratio" -> {
-            LogDensity bg = backgroundDensity(loaded, backgroundRun);
+            GenerativeModel bg = backgroundModel(loaded, backgroundRun);
             yield new double[][] {
-                AnomalyScores.likelihoodRatio(inLog, bg.of(inData, batch.size)),
-                AnomalyScores.likelihoodRatio(oodLog, bg.of(oodData, batch.size))};
+                AnomalyScores.likelihoodRatio(inLog, logDensity(bg, inData)),
+                AnomalyScores.likelihoodRatio(oodLog, logDensity(bg, oodData))};
           }
           case "complexity" -> {
             float[] range = valueRange(loaded, inData);
@@ -120,7 +119,8 @@ final class OodCommand implements Callable<Integer> {
           }
           case "typicality" -> {
             Dataset held = RunData.validationSetOf(loaded.info.data(), dataDir.home());
-            double entropy = AnomalyScores.meanNegativeLogDensity(density.of(held, batch.size));
+            double entropy = AnomalyScores.meanNegativeLogDensity(
+                logDensity(loaded.model, held));
             yield new double[][] {
                 AnomalyScores.typicality(inLog, entropy, typicalityBatch),
                 AnomalyScores.typicality(oodLog, entropy, typicalityBatch)};
@@ -139,7 +139,8 @@ final class OodCommand implements Callable<Integer> {
         inputs.addAll(Options.dataFiles(ood, dataDir.home()));
         writeReport(family, scores, inputs);
       }
-      print(results, family, density, inData.size(), oodData.size());
+      print(results, family, ExampleScores.columnFor(loaded.model), inData.size(),
+          oodData.size());
       return 0;
     }
   }
@@ -168,7 +169,12 @@ final class OodCommand implements Callable<Integer> {
     return chosen;
   }
 
-  private LogDensity backgroundDensity(LoadedRun loaded, LoadedRun backgroundRun) {
+  /** The model's log-density per example (exact, estimated, or -E(x) without log Z). */
+  private double[] logDensity(GenerativeModel model, Dataset data) {
+    return ExampleScores.of(model, data, batch.size).values();
+  }
+
+  private GenerativeModel backgroundModel(LoadedRun loaded, LoadedRun backgroundRun) {
     if (backgroundRun.model.dimension() != loaded.model.dimension()) {
       throw new IllegalArgumentException("--background " + background + " models "
           + backgroundRun.model.dimension() + " values per example, --run "
@@ -181,7 +187,7 @@ final class OodCommand implements Callable<Integer> {
           + backgroundKind + " data, --run on " + kind + " data; train the background with the"
           + " same --model");
     }
-    return LogDensity.of(backgroundRun.model, importanceSamples);
+    return backgroundRun.model;
   }
 
   /** The range the compressor maps to 0..255: [0, 1] for binary and dequantized pixels. */
@@ -237,7 +243,7 @@ final class OodCommand implements Callable<Integer> {
     AtomicFiles.writeString(report.resolve("scores.csv"), csv.toString());
   }
 
-  private void print(Map<String, DetectionMetrics> results, String family, LogDensity density,
+  private void print(Map<String, DetectionMetrics> results, String family, String scoreColumn,
       int inCount, int oodCount) throws Exception {
     var out = spec.commandLine().getOut();
     if (json) {
@@ -254,8 +260,8 @@ final class OodCommand implements Callable<Integer> {
       out.println(ModelRegistry.json().writeValueAsString(o));
       return;
     }
-    out.printf("%s (%s, log-density: %s): %,d %s test inputs (in) vs %,d %s (ood, positive)%n",
-        run.folder, family, density.kind(), inCount, in, oodCount, ood);
+    out.printf("%s (%s, scored by %s): %,d %s test inputs (in) vs %,d %s (ood, positive)%n",
+        run.folder, family, scoreColumn, inCount, in, oodCount, ood);
     out.printf("  %-17s %7s %7s %13s%n", "method", "AUROC", "AUPR", "FPR@95%TPR");
     results.forEach((name, r) -> out.printf("  %-17s %7.4f %7.4f %13.4f%n", name, r.auroc(),
         r.aupr(), r.fprAt95Tpr()));

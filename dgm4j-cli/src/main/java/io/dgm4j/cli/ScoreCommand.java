@@ -6,7 +6,8 @@ import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.io.AtomicFiles;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.evaluation.ExampleScores;
+import io.dgm4j.models.GenerativeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,11 @@ final class ScoreCommand implements Callable<Integer> {
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);
-      DensityModel model = loaded.require(DensityModel.class, "score", "exact log-likelihood");
+      GenerativeModel model = loaded.model;
+      if (ExampleScores.columnFor(model) == null) {
+        throw new IllegalArgumentException(loaded.info.model().family() + " has no per-example"
+            + " score (no likelihood, likelihood estimate or energy); `dgm score` needs one");
+      }
       DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       if (source.bytePixels() != prep.expectsBytePixels()) {
@@ -68,11 +73,14 @@ final class ScoreCommand implements Callable<Integer> {
       // a single .csv file: the test rows follow the training rows in the file
       boolean oneFile = dataSpec.endsWith(".csv");
       List<String> splits = which.equals("all") ? List.of("train", "test") : List.of(which);
+      String column = ExampleScores.columnFor(model);
+      boolean likelihood = ExampleScores.isLogLikelihood(column);
       StringBuilder csv = new StringBuilder("index" + (splits.size() > 1 ? ",split" : "")
-          + (source.train().hasLabels() ? ",label" : "") + ",log_prob_nats,bits_per_dim\n");
+          + (source.train().hasLabels() ? ",label" : "") + "," + column
+          + (likelihood ? ",bits_per_dim" : "") + "\n");
       List<Double> all = new ArrayList<>();
       int dimension = model.dimension();
-      double offset = prep.pixelOffsetNats(dimension);
+      String meaning = "";
       for (String s : splits) {
         Dataset raw = s.equals("train") ? source.train() : source.test();
         int firstIndex = oneFile && s.equals("test") ? source.train().size() : 0;
@@ -80,20 +88,24 @@ final class ScoreCommand implements Callable<Integer> {
         if (raw.size() == 0) {
           continue;
         }
-        Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-        double[] logProbs = new LikelihoodEvaluator(batch.size).logProbs(model, prepared);
-        for (int i = 0; i < logProbs.length; i++) {
-          double lp = logProbs[i] - offset;
+        ExampleScores.Scored scored = ExampleScores.ofRaw(model, raw, prep, batch.size);
+        meaning = scored.meaning();
+        double[] values = scored.values();
+        for (int i = 0; i < values.length; i++) {
+          double lp = values[i];
           all.add(lp);
           csv.append(firstIndex + i);
           if (splits.size() > 1) {
             csv.append(',').append(s);
           }
-          if (prepared.hasLabels()) {
-            csv.append(',').append(prepared.labels()[i]);
+          if (raw.hasLabels()) {
+            csv.append(',').append(raw.labels()[i]);
           }
-          csv.append(',').append(lp).append(',').append(-lp / (dimension * Math.log(2)))
-              .append('\n');
+          csv.append(',').append(lp);
+          if (likelihood) {
+            csv.append(',').append(-lp / (dimension * Math.log(2)));
+          }
+          csv.append('\n');
         }
       }
       if (all.isEmpty()) {
@@ -103,10 +115,13 @@ final class ScoreCommand implements Callable<Integer> {
       AtomicFiles.writeString(file, csv.toString());
       LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(
           all.stream().mapToDouble(Double::doubleValue).toArray(), dimension);
-      spec.commandLine().getOut().printf("scored %,d examples of %s (%s%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), which.equals("all")
-          ? "all rows" : which + " split", offset != 0 ? ", 8-bit pixels: log p(y) - D ln 256"
-          : "", r.nllNats(), r.bitsPerDim(), file);
+      var console = spec.commandLine().getOut();
+      console.printf("scored %,d examples of %s (%s) -> %s%n", r.examples(), source.name(),
+          which.equals("all") ? "all rows" : which + " split", file);
+      console.printf("  %s: %s%n", column, meaning);
+      if (likelihood) {
+        console.printf("  mean NLL %.2f nats, %.4f bits/dim%n", r.nllNats(), r.bitsPerDim());
+      }
       return 0;
     }
   }

@@ -3,7 +3,10 @@ package io.dgm4j.evaluation;
 import java.util.List;
 
 /**
- * Anomaly scores built from a model's log-density (see {@link LogDensity}), each oriented so
+ * Anomaly scores built from a model's per-example log-density ({@link ExampleScores}: exact,
+ * estimated, or −E(x) without log Z, which shifts every input by one constant and so changes
+ * no ranking, no difference between two models' scores beyond a constant, and no distance from
+ * a mean), each oriented so
  * that a <em>higher</em> score means <em>more anomalous</em>:
  *
  * <ul>

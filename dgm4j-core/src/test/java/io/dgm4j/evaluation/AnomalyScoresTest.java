@@ -56,10 +56,10 @@ class AnomalyScoresTest {
     try (NDManager m = Engines.newManager();
         IndependentBernoulli model = bernoulli(m.newSubManager(), P);
         IndependentBernoulli background = bernoulli(m.newSubManager(), P0)) {
-      LogDensity density = LogDensity.of(model, 0);
-      assertThat(density.kind()).isEqualTo("exact");
-      double[] score = AnomalyScores.likelihoodRatio(density.of(data, 5),
-          LogDensity.of(background, 0).of(data, 7));
+      ExampleScores.Scored density = ExampleScores.of(model, data, 5);
+      assertThat(density.column()).isEqualTo("log_prob_nats");
+      double[] score = AnomalyScores.likelihoodRatio(density.values(),
+          ExampleScores.of(background, data, 7).values());
       for (int i = 0; i < 16; i++) {
         double expected = -(logBernoulli(P, data, i) - logBernoulli(P0, data, i));
         assertThat(score[i]).as("state %d", i).isCloseTo(expected, within(1e-5));
@@ -119,11 +119,10 @@ class AnomalyScoresTest {
     try (NDManager m = Engines.newManager();
         LinearEnergy model = new LinearEnergy(m.newSubManager(), P);
         LinearEnergy background = new LinearEnergy(m.newSubManager(), P0)) {
-      LogDensity density = LogDensity.of(model, 0);
-      assertThat(density.kind()).isEqualTo("unnormalized");
-      assertThat(density.normalized()).isFalse();
-      double[] score = AnomalyScores.likelihoodRatio(density.of(data, 16),
-          LogDensity.of(background, 0).of(data, 16));
+      ExampleScores.Scored density = ExampleScores.of(model, data, 16);
+      assertThat(density.column()).isEqualTo("neg_energy");
+      double[] score = AnomalyScores.likelihoodRatio(density.values(),
+          ExampleScores.of(background, data, 16).values());
       double logZ = 0;
       double logZ0 = 0;
       for (int d = 0; d < 4; d++) {
