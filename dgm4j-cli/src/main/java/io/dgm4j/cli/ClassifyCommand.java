@@ -144,7 +144,8 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         console.println(ModelRegistry.json().writeValueAsString(o));
       } else {
-        console.printf("%s: %,d test inputs of %s, %d classes%n", run.folder, test.size(), dataSpec, k);
+        console.printf("%s: %,d test inputs of %s, %d classes%n", run.folder, test.size(),
+            dataSpec, k);
         console.printf("  accuracy %.4f (%,d correct)%n", accuracy, correct);
         console.println("  confusion (rows: true class, columns: predicted)");
         for (int y = 0; y < k; y++) {
