@@ -66,6 +66,16 @@ final class LoadedRun implements AutoCloseable {
   }
 
   /**
+   * The test set of {@code spec} (any --data spec) preprocessed as this run's own test set, its
+   * first {@code limit} examples when {@code limit} > 0.
+   */
+  io.dgm4j.data.Dataset testSet(String spec, int limit, Path dataHome) {
+    io.dgm4j.data.Dataset d = RunData.preparedLike(info.data(), spec, "test", model.dimension(),
+        info.model().family(), dataHome);
+    return limit > 0 && limit < d.size() ? d.slice(0, limit) : d;
+  }
+
+  /**
    * The item shape as (height, width, channels): (H, W, 1) for grey images, (H, W, 3) for RGB
    * (channel-last), (1, D, 1) for flat data.
    */

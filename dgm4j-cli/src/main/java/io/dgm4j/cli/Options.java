@@ -72,12 +72,7 @@ final class Options {
 
     /** The existing files {@code --data} may read (for the never-overwrite-an-input rule). */
     List<Path> inputFiles(Path home) {
-      if (spec == null) {
-        return List.of();
-      }
-      Path named = home.resolve(spec);
-      Path given = Path.of(spec);
-      return filesIn(Files.isDirectory(named) && !Files.exists(given) ? named : given);
+      return dataFiles(spec, home);
     }
   }
 
@@ -172,6 +167,16 @@ final class Options {
   }
 
   /** The regular files at {@code path}: itself, or those directly inside a folder. */
+  /** The existing files a data spec (mnist, a folder, a .csv) reads; none for null. */
+  static List<Path> dataFiles(String spec, Path home) {
+    if (spec == null) {
+      return List.of();
+    }
+    Path named = home.resolve(spec);
+    Path given = Path.of(spec);
+    return filesIn(Files.isDirectory(named) && !Files.exists(given) ? named : given);
+  }
+
   static List<Path> filesIn(Path path) {
     if (Files.isRegularFile(path)) {
       return List.of(path);

@@ -121,20 +121,6 @@ public final class ExampleScores {
   /** {@code f} over minibatches of {@code data}, one value per example. */
   private static double[] batched(GenerativeModel model, Dataset data, int batchSize,
       Function<NDArray, NDArray> f) {
-    double[] out = new double[data.size()];
-    int d = data.dimension();
-    float[] buffer = new float[batchSize * d];
-    for (int start = 0; start < data.size(); start += batchSize) {
-      int n = Math.min(batchSize, data.size() - start);
-      data.copyRows(start, n, buffer); // by rows: data read on demand has no array
-      try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-        NDArray x = step.create(java.util.Arrays.copyOf(buffer, n * d), new Shape(n, d));
-        float[] v = f.apply(x).toFloatArray();
-        for (int i = 0; i < n; i++) {
-          out[start + i] = v[i];
-        }
-      }
-    }
-    return out;
+    return new LikelihoodEvaluator(batchSize).perExample(model, data, f::apply);
   }
 }

@@ -10,6 +10,7 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.conditional.PerClassModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +121,12 @@ public final class ModelRegistry {
     register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
+    register(new Family<>("per-class",
+        c -> family(c.base()).support(c.baseSettingsOrEmpty()),
+        "one model of another family per class label; p(x) = sum_y p(y) p(x|y), classifies"
+            + " by Bayes' rule (train with --per-class)",
+        PerClassModel.Config.class, PerClassModel.Config::defaults, PerClassModel::new,
+        List.of("mle")));
   }
 
   private ModelRegistry() {}
