@@ -10,6 +10,8 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.latent.PixelLikelihood;
+import io.dgm4j.models.latent.Vae;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +138,14 @@ public final class ModelRegistry {
     register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
+    register(new Family<>("vae", c -> PixelLikelihood.named(c.decoder()).support(),
+        "variational autoencoder: Gaussian q(z|x), N(0,I) prior, one or two stochastic layers",
+        Vae.Config.class, Vae.Config::defaults,
+        (m, shape, c, seed) -> new Vae("vae", m, shape, c, seed), List.of("elbo", "iwae")));
+    register(new Family<>("iwae", c -> PixelLikelihood.named(c.decoder()).support(),
+        "importance-weighted autoencoder: the VAE's networks on the k-sample bound",
+        Vae.Config.class, Vae.Config::defaults,
+        (m, shape, c, seed) -> new Vae("iwae", m, shape, c, seed), List.of("iwae", "elbo")));
   }
 
   private ModelRegistry() {}
