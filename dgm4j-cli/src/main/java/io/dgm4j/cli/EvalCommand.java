@@ -34,6 +34,11 @@ final class EvalCommand implements Callable<Integer> {
           + " estimate of log p(x) (default: ${DEFAULT-VALUE}; papers report 5000).")
   int importanceSamples;
 
+  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+      description = "Evaluate only the first N test examples (default: 0, all); for costly"
+          + " estimates such as k = 5000 on a small machine.")
+  int limit;
+
   @Option(names = "--rows-per-pass", defaultValue = "5000", paramLabel = "R", hidden = true,
       description = "Latent-variable models: (example, sample) pairs per network pass; lower"
           + " it if memory is short (default: ${DEFAULT-VALUE}).")
@@ -49,6 +54,12 @@ final class EvalCommand implements Callable<Integer> {
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();
       Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
+      if (limit < 0) {
+        throw new IllegalArgumentException("--limit must be >= 0 (0: all), got " + limit);
+      }
+      if (limit > 0 && limit < test.size()) {
+        test = test.slice(0, limit);
+      }
       if (loaded.model instanceof LatentVariableModel latent) {
         return evaluateLatent(loaded, latent, test, prep, dataName);
       }

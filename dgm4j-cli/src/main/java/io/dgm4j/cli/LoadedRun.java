@@ -1,8 +1,13 @@
 package io.dgm4j.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.dgm4j.data.DataSources;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
+import io.dgm4j.data.Validation;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
+import io.dgm4j.models.Encoder;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.training.RunDirectory;
 import java.nio.file.Files;
@@ -43,6 +48,35 @@ final class LoadedRun implements AutoCloseable {
           + ", which `dgm " + command + "` needs");
     }
     return type.cast(model);
+  }
+
+  /**
+   * A split ({@code test} or {@code train}) of the data {@code spec}, preprocessed as the run's own
+   * test set (binarized with the fixed test seed, or dequantized likewise).
+   */
+  Dataset preparedSplit(String spec, String split, Path dataHome) {
+    DataSources.DataSplits source = DataSources.resolve(spec, dataHome);
+    Dataset raw = switch (split) {
+      case "test" -> source.test();
+      case "train" -> source.train();
+      default -> throw new IllegalArgumentException("--split must be test or train, got "
+          + split);
+    };
+    Validation.requireDimension(raw, model.dimension());
+    Preprocessing prep = RunData.preprocessingOf(info.data());
+    if (source.bytePixels() != prep.expectsBytePixels()) {
+      throw new IllegalArgumentException(spec + " holds " + (source.bytePixels()
+          ? "8-bit pixels" : "real values") + " but the run was trained on "
+          + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
+    }
+    return prep.fixed(raw, prep.testSeed(), info.model().family()).withName(source.name());
+  }
+
+  /** The model as an encoder, or the plain error that {@code dgm COMMAND} needs one. */
+  @SuppressWarnings("unchecked")
+  <M extends GenerativeModel & Encoder> M encoder(String command) {
+    require(Encoder.class, command, "encoder");
+    return (M) model;
   }
 
   /** The item shape as (height, width) for images; (1, D) for flat data. */

@@ -1,10 +1,9 @@
 package io.dgm4j.cli;
 
-import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
-import io.dgm4j.data.Preprocessing;
-import io.dgm4j.data.Validation;
+import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
+import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.io.AtomicFiles;
 import java.nio.file.Path;
@@ -32,6 +31,11 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--batch-size", defaultValue = "500") int batchSize;
 
+  @Option(names = "--importance-samples", defaultValue = "1000", paramLabel = "K",
+      description = "Latent-variable models: importance samples per example of the IWAE"
+          + " estimate of log p(x) (default: ${DEFAULT-VALUE}).")
+  int importanceSamples;
+
   @Mixin Dgm.Common common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -39,36 +43,32 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
-      DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
-      Dataset raw = switch (split) {
-        case "test" -> source.test();
-        case "train" -> source.train();
-        default -> throw new IllegalArgumentException("--split must be test or train, got "
-            + split);
-      };
-      Validation.requireDimension(raw, loaded.model.dimension());
-      Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
-      if (source.bytePixels() != prep.expectsBytePixels()) {
-        throw new IllegalArgumentException(data + " holds " + (source.bytePixels()
-            ? "8-bit pixels" : "real values") + " but the run was trained on "
-            + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
-      }
-      Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-      double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(
-          loaded.require(DensityModel.class, "score", "exact log-likelihood"), prepared);
-      StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim\n");
+      Dataset prepared = loaded.preparedSplit(data, split, common.dataHome());
+      boolean estimated = loaded.model instanceof LatentVariableModel;
+      double[] logProbs = estimated
+          ? new LatentEvaluator(importanceSamples, 5000).logProbEstimates(
+              (LatentVariableModel) loaded.model, prepared)
+          : new LikelihoodEvaluator(batchSize).logProbs(
+              loaded.require(DensityModel.class, "score", "exact log-likelihood"), prepared);
+      StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim"
+          + (estimated ? ",importance_samples" : "") + "\n");
       double ln2d = Math.log(2) * prepared.dimension();
       for (int i = 0; i < logProbs.length; i++) {
         csv.append(i).append(',').append(prepared.hasLabels() ? prepared.labels()[i] : "")
             .append(',').append(logProbs[i]).append(',').append(-logProbs[i] / ln2d)
-            .append('\n');
+            .append(estimated ? "," + importanceSamples : "").append('\n');
       }
       AtomicFiles.writeString(out, csv.toString());
       LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(logProbs,
           prepared.dimension());
       spec.commandLine().getOut().printf("scored %,d examples of %s (%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), split, r.nllNats(),
+          + " %.4f bits/dim -> %s%n", r.examples(), prepared.name(), split, r.nllNats(),
           r.bitsPerDim(), out);
+      if (estimated) {
+        spec.commandLine().getOut().printf("  log p(x) is the importance-weighted (IWAE) estimate"
+            + " with k = %d samples: %s has no exact likelihood%n", importanceSamples,
+            loaded.info.model().family());
+      }
       return 0;
     }
   }

@@ -13,24 +13,22 @@ public final class Features {
   /**
    * encode(x) for every example, in dataset order, computed in minibatches.
    *
-   * @return one row of {@code latentDimension()} features per example
+   * @return a dataset of {@code latentDimension()} features per example, with the labels of
+   *     {@code data}
    */
-  public static <M extends GenerativeModel & Encoder> double[][] encode(M model, Dataset data,
+  public static <M extends GenerativeModel & Encoder> Dataset encode(M model, Dataset data,
       int batchSize) {
     LatentEvaluator.requireDimension(model.dimension(), data);
     int l = model.latentDimension();
-    double[][] out = new double[data.size()][l];
+    float[] out = new float[data.size() * l];
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         float[] f = model.encode(LatentEvaluator.rows(m, data, start, n)).toFloatArray();
-        for (int i = 0; i < n; i++) {
-          for (int j = 0; j < l; j++) {
-            out[start + i][j] = f[i * l + j];
-          }
-        }
+        System.arraycopy(f, 0, out, start * l, n * l);
       }
     }
-    return out;
+    return new Dataset(data.name() + " features", out, data.size(), new int[] {l},
+        data.labels());
   }
 }

@@ -132,20 +132,21 @@ public final class LatentEvaluator {
    * mean that does not move with x.
    */
   public static <M extends GenerativeModel & Encoder> int activeUnits(M encoder, Dataset data) {
-    double[][] features = Features.encode(encoder, data, 500);
+    Dataset features = Features.encode(encoder, data, 500);
     int l = encoder.latentDimension();
+    int n = features.size();
     int active = 0;
     for (int j = 0; j < l; j++) {
       double mean = 0;
-      for (double[] f : features) {
-        mean += f[j];
+      for (int i = 0; i < n; i++) {
+        mean += features.get(i, j);
       }
-      mean /= features.length;
+      mean /= n;
       double var = 0;
-      for (double[] f : features) {
-        var += (f[j] - mean) * (f[j] - mean);
+      for (int i = 0; i < n; i++) {
+        var += (features.get(i, j) - mean) * (features.get(i, j) - mean);
       }
-      if (var / Math.max(1, features.length - 1) > ACTIVE_UNIT_THRESHOLD) {
+      if (var / Math.max(1, n - 1) > ACTIVE_UNIT_THRESHOLD) {
         active++;
       }
     }
