@@ -10,6 +10,7 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.latent.ConditionalVae;
 import io.dgm4j.models.latent.PixelLikelihood;
 import io.dgm4j.models.latent.Vae;
 import java.util.LinkedHashMap;
@@ -146,6 +147,10 @@ public final class ModelRegistry {
         "importance-weighted autoencoder: the VAE's networks on the k-sample bound",
         Vae.Config.class, Vae.Config::defaults,
         (m, shape, c, seed) -> new Vae("iwae", m, shape, c, seed), List.of("iwae", "elbo")));
+    register(new Family<>("cvae", c -> PixelLikelihood.named(c.decoder()).support(),
+        "conditional VAE: the label feeds encoder and decoder; sample --label Y",
+        ConditionalVae.Config.class, ConditionalVae.Config::defaults, ConditionalVae::new,
+        List.of("elbo", "iwae")));
   }
 
   private ModelRegistry() {}

@@ -38,7 +38,10 @@ class AllModelsTest {
       "fvsbn", "{}",
       "nade", "{\"hidden\": 12}",
       "made", "{\"hidden\": [16], \"masks\": 2}",
-      "rnade", "{\"hidden\": 8, \"components\": 3}");
+      "rnade", "{\"hidden\": 8, \"components\": 3}",
+      "vae", "{\"latent\": 2, \"hidden\": [8], \"latent2\": 2, \"hidden2\": [4]}",
+      "iwae", "{\"latent\": 2, \"hidden\": [8]}",
+      "cvae", "{\"latent\": 2, \"hidden\": [8], \"classes\": 3}");
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images
