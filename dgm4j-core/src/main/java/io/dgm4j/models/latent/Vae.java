@@ -10,6 +10,8 @@ import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Support;
+import io.dgm4j.nn.ConvDecoder;
+import io.dgm4j.nn.ConvEncoder;
 import io.dgm4j.nn.Mlp;
 import io.dgm4j.nn.Network;
 import io.dgm4j.nn.TensorMath;
@@ -48,7 +50,9 @@ import java.util.List;
  * 200 tanh units, 50 latent dimensions (VAE 86.76 nats, IWAE k = 50 84.78, IWAE-5000 test
  * estimates). Their two-layer model: hidden 100,100, latent 100, hidden2 50,50, latent2 50
  * (IWAE k = 50: 82.90). Weights Glorot-uniform, biases zero; networks output a mean and a log
- * standard deviation per latent dimension.
+ * standard deviation per latent dimension. With {@code network = conv} the encoder and decoder of
+ * x are convolutional ({@link ConvEncoder}, {@link ConvDecoder}) and {@code hidden} sizes the
+ * dense layers between the feature maps and z.
  */
 public final class Vae extends AbstractModel implements VariationalModel {
 
@@ -61,9 +65,12 @@ public final class Vae extends AbstractModel implements VariationalModel {
    * @param latent2 dimensions of a second stochastic layer z2; 0 for one stochastic layer
    * @param hidden2 deterministic layer sizes between z1 and z2 (used when latent2 > 0)
    * @param decoder the distribution of x given z: {@code bernoulli} for binary images
+   * @param network {@code mlp} (fully connected) or {@code conv}: stride-2 convolutions over the
+   *     image before the {@code hidden} dense layers, transposed convolutions after them
+   * @param channels feature maps of each convolution ({@code network = conv})
    */
   public record Config(int latent, List<Integer> hidden, String activation, int latent2,
-      List<Integer> hidden2, String decoder) {
+      List<Integer> hidden2, String decoder, String network, List<Integer> channels) {
     public Config {
       if (latent < 1) {
         throw new IllegalArgumentException("latent must be at least 1, got " + latent);
@@ -86,11 +93,21 @@ public final class Vae extends AbstractModel implements VariationalModel {
       }
       Mlp.requireActivation(activation);
       PixelLikelihood.named(decoder);
+      if (!"mlp".equals(network) && !"conv".equals(network)) {
+        throw new IllegalArgumentException("network must be mlp or conv, got " + network);
+      }
+      channels = List.copyOf(channels);
+      for (int c : channels) {
+        if (c < 1) {
+          throw new IllegalArgumentException("channels must be positive, got " + channels);
+        }
+      }
     }
 
     /** Burda et al.'s one-stochastic-layer MNIST model: 200-200 tanh, 50 latent dimensions. */
     public static Config defaults() {
-      return new Config(50, List.of(200, 200), "tanh", 0, List.of(50, 50), "bernoulli");
+      return new Config(50, List.of(200, 200), "tanh", 0, List.of(50, 50), "bernoulli", "mlp",
+          List.of(32, 64));
     }
   }
 
@@ -112,10 +129,18 @@ public final class Vae extends AbstractModel implements VariationalModel {
     this.config = config;
     this.likelihood = PixelLikelihood.named(config.decoder());
     int d = dimension;
-    encoder1 = new Mlp(parameters, "encoder", sizes(d, config.hidden(), 2 * config.latent()),
-        config.activation());
-    decoder1 = new Mlp(parameters, "decoder", sizes(config.latent(), reversed(config.hidden()),
-        likelihood.parametersPerValue() * d), config.activation());
+    int p = likelihood.parametersPerValue();
+    if ("conv".equals(config.network())) {
+      encoder1 = new ConvEncoder(parameters, "encoder", itemShape, config.channels(),
+          config.hidden(), 2 * config.latent(), config.activation());
+      decoder1 = new ConvDecoder(parameters, "decoder", config.latent(),
+          reversed(config.hidden()), config.channels(), itemShape, p, config.activation());
+    } else {
+      encoder1 = new Mlp(parameters, "encoder", sizes(d, config.hidden(), 2 * config.latent()),
+          config.activation());
+      decoder1 = new Mlp(parameters, "decoder", sizes(config.latent(),
+          reversed(config.hidden()), p * d), config.activation());
+    }
     if (config.latent2() > 0) {
       encoder2 = new Mlp(parameters, "encoder2", sizes(config.latent(), config.hidden2(),
           2 * config.latent2()), config.activation());
