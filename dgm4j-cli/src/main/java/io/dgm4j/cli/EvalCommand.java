@@ -6,6 +6,7 @@ import io.dgm4j.data.Preprocessing;
 import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.LatentVariableModel;
+import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Path;
@@ -62,6 +63,9 @@ final class EvalCommand implements Callable<Integer> {
       }
       if (loaded.model instanceof LatentVariableModel latent) {
         return evaluateLatent(loaded, latent, test, prep, dataName);
+      }
+      if (loaded.model instanceof Autoencoder autoencoder) {
+        return evaluateReconstruction(autoencoder, test, dataName);
       }
       long start = System.nanoTime();
       LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
@@ -152,6 +156,33 @@ final class EvalCommand implements Callable<Integer> {
       out.printf("  active units %d of %d latent dimensions (posterior-mean variance > %.2g)%n",
           r.activeUnits(), r.latentDimension(), LatentEvaluator.ACTIVE_UNIT_THRESHOLD);
       out.printf("  examples     %,d (%.1f s)%n", r.examples(), seconds);
+    }
+    return 0;
+  }
+
+  /** An autoencoder has no likelihood: its reconstruction error, said plainly. */
+  private int evaluateReconstruction(Autoencoder autoencoder, Dataset test, String dataName)
+      throws Exception {
+    LikelihoodEvaluator.Report r = LatentEvaluator.reconstructionError(autoencoder, test);
+    var out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode o = ModelRegistry.json().createObjectNode();
+      o.put("run", run.toString());
+      o.put("model", autoencoder.family());
+      o.put("data", dataName);
+      o.put("examples", r.examples());
+      o.put("has_likelihood", false);
+      o.put("reconstruction_nats", r.nllNats());
+      o.put("standard_error_nats", r.standardError());
+      o.put("latent_dimension", autoencoder.latentDimension());
+      o.put("active_units", LatentEvaluator.activeUnits(autoencoder, test));
+      o.put("parameters", autoencoder.parameterCount());
+      out.println(ModelRegistry.json().writeValueAsString(o));
+    } else {
+      out.printf("%s (autoencoder) on %s test set: no likelihood to report (an autoencoder has"
+          + " no prior over codes); reconstruction error -log p(x | decode(encode(x))) %.2f ±"
+          + " %.2f nats per example over %,d examples%n", run, dataName, r.nllNats(),
+          r.standardError(), r.examples());
     }
     return 0;
   }

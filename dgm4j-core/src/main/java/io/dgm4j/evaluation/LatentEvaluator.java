@@ -10,6 +10,7 @@ import io.dgm4j.models.Conditional;
 import io.dgm4j.models.Encoder;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.LatentVariableModel;
+import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.VariationalModel;
 import java.nio.FloatBuffer;
 
@@ -124,6 +125,25 @@ public final class LatentEvaluator {
       }
     }
     return out;
+  }
+
+  /**
+   * An autoencoder's mean reconstruction error −log p(x | decode(encode(x))) over {@code data}, in
+   * nats per example, and its standard error (it has no likelihood to report).
+   */
+  public static LikelihoodEvaluator.Report reconstructionError(Autoencoder model, Dataset data) {
+    requireDimension(model.dimension(), data);
+    double[] negated = new double[data.size()];
+    for (int start = 0; start < data.size(); start += 500) {
+      int n = Math.min(500, data.size() - start);
+      try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+        float[] e = model.reconstructionError(rows(m, data, start, n)).toFloatArray();
+        for (int i = 0; i < n; i++) {
+          negated[start + i] = -e[i];
+        }
+      }
+    }
+    return LikelihoodEvaluator.summarize(negated, data.dimension());
   }
 
   /**

@@ -10,6 +10,7 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.ConditionalVae;
 import io.dgm4j.models.latent.PixelLikelihood;
 import io.dgm4j.models.latent.Vae;
@@ -151,6 +152,10 @@ public final class ModelRegistry {
         "conditional VAE: the label feeds encoder and decoder; sample --label Y",
         ConditionalVae.Config.class, ConditionalVae.Config::defaults, ConditionalVae::new,
         List.of("elbo", "iwae")));
+    register(new Family<>("autoencoder", c -> PixelLikelihood.named(c.decoder()).support(),
+        "deterministic autoencoder (MLP or conv): features, no likelihood, no sampling",
+        Autoencoder.Config.class, Autoencoder.Config::defaults, Autoencoder::new,
+        List.of("reconstruction")));
   }
 
   private ModelRegistry() {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.VariationalModel;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,10 @@ public final class Objectives {
         ImportanceWeightedBound.Config.class, ImportanceWeightedBound.Config::defaults,
         (model, c, clip) -> new ImportanceWeightedBound(require(model, VariationalModel.class,
             "iwae", "an inference network q(z|x)"), c, clip)));
+    register(new Entry<>("reconstruction", "autoencoder: minimise the reconstruction error"
+        + " -log p(x | decode(encode(x))) (Adam)", NoSettings.class, NoSettings::defaults,
+        (model, c, clip) -> new Reconstruction(require(model, Autoencoder.class,
+            "reconstruction", "an encoder and a decoder"), clip)));
   }
 
   private Objectives() {}

@@ -41,7 +41,8 @@ class AllModelsTest {
       "rnade", "{\"hidden\": 8, \"components\": 3}",
       "vae", "{\"latent\": 2, \"hidden\": [8], \"latent2\": 2, \"hidden2\": [4]}",
       "iwae", "{\"latent\": 2, \"hidden\": [8]}",
-      "cvae", "{\"latent\": 2, \"hidden\": [8], \"classes\": 3}");
+      "cvae", "{\"latent\": 2, \"hidden\": [8], \"classes\": 3}",
+      "autoencoder", "{\"latent\": 2, \"hidden\": [8]}");
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images

@@ -35,7 +35,7 @@ import java.util.List;
  * NLL compares with unconditional models'. {@link #encode} averages the posterior means over the
  * classes, E_y μ(x, y) with y uniform: features that do not need the label.
  */
-public final class ConditionalVae extends AbstractModel implements VariationalModel, Conditional {
+public final class ConditionalVae extends AbstractModel implements VariationalModel, Decodable, Conditional {
 
   /**
    * Settings.

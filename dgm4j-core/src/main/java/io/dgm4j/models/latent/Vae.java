@@ -54,7 +54,7 @@ import java.util.List;
  * x are convolutional ({@link ConvEncoder}, {@link ConvDecoder}) and {@code hidden} sizes the
  * dense layers between the feature maps and z.
  */
-public final class Vae extends AbstractModel implements VariationalModel {
+public final class Vae extends AbstractModel implements VariationalModel, Decodable {
 
   /**
    * Settings.
