@@ -44,6 +44,11 @@ final class SampleCommand implements Callable<Integer> {
       description = "Draw from p(x | y = Y) (models trained with labels only).")
   Integer label;
 
+  @Option(names = "--grid", paramLabel = "KIND",
+      description = "manifold: instead of samples, decode an n x n grid over a 2-D latent space"
+          + " (models with a 2-D latent only; n = sqrt of -n, rounded up).")
+  String grid;
+
   @Mixin Dgm.Common common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -59,6 +64,9 @@ final class SampleCommand implements Callable<Integer> {
     }
     try (LoadedRun loaded = new LoadedRun(run, which, common.device);
         NDManager m = loaded.model.manager().newSubManager()) {
+      if (grid != null) {
+        return manifold(loaded);
+      }
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
       Engines.seed(seed);
       long start = System.nanoTime();
@@ -89,5 +97,41 @@ final class SampleCommand implements Callable<Integer> {
       drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
       return 0;
     }
+  }
+
+  /** The decoded grid over a 2-D latent space (a usage error for any other model). */
+  private int manifold(LoadedRun loaded) {
+    if (!"manifold".equals(grid)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--grid must be manifold, got " + grid);
+    }
+    if (!(loaded.model instanceof io.dgm4j.models.LatentVariableModel latent)
+        || !(loaded.model instanceof io.dgm4j.models.latent.Decodable)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--grid manifold needs a"
+          + " latent-variable model with a prior over z (vae, iwae, cvae); "
+          + loaded.info.model().family() + " has none");
+    }
+    if (latent.latentDimension() != 2) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--grid manifold needs a 2-D"
+          + " latent space; this run has " + latent.latentDimension() + " latent dimensions"
+          + " (train with --set latent=2)");
+    }
+    if (!out.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--grid manifold writes a picture: --out must end in .png, got " + out);
+    }
+    int size = (int) Math.ceil(Math.sqrt(count));
+    float[] images = manifoldOf(loaded.model, size);
+    int[] image = loaded.imageShape();
+    io.dgm4j.evaluation.ImageGrid.writeRows(out, images, size, size, image[0], image[1], scale);
+    spec.commandLine().getOut().printf("%dx%d manifold grid of %s over z in [-2.5, 2.5]^2 -> %s%n",
+        size, size, loaded.info.model().family(), out);
+    return 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <M extends io.dgm4j.models.GenerativeModel & io.dgm4j.models.latent.Decodable>
+      float[] manifoldOf(io.dgm4j.models.GenerativeModel model, int size) {
+    return io.dgm4j.evaluation.LatentPictures.manifold((M) model, size, 2.5);
   }
 }
