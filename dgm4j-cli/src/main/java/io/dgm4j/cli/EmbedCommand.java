@@ -5,6 +5,8 @@ import io.dgm4j.evaluation.Features;
 import io.dgm4j.io.AtomicFiles;
 import io.dgm4j.models.Encoder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,32 +19,35 @@ import picocli.CommandLine.Spec;
         + " CSV: a header index,label,z0,z1,... then one row per example.",
     "The data is preprocessed as the run's own test set (e.g. binarized with the fixed seed)."})
 final class EmbedCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder.")
-  Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = "--data", required = true, paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
-  String data;
+  @Mixin Options.Data data;
 
   @Option(names = "--split", defaultValue = "test",
       description = "test or train (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The CSV to write.")
-  Path out;
+  @Mixin Options.Out out;
+
+  @Mixin Options.Force force;
 
   @Option(names = "--checkpoint", defaultValue = "best",
       description = "best or last (default: ${DEFAULT-VALUE}).")
   String which;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
-      Dataset prepared = loaded.preparedSplit(data, split, common.dataHome());
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+      List<Path> inputs = new ArrayList<>(loaded.inputFiles());
+      inputs.addAll(data.inputFiles(dataDir.home()));
+      Path file = force.writable("--out", out.path, inputs);
+      Dataset prepared = loaded.preparedSplit(data.required(), split, dataDir.home());
       Dataset features = Features.encode(loaded.encoder("embed"), prepared, 500);
       int l = features.dimension();
       StringBuilder csv = new StringBuilder("index,label");
@@ -57,9 +62,9 @@ final class EmbedCommand implements Callable<Integer> {
         }
         csv.append('\n');
       }
-      AtomicFiles.writeString(out, csv.toString());
+      AtomicFiles.writeString(file, csv.toString());
       spec.commandLine().getOut().printf("%,d examples of %s (%s) -> %d features each -> %s%n",
-          features.size(), prepared.name(), split, l, out);
+          features.size(), prepared.name(), split, l, file);
       return 0;
     }
   }

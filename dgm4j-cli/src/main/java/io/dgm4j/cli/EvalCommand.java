@@ -9,7 +9,6 @@ import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,16 +18,21 @@ import picocli.CommandLine.Spec;
 /** Test-set negative log-likelihood of a trained run. */
 @Command(name = "eval", description = {
     "Test NLL of a run: nats per example and bits per dimension, on the test set preprocessed"
-        + " as the run records (binarized once with the protocol's fixed seed)."})
+        + " as the run records (binarized once with the protocol's fixed seed).",
+    "For a real-valued model of 8-bit pixels (dequantized, e.g. rnade) it reports the density"
+        + " of the dequantized pixels and the 8-bit figure, density + D ln 256: an estimate"
+        + " (one draw of the dequantization noise) of an upper bound on the pixels' NLL; `dgm"
+        + " score` writes the same 8-bit figure per example."})
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
   @Option(names = "--json", description = "Print one JSON object.") boolean json;
 
-  @Option(names = "--checkpoint", defaultValue = "best", description = "best or last.")
+  @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
+      description = "best or last (default: ${DEFAULT-VALUE}).")
   String which;
 
-  @Option(names = "--batch-size", defaultValue = "500") int batchSize;
+  @Mixin Options.BatchSize batch;
 
   @Option(names = "--importance-samples", defaultValue = "1000", paramLabel = "K",
       description = "Latent-variable models: importance samples per example of the IWAE"
@@ -40,23 +44,26 @@ final class EvalCommand implements Callable<Integer> {
           + " estimates such as k = 5000 on a small machine.")
   int limit;
 
-  @Option(names = "--rows-per-pass", defaultValue = "5000", paramLabel = "R", hidden = true,
+  @Option(names = "--rows-per-pass", defaultValue = "5000", paramLabel = "R",
       description = "Latent-variable models: (example, sample) pairs per network pass; lower"
           + " it if memory is short (default: ${DEFAULT-VALUE}).")
   int rowsPerPass;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();
-      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
+      Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
+          loaded.directory.runFile());
       if (limit < 0) {
-        throw new IllegalArgumentException("--limit must be >= 0 (0: all), got " + limit);
+        throw Options.usage(spec, "--limit must be >= 0 (0: all), got " + limit);
       }
       if (limit > 0 && limit < test.size()) {
         test = test.slice(0, limit);
@@ -67,18 +74,17 @@ final class EvalCommand implements Callable<Integer> {
       if (loaded.model instanceof Autoencoder autoencoder) {
         return evaluateReconstruction(autoencoder, test, dataName);
       }
+      DensityModel model = loaded.require(DensityModel.class, "eval", "exact log-likelihood");
       long start = System.nanoTime();
-      LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
-          .evaluate(loaded.require(DensityModel.class, "eval", "exact log-likelihood"), test);
+      LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batch.size).evaluate(model, test);
       double seconds = (System.nanoTime() - start) / 1e9;
-      // a density of y = (pixel + u) / 256 on [0,1]^D bounds the 8-bit pixels' discrete NLL:
-      // -log P(pixels) <= -log p(y) + D ln 256 (Theis et al., 2016)
-      boolean dequantized = prep.kind().equals("dequantize");
-      double discreteNll = r.nllNats() + (dequantized ? test.dimension() * Math.log(256) : 0);
+      boolean dequantized = prep.pixelOffsetNats(test.dimension()) != 0;
+      double pixelNll = r.nllNats() + prep.pixelOffsetNats(test.dimension());
+      double pixelBits = pixelNll / (test.dimension() * Math.log(2));
       var out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
-        o.put("run", run.toString());
+        o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().family());
         o.put("checkpoint", loaded.checkpoint.getFileName().toString());
         o.put("data", dataName);
@@ -89,30 +95,37 @@ final class EvalCommand implements Callable<Integer> {
         o.put("standard_error_nats", r.standardError());
         o.put("bits_per_dim", r.bitsPerDim());
         if (dequantized) {
-          o.put("pixel_nll_bound_nats", discreteNll);
-          o.put("pixel_bits_per_dim", discreteNll / (test.dimension() * Math.log(2)));
+          o.put("test_nll_meaning", "density of dequantized pixels (pixel + u) / 256 on"
+              + " [0,1]^D");
+          o.put("pixel_nll_bound_estimate_nats", pixelNll);
+          o.put("pixel_nll_bound_estimate_standard_error_nats", r.standardError());
+          o.put("pixel_bits_per_dim", pixelBits);
         }
         o.put("parameters", loaded.model.parameterCount());
         o.put("seconds", seconds);
         out.println(ModelRegistry.json().writeValueAsString(o));
       } else {
-        out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run,
+        out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run.folder,
             loaded.info.model().family(), loaded.checkpoint.getFileName(), dataName,
             prep.kind(), prep.testSeed());
-        out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
-            r.standardError());
-        out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
         if (dequantized) {
-          out.printf("  8-bit pixels %.2f nats, %.4f bits/dim (upper bound from the density of"
-              + " dequantized pixels)%n", discreteNll, discreteNll / (test.dimension()
-              * Math.log(2)));
+          out.printf("  density of dequantized pixels (pixel + u)/256 on [0,1]^D:%n");
+          out.printf("    NLL        %.2f ± %.2f nats per example, %.4f bits/dim%n",
+              r.nllNats(), r.standardError(), r.bitsPerDim());
+          out.printf("  8-bit pixels (what `dgm score` writes): NLL <= %.2f ± %.2f nats, %.4f"
+              + " bits/dim%n", pixelNll, r.standardError(), pixelBits);
+          out.printf("    an unbiased estimate, from one draw of u per pixel, of an upper bound"
+              + " (density + D ln 256); ± its standard error%n");
+        } else {
+          out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
+              r.standardError());
+          out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
         }
         out.printf("  examples     %,d (%.1f s)%n", r.examples(), seconds);
       }
       return 0;
     }
   }
-
   /** A latent-variable model has no exact likelihood: the IWAE-k estimate, stated as such. */
   private int evaluateLatent(LoadedRun loaded, LatentVariableModel latent, Dataset test,
       Preprocessing prep, String dataName) throws Exception {
@@ -124,7 +137,7 @@ final class EvalCommand implements Callable<Integer> {
     String family = loaded.info.model().family();
     if (json) {
       ObjectNode o = ModelRegistry.json().createObjectNode();
-      o.put("run", run.toString());
+      o.put("run", run.folder.toString());
       o.put("model", family);
       o.put("checkpoint", loaded.checkpoint.getFileName().toString());
       o.put("data", dataName);
@@ -145,7 +158,7 @@ final class EvalCommand implements Callable<Integer> {
       o.put("seconds", seconds);
       out.println(ModelRegistry.json().writeValueAsString(o));
     } else {
-      out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run, family,
+      out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run.folder, family,
           loaded.checkpoint.getFileName(), dataName, prep.kind(), prep.testSeed());
       out.printf("  test NLL     %.2f ± %.2f nats per example: the importance-weighted (IWAE)"
           + " estimate with k = %d samples; %s has no exact likelihood%n", r.nllNats(),
@@ -167,7 +180,7 @@ final class EvalCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     if (json) {
       ObjectNode o = ModelRegistry.json().createObjectNode();
-      o.put("run", run.toString());
+      o.put("run", run.folder.toString());
       o.put("model", autoencoder.family());
       o.put("data", dataName);
       o.put("examples", r.examples());
@@ -181,7 +194,7 @@ final class EvalCommand implements Callable<Integer> {
     } else {
       out.printf("%s (autoencoder) on %s test set: no likelihood to report (an autoencoder has"
           + " no prior over codes); reconstruction error -log p(x | decode(encode(x))) %.2f ±"
-          + " %.2f nats per example over %,d examples%n", run, dataName, r.nllNats(),
+          + " %.2f nats per example over %,d examples%n", run.folder, dataName, r.nllNats(),
           r.standardError(), r.examples());
     }
     return 0;

@@ -7,6 +7,8 @@ import io.dgm4j.evaluation.LatentPictures;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.latent.Decodable;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,19 +23,17 @@ import picocli.CommandLine.Spec;
     "  interpolations   rows from one test digit to another through latent space",
     "  scatter          the test set's codes (first two features), coloured by label"})
 final class PicturesCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder.")
-  Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = "--data", required = true, paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
-  String data;
+  @Mixin Options.Data data;
 
   @Option(names = "--kind", required = true, paramLabel = "KIND",
       description = "reconstructions, interpolations or scatter.")
   String kind;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "A .png file.")
-  Path out;
+  @Mixin Options.Out out;
+
+  @Mixin Options.Force force;
 
   @Option(names = {"-n", "--count"}, defaultValue = "10",
       description = "Images per row (reconstructions) or rows (interpolations)"
@@ -53,37 +53,41 @@ final class PicturesCommand implements Callable<Integer> {
       description = "best or last (default: ${DEFAULT-VALUE}).")
   String which;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    if (!out.getFileName().toString().toLowerCase().endsWith(".png")) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--out must end in .png, got " + out);
+    if (!out.path.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw Options.usage(spec, "--out must end in .png, got " + out.path);
     }
     if (count < 1 || steps < 2) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "-n must be at least 1 and --steps at least 2");
     }
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
-      Dataset test = loaded.preparedSplit(data, "test", common.dataHome());
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+      List<Path> inputs = new ArrayList<>(loaded.inputFiles());
+      inputs.addAll(data.inputFiles(dataDir.home()));
+      Path file = force.writable("--out", out.path, inputs);
+      Dataset test = loaded.preparedSplit(data.required(), "test", dataDir.home());
       int[] image = loaded.imageShape();
       switch (kind) {
-        case "reconstructions" -> ImageGrid.writeRows(out,
+        case "reconstructions" -> ImageGrid.writeRows(file,
             LatentPictures.reconstructions(decodable(loaded), test, count), 2,
             Math.min(count, test.size()), image[0], image[1], scale);
-        case "interpolations" -> ImageGrid.writeRows(out,
+        case "interpolations" -> ImageGrid.writeRows(file,
             LatentPictures.interpolations(decodable(loaded), test, count, steps), count,
             steps + 2, image[0], image[1], scale);
-        case "scatter" -> LatentPictures.scatter(out, loaded.info.model().family()
+        case "scatter" -> LatentPictures.scatter(file, loaded.info.model().family()
             + " codes of the " + test.name() + " test set",
             Features.encode(loaded.encoder("pictures"), test, 500));
         default -> throw new CommandLine.ParameterException(spec.commandLine(),
             "--kind must be reconstructions, interpolations or scatter, got " + kind);
       }
-      spec.commandLine().getOut().printf("%s of %s -> %s%n", kind, run, out);
+      spec.commandLine().getOut().printf("%s of %s -> %s%n", kind, run.folder, file);
       return 0;
     }
   }

@@ -20,12 +20,9 @@ import picocli.CommandLine.Spec;
     "Both splits are preprocessed as the run's own test set (e.g. binarized with the fixed"
         + " seed)."})
 final class ProbeCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder.")
-  Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = "--data", required = true, paramLabel = "SPEC",
-      description = "A labelled source: mnist, fashion-mnist or a folder of IDX files.")
-  String data;
+  @Mixin Options.Data data;
 
   @Option(names = "--labels", defaultValue = "0", paramLabel = "N",
       description = "Labelled training examples, N / classes per class (e.g. 100: 10 per digit);"
@@ -50,7 +47,9 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON object.") boolean json;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -60,11 +59,11 @@ final class ProbeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--labels must be >= 0 (0: all), got " + labels);
     }
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
-      Dataset train = loaded.preparedSplit(data, "train", common.dataHome());
-      Dataset test = loaded.preparedSplit(data, "test", common.dataHome());
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+      Dataset train = loaded.preparedSplit(data.required(), "train", dataDir.home());
+      Dataset test = loaded.preparedSplit(data.required(), "test", dataDir.home());
       if (!train.hasLabels()) {
-        throw new IllegalArgumentException("--data " + data + " has no labels; the probe needs"
+        throw new IllegalArgumentException("--data " + data.required() + " has no labels; the probe needs"
             + " a labelled source such as mnist");
       }
       if (labels > 0) {
@@ -84,7 +83,7 @@ final class ProbeCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
-        o.put("run", run.toString());
+        o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().family());
         o.put("data", test.name());
         o.put("labels", train.size());

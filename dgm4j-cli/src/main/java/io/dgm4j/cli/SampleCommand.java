@@ -3,7 +3,12 @@ package io.dgm4j.cli;
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.ImageGrid;
+import io.dgm4j.evaluation.ImageGrid;
+import io.dgm4j.evaluation.LatentPictures;
 import io.dgm4j.models.Conditional;
+import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.models.LatentVariableModel;
+import io.dgm4j.models.latent.Decodable;
 import io.dgm4j.models.Samplable;
 import picocli.CommandLine;
 import java.nio.file.Path;
@@ -16,20 +21,26 @@ import picocli.CommandLine.Spec;
 /** Draws samples from a trained run into a PNG grid (images) or a CSV (tables). */
 @Command(name = "sample", description = "Draw samples x ~ p(x) into a PNG grid (or .csv).")
 final class SampleCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = {"-n", "--count"}, defaultValue = "64") int count;
+  @Option(names = {"-n", "--count"}, defaultValue = "64", paramLabel = "N",
+      description = "Samples to draw, at least 1 (default: ${DEFAULT-VALUE}).")
+  int count;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "A .png image grid, or a .csv with one sample per row.")
-  Path out;
+  @Mixin Options.Out out;
 
-  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Mixin Options.Force force;
 
-  @Option(names = "--scale", defaultValue = "3", description = "Pixels per image pixel in PNG.")
+  @Mixin Options.Seed seed;
+
+  @Option(names = "--scale", defaultValue = "3", paramLabel = "N",
+      description = "Screen pixels per image pixel in a PNG, at least 1 (default:"
+          + " ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--checkpoint", defaultValue = "best") String which;
+  @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
+      description = "best or last (default: ${DEFAULT-VALUE}).")
+  String which;
 
   @Option(names = "--sampler", paramLabel = "NAME",
       description = "Which sampler, among those the model offers (default: the model's first;"
@@ -49,26 +60,30 @@ final class SampleCommand implements Callable<Integer> {
           + " (models with a 2-D latent only; n = sqrt of -n, rounded up).")
   String grid;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     if (count < 1) {
-      throw new IllegalArgumentException("-n must be at least 1, got " + count);
+      throw Options.usage(spec, "-n must be at least 1, got " + count);
     }
-    String name = out.getFileName().toString().toLowerCase();
+    if (scale < 1) {
+      throw Options.usage(spec, "--scale must be at least 1, got " + scale);
+    }
+    String name = out.path.getFileName().toString().toLowerCase();
     if (!name.endsWith(".png") && !name.endsWith(".csv")) {
-      throw new IllegalArgumentException("--out must end in .png or .csv, got " + out);
+      throw Options.usage(spec, "--out must end in .png or .csv, got " + out.path);
     }
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device);
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec);
         NDManager m = loaded.model.manager().newSubManager()) {
+      Path file = force.writable("--out", out.path, loaded.inputFiles());
       if (grid != null) {
-        return manifold(loaded);
+        return manifold(loaded, file);
       }
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
-      Engines.seed(seed);
+      Engines.seed(seed.seed);
       long start = System.nanoTime();
       Samplable.Samples drawn;
       if (label != null) {
@@ -90,48 +105,45 @@ final class SampleCommand implements Callable<Integer> {
       }
       float[] samples = drawn.values().toFloatArray();
       double seconds = (System.nanoTime() - start) / 1e9;
-      Outputs.writeRows(out, samples, count, loaded.imageShape(), scale);
+      Outputs.writeRows(file, samples, count, loaded.imageShape(), scale);
       var console = spec.commandLine().getOut();
       console.printf("%d samples from %s in %.2f s -> %s%n", count,
-          loaded.info.model().family(), seconds, out);
+          loaded.info.model().family(), seconds, file);
       drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
       return 0;
     }
   }
 
   /** The decoded grid over a 2-D latent space (a usage error for any other model). */
-  private int manifold(LoadedRun loaded) {
+  private int manifold(LoadedRun loaded, Path file) {
     if (!"manifold".equals(grid)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--grid must be manifold, got " + grid);
+      throw Options.usage(spec, "--grid must be manifold, got " + grid);
     }
-    if (!(loaded.model instanceof io.dgm4j.models.LatentVariableModel latent)
-        || !(loaded.model instanceof io.dgm4j.models.latent.Decodable)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--grid manifold needs a"
-          + " latent-variable model with a prior over z (vae, iwae, cvae); "
-          + loaded.info.model().family() + " has none");
+    if (!(loaded.model instanceof LatentVariableModel latent)
+        || !(loaded.model instanceof Decodable)) {
+      throw Options.usage(spec, "--grid manifold needs a latent-variable model with a prior"
+          + " over z (vae, iwae, cvae); " + loaded.info.model().family() + " has none");
     }
     if (latent.latentDimension() != 2) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--grid manifold needs a 2-D"
-          + " latent space; this run has " + latent.latentDimension() + " latent dimensions"
-          + " (train with --set latent=2)");
+      throw Options.usage(spec, "--grid manifold needs a 2-D latent space; this run has "
+          + latent.latentDimension() + " latent dimensions (train with --set latent=2)");
     }
-    if (!out.getFileName().toString().toLowerCase().endsWith(".png")) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--grid manifold writes a picture: --out must end in .png, got " + out);
+    if (!file.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw Options.usage(spec, "--grid manifold writes a picture: --out must end in .png, got "
+          + file);
     }
     int size = (int) Math.ceil(Math.sqrt(count));
-    float[] images = manifoldOf(loaded.model, size);
     int[] image = loaded.imageShape();
-    io.dgm4j.evaluation.ImageGrid.writeRows(out, images, size, size, image[0], image[1], scale);
+    ImageGrid.writeRows(file, manifoldOf(loaded.model, size), size, size, image[0], image[1],
+        scale);
     spec.commandLine().getOut().printf("%dx%d manifold grid of %s over z in [-2.5, 2.5]^2 -> %s%n",
-        size, size, loaded.info.model().family(), out);
+        size, size, loaded.info.model().family(), file);
     return 0;
   }
 
   @SuppressWarnings("unchecked")
-  private static <M extends io.dgm4j.models.GenerativeModel & io.dgm4j.models.latent.Decodable>
-      float[] manifoldOf(io.dgm4j.models.GenerativeModel model, int size) {
-    return io.dgm4j.evaluation.LatentPictures.manifold((M) model, size, 2.5);
+  private static <M extends GenerativeModel & Decodable> float[] manifoldOf(
+      GenerativeModel model, int size) {
+    return LatentPictures.manifold((M) model, size, 2.5);
   }
 }

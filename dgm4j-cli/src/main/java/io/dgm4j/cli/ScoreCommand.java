@@ -1,12 +1,17 @@
 package io.dgm4j.cli;
 
+import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
+import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.LatentVariableModel;
-import io.dgm4j.models.DensityModel;
 import io.dgm4j.io.AtomicFiles;
+import io.dgm4j.models.DensityModel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,54 +21,104 @@ import picocli.CommandLine.Spec;
 /** log p(x) of every example of a dataset under a trained run (density estimation, anomalies). */
 @Command(name = "score", description = {
     "Write log p(x) per example to a CSV: low values are unlikely under the model (anomalies).",
-    "The data is preprocessed as the run's own test set (e.g. binarized with the fixed seed)."})
+    "Columns: index (0-based, among the data rows of the example's file), split (when several"
+        + " are scored), label (when the data has labels), log_prob_nats, bits_per_dim.",
+    "The data is preprocessed as the run's own test set (e.g. binarized with the fixed seed)."
+        + " For a real-valued model of 8-bit pixels (dequantized) log_prob_nats is that of the"
+        + " 8-bit pixels, log p(y) - D ln 256: the figure `dgm eval` reports."})
 final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = "--data", required = true, paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
-  String data;
+  @Mixin Options.Data data;
 
-  @Option(names = "--split", defaultValue = "test", description = "test or train.")
+  @Mixin Options.DataDir dataDir;
+
+  @Option(names = "--split", paramLabel = "WHICH",
+      description = "test, train or all (default: all for a .csv file, else test). A .csv"
+          + " file's last 10%% of rows are its test split.")
   String split;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+  @Mixin Options.Out out;
 
-  @Option(names = "--batch-size", defaultValue = "500") int batchSize;
+  @Mixin Options.Force force;
+
+  @Mixin Options.BatchSize batch;
 
   @Option(names = "--importance-samples", defaultValue = "1000", paramLabel = "K",
-      description = "Latent-variable models: importance samples per example of the IWAE"
-          + " estimate of log p(x) (default: ${DEFAULT-VALUE}).")
+      description = "Latent-variable models (no exact likelihood): importance samples per"
+          + " example of the IWAE estimate of log p(x) (default: ${DEFAULT-VALUE}).")
   int importanceSamples;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
-      Dataset prepared = loaded.preparedSplit(data, split, common.dataHome());
+    String dataSpec = data.required();
+    String which = split != null ? split : dataSpec.endsWith(".csv") ? "all" : "test";
+    if (!List.of("test", "train", "all").contains(which)) {
+      throw Options.usage(spec, "--split must be test, train or all, got " + which);
+    }
+    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+      List<Path> inputs = new ArrayList<>(loaded.inputFiles());
+      inputs.addAll(data.inputFiles(dataDir.home()));
+      Path file = force.writable("--out", out.path, inputs);
       boolean estimated = loaded.model instanceof LatentVariableModel;
-      double[] logProbs = estimated
-          ? new LatentEvaluator(importanceSamples, 5000).logProbEstimates(
-              (LatentVariableModel) loaded.model, prepared)
-          : new LikelihoodEvaluator(batchSize).logProbs(
-              loaded.require(DensityModel.class, "score", "exact log-likelihood"), prepared);
-      StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim"
-          + (estimated ? ",importance_samples" : "") + "\n");
-      double ln2d = Math.log(2) * prepared.dimension();
-      for (int i = 0; i < logProbs.length; i++) {
-        csv.append(i).append(',').append(prepared.hasLabels() ? prepared.labels()[i] : "")
-            .append(',').append(logProbs[i]).append(',').append(-logProbs[i] / ln2d)
-            .append(estimated ? "," + importanceSamples : "").append('\n');
+      java.util.function.Function<Dataset, double[]> scorer = estimated
+          ? d -> new LatentEvaluator(importanceSamples, 5000).logProbEstimates(
+              (LatentVariableModel) loaded.model, d)
+          : scorerOf(loaded.require(DensityModel.class, "score", "exact log-likelihood"));
+      DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
+      Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
+      if (source.bytePixels() != prep.expectsBytePixels()) {
+        throw new IllegalArgumentException(dataSpec + " holds " + (source.bytePixels()
+            ? "8-bit pixels" : "real values") + " but the run was trained on "
+            + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
       }
-      AtomicFiles.writeString(out, csv.toString());
-      LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(logProbs,
-          prepared.dimension());
-      spec.commandLine().getOut().printf("scored %,d examples of %s (%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), prepared.name(), split, r.nllNats(),
-          r.bitsPerDim(), out);
+      // a single .csv file: the test rows follow the training rows in the file
+      boolean oneFile = dataSpec.endsWith(".csv");
+      List<String> splits = which.equals("all") ? List.of("train", "test") : List.of(which);
+      StringBuilder csv = new StringBuilder("index" + (splits.size() > 1 ? ",split" : "")
+          + (source.train().hasLabels() ? ",label" : "") + ",log_prob_nats,bits_per_dim"
+          + (estimated ? ",importance_samples" : "") + "\n");
+      List<Double> all = new ArrayList<>();
+      int dimension = loaded.model.dimension();
+      double offset = prep.pixelOffsetNats(dimension);
+      for (String s : splits) {
+        Dataset raw = s.equals("train") ? source.train() : source.test();
+        int firstIndex = oneFile && s.equals("test") ? source.train().size() : 0;
+        Validation.requireDimension(raw, dimension);
+        if (raw.size() == 0) {
+          continue;
+        }
+        Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
+        double[] logProbs = scorer.apply(prepared);
+        for (int i = 0; i < logProbs.length; i++) {
+          double lp = logProbs[i] - offset;
+          all.add(lp);
+          csv.append(firstIndex + i);
+          if (splits.size() > 1) {
+            csv.append(',').append(s);
+          }
+          if (prepared.hasLabels()) {
+            csv.append(',').append(prepared.labels()[i]);
+          }
+          csv.append(',').append(lp).append(',').append(-lp / (dimension * Math.log(2)))
+              .append(estimated ? "," + importanceSamples : "").append('\n');
+        }
+      }
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException(dataSpec + ": no examples in the " + which
+            + " split" + (which.equals("all") ? "s" : "") + "; nothing to score");
+      }
+      AtomicFiles.writeString(file, csv.toString());
+      LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(
+          all.stream().mapToDouble(Double::doubleValue).toArray(), dimension);
+      spec.commandLine().getOut().printf("scored %,d examples of %s (%s%s): mean NLL %.2f nats,"
+          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), which.equals("all")
+          ? "all rows" : which + " split", offset != 0 ? ", 8-bit pixels: log p(y) - D ln 256"
+          : "", r.nllNats(), r.bitsPerDim(), file);
       if (estimated) {
         spec.commandLine().getOut().printf("  log p(x) is the importance-weighted (IWAE) estimate"
             + " with k = %d samples: %s has no exact likelihood%n", importanceSamples,
@@ -71,5 +126,9 @@ final class ScoreCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  private java.util.function.Function<Dataset, double[]> scorerOf(DensityModel model) {
+    return d -> new LikelihoodEvaluator(batch.size).logProbs(model, d);
   }
 }
