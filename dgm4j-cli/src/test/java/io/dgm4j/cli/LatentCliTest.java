@@ -125,4 +125,29 @@ class LatentCliTest {
     assertThat(dgm("probe", "--run", ae.toString(), "--data", images.toString(), "--labels",
         "16", "--steps", "100").code()).isZero();
   }
+
+  /** A VAE run stopped after 2 epochs and resumed to 3 equals a straight 3-epoch run. */
+  @Test
+  void resumedVaeRunEqualsUninterruptedRun() throws Exception {
+    Path straight = train("straight", "--model", "vae", "--set", "latent=2", "--set",
+        "hidden=[16]");
+    Path interrupted = dir.resolve("run-interrupted");
+    CliTest.Run first = dgm("train", "--data", images.toString(), "--epochs", "2", "--lr",
+        "0.01", "--validation", "100", "--out", interrupted.toString(), "--quiet", "--model",
+        "vae", "--set", "latent=2", "--set", "hidden=[16]");
+    assertThat(first.code()).as(first.err()).isZero();
+    CliTest.Run resumed = dgm("train", "--resume", "--epochs", "3", "--out",
+        interrupted.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
+      var a = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(straight)
+          .lastCheckpoint(), m.newSubManager()).model();
+      var b = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(interrupted)
+          .lastCheckpoint(), m.newSubManager()).model();
+      for (var e : a.parameters().asMap().entrySet()) {
+        assertThat(b.parameters().get(e.getKey()).toFloatArray()).as(e.getKey())
+            .containsExactly(e.getValue().toFloatArray());
+      }
+    }
+  }
 }
