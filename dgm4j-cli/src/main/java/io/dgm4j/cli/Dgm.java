@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {DataCommand.class, ModelsCommand.class, TrainCommand.class,
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
         BenchCommand.class, EmbedCommand.class, ProbeCommand.class, PicturesCommand.class,
+        ServeCommand.class, SparkScoreCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
 

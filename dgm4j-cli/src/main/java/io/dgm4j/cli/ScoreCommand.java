@@ -4,11 +4,10 @@ import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
-import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
-import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.io.AtomicFiles;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.evaluation.ExampleScores;
+import io.dgm4j.models.GenerativeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +43,6 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Mixin Options.BatchSize batch;
 
-  @Option(names = "--importance-samples", defaultValue = "1000", paramLabel = "K",
-      description = "Latent-variable models (no exact likelihood): importance samples per"
-          + " example of the IWAE estimate of log p(x) (default: ${DEFAULT-VALUE}).")
-  int importanceSamples;
-
   @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,11 +58,11 @@ final class ScoreCommand implements Callable<Integer> {
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);
-      boolean estimated = loaded.model instanceof LatentVariableModel;
-      java.util.function.Function<Dataset, double[]> scorer = estimated
-          ? d -> new LatentEvaluator(importanceSamples, 5000).logProbEstimates(
-              (LatentVariableModel) loaded.model, d)
-          : scorerOf(loaded.require(DensityModel.class, "score", "exact log-likelihood"));
+      GenerativeModel model = loaded.model;
+      if (ExampleScores.columnFor(model) == null) {
+        throw new IllegalArgumentException(loaded.info.model().family() + " has no per-example"
+            + " score (no likelihood, likelihood estimate or energy); `dgm score` needs one");
+      }
       DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       if (source.bytePixels() != prep.expectsBytePixels()) {
@@ -79,12 +73,14 @@ final class ScoreCommand implements Callable<Integer> {
       // a single .csv file: the test rows follow the training rows in the file
       boolean oneFile = dataSpec.endsWith(".csv");
       List<String> splits = which.equals("all") ? List.of("train", "test") : List.of(which);
+      String column = ExampleScores.columnFor(model);
+      boolean likelihood = ExampleScores.isLogLikelihood(column);
       StringBuilder csv = new StringBuilder("index" + (splits.size() > 1 ? ",split" : "")
-          + (source.train().hasLabels() ? ",label" : "") + ",log_prob_nats,bits_per_dim"
-          + (estimated ? ",importance_samples" : "") + "\n");
+          + (source.train().hasLabels() ? ",label" : "") + "," + column
+          + (likelihood ? ",bits_per_dim" : "") + "\n");
       List<Double> all = new ArrayList<>();
-      int dimension = loaded.model.dimension();
-      double offset = prep.pixelOffsetNats(dimension);
+      int dimension = model.dimension();
+      String meaning = "";
       for (String s : splits) {
         Dataset raw = s.equals("train") ? source.train() : source.test();
         int firstIndex = oneFile && s.equals("test") ? source.train().size() : 0;
@@ -92,20 +88,24 @@ final class ScoreCommand implements Callable<Integer> {
         if (raw.size() == 0) {
           continue;
         }
-        Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-        double[] logProbs = scorer.apply(prepared);
-        for (int i = 0; i < logProbs.length; i++) {
-          double lp = logProbs[i] - offset;
+        ExampleScores.Scored scored = ExampleScores.ofRaw(model, raw, prep, batch.size);
+        meaning = scored.meaning();
+        double[] values = scored.values();
+        for (int i = 0; i < values.length; i++) {
+          double lp = values[i];
           all.add(lp);
           csv.append(firstIndex + i);
           if (splits.size() > 1) {
             csv.append(',').append(s);
           }
-          if (prepared.hasLabels()) {
-            csv.append(',').append(prepared.labels()[i]);
+          if (raw.hasLabels()) {
+            csv.append(',').append(raw.labels()[i]);
           }
-          csv.append(',').append(lp).append(',').append(-lp / (dimension * Math.log(2)))
-              .append(estimated ? "," + importanceSamples : "").append('\n');
+          csv.append(',').append(lp);
+          if (likelihood) {
+            csv.append(',').append(-lp / (dimension * Math.log(2)));
+          }
+          csv.append('\n');
         }
       }
       if (all.isEmpty()) {
@@ -115,20 +115,14 @@ final class ScoreCommand implements Callable<Integer> {
       AtomicFiles.writeString(file, csv.toString());
       LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(
           all.stream().mapToDouble(Double::doubleValue).toArray(), dimension);
-      spec.commandLine().getOut().printf("scored %,d examples of %s (%s%s): mean NLL %.2f nats,"
-          + " %.4f bits/dim -> %s%n", r.examples(), source.name(), which.equals("all")
-          ? "all rows" : which + " split", offset != 0 ? ", 8-bit pixels: log p(y) - D ln 256"
-          : "", r.nllNats(), r.bitsPerDim(), file);
-      if (estimated) {
-        spec.commandLine().getOut().printf("  log p(x) is the importance-weighted (IWAE) estimate"
-            + " with k = %d samples: %s has no exact likelihood%n", importanceSamples,
-            loaded.info.model().family());
+      var console = spec.commandLine().getOut();
+      console.printf("scored %,d examples of %s (%s) -> %s%n", r.examples(), source.name(),
+          which.equals("all") ? "all rows" : which + " split", file);
+      console.printf("  %s: %s%n", column, meaning);
+      if (likelihood) {
+        console.printf("  mean NLL %.2f nats, %.4f bits/dim%n", r.nllNats(), r.bitsPerDim());
       }
       return 0;
     }
-  }
-
-  private java.util.function.Function<Dataset, double[]> scorerOf(DensityModel model) {
-    return d -> new LikelihoodEvaluator(batch.size).logProbs(model, d);
   }
 }
