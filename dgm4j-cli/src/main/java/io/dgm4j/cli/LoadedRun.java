@@ -1,8 +1,13 @@
 package io.dgm4j.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.dgm4j.data.DataSources;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Preprocessing;
+import io.dgm4j.data.Validation;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
+import io.dgm4j.models.Encoder;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.training.RunDirectory;
 import java.nio.file.Files;
@@ -73,6 +78,22 @@ final class LoadedRun implements AutoCloseable {
     io.dgm4j.data.Dataset d = RunData.preparedLike(info.data(), spec, "test", model.dimension(),
         info.model().family(), dataHome);
     return limit > 0 && limit < d.size() ? d.slice(0, limit) : d;
+  }
+
+  /**
+   * A split ({@code test} or {@code train}) of the data {@code spec}, preprocessed as the run's
+   * own test set (binarized with the fixed test seed, or dequantized likewise).
+   */
+  Dataset preparedSplit(String spec, String split, Path dataHome) {
+    return RunData.preparedLike(info.data(), spec, split, model.dimension(),
+        info.model().family(), dataHome);
+  }
+
+  /** The model as an encoder, or the plain error that {@code dgm COMMAND} needs one. */
+  @SuppressWarnings("unchecked")
+  <M extends GenerativeModel & Encoder> M encoder(String command) {
+    require(Encoder.class, command, "encoder");
+    return (M) model;
   }
 
   /**

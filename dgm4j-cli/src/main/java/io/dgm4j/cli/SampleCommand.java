@@ -3,7 +3,12 @@ package io.dgm4j.cli;
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.ImageGrid;
+import io.dgm4j.evaluation.ImageGrid;
+import io.dgm4j.evaluation.LatentPictures;
 import io.dgm4j.models.Conditional;
+import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.models.LatentVariableModel;
+import io.dgm4j.models.latent.Decodable;
 import io.dgm4j.models.Samplable;
 import picocli.CommandLine;
 import java.nio.file.Path;
@@ -50,6 +55,11 @@ final class SampleCommand implements Callable<Integer> {
       description = "Draw from p(x | y = Y) (models trained with labels only).")
   Integer label;
 
+  @Option(names = "--grid", paramLabel = "KIND",
+      description = "manifold: instead of samples, decode an n x n grid over a 2-D latent space"
+          + " (models with a 2-D latent only; n = sqrt of -n, rounded up).")
+  String grid;
+
   @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -69,6 +79,9 @@ final class SampleCommand implements Callable<Integer> {
     try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec);
         NDManager m = loaded.model.manager().newSubManager()) {
       Path file = force.writable("--out", out.path, loaded.inputFiles());
+      if (grid != null) {
+        return manifold(loaded, file);
+      }
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
       Engines.seed(seed.seed);
       long start = System.nanoTime();
@@ -99,5 +112,38 @@ final class SampleCommand implements Callable<Integer> {
       drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
       return 0;
     }
+  }
+
+  /** The decoded grid over a 2-D latent space (a usage error for any other model). */
+  private int manifold(LoadedRun loaded, Path file) {
+    if (!"manifold".equals(grid)) {
+      throw Options.usage(spec, "--grid must be manifold, got " + grid);
+    }
+    if (!(loaded.model instanceof LatentVariableModel latent)
+        || !(loaded.model instanceof Decodable)) {
+      throw Options.usage(spec, "--grid manifold needs a latent-variable model with a prior"
+          + " over z (vae, iwae, cvae); " + loaded.info.model().family() + " has none");
+    }
+    if (latent.latentDimension() != 2) {
+      throw Options.usage(spec, "--grid manifold needs a 2-D latent space; this run has "
+          + latent.latentDimension() + " latent dimensions (train with --set latent=2)");
+    }
+    if (!file.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw Options.usage(spec, "--grid manifold writes a picture: --out must end in .png, got "
+          + file);
+    }
+    int size = (int) Math.ceil(Math.sqrt(count));
+    int[] image = loaded.imageShape();
+    ImageGrid.writeRows(file, manifoldOf(loaded.model, size), size, size, image[0], image[1],
+        scale);
+    spec.commandLine().getOut().printf("%dx%d manifold grid of %s over z in [-2.5, 2.5]^2 -> %s%n",
+        size, size, loaded.info.model().family(), file);
+    return 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <M extends GenerativeModel & Decodable> float[] manifoldOf(
+      GenerativeModel model, int size) {
+    return LatentPictures.manifold((M) model, size, 2.5);
   }
 }

@@ -48,4 +48,22 @@ public final class DiagonalGaussian {
   public static NDArray entropy(NDArray logStd) {
     return logStd.add(0.5f + HALF_LOG_TWO_PI);
   }
+
+  /**
+   * KL(N(mean, std^2) || N(0, I)) in closed form, summed over the last axis:
+   * (1/2) sum_j (mu_j^2 + sigma_j^2 - 1 - 2 log sigma_j).
+   *
+   * @return the broadcast shape of the arguments without its last axis
+   */
+  public static NDArray klToStandardNormal(NDArray mean, NDArray logStd) {
+    NDArray terms = mean.square().add(logStd.mul(2).exp()).sub(1).sub(logStd.mul(2)).mul(0.5f);
+    return terms.sum(new int[] {terms.getShape().dimension() - 1});
+  }
+
+  /** log N(x; 0, I) summed over the last axis: -(1/2) sum_j x_j^2 - (d/2) log 2 pi. */
+  public static NDArray standardNormalLogProb(NDArray x) {
+    int last = x.getShape().dimension() - 1;
+    long d = x.getShape().get(last);
+    return x.square().sum(new int[] {last}).mul(-0.5f).sub(d * HALF_LOG_TWO_PI);
+  }
 }

@@ -11,6 +11,10 @@ import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import io.dgm4j.models.conditional.PerClassModel;
+import io.dgm4j.models.latent.Autoencoder;
+import io.dgm4j.models.latent.ConditionalVae;
+import io.dgm4j.models.latent.PixelLikelihood;
+import io.dgm4j.models.latent.Vae;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +125,22 @@ public final class ModelRegistry {
     register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
+    register(new Family<>("vae", c -> PixelLikelihood.named(c.decoder()).support(),
+        "variational autoencoder: Gaussian q(z|x), N(0,I) prior, one or two stochastic layers",
+        Vae.Config.class, Vae.Config::defaults,
+        (m, shape, c, seed) -> new Vae("vae", m, shape, c, seed), List.of("elbo", "iwae")));
+    register(new Family<>("iwae", c -> PixelLikelihood.named(c.decoder()).support(),
+        "importance-weighted autoencoder: the VAE's networks on the k-sample bound",
+        Vae.Config.class, Vae.Config::defaults,
+        (m, shape, c, seed) -> new Vae("iwae", m, shape, c, seed), List.of("iwae", "elbo")));
+    register(new Family<>("cvae", c -> PixelLikelihood.named(c.decoder()).support(),
+        "conditional VAE: the label feeds encoder and decoder; sample --label Y",
+        ConditionalVae.Config.class, ConditionalVae.Config::defaults, ConditionalVae::new,
+        List.of("elbo", "iwae")));
+    register(new Family<>("autoencoder", c -> PixelLikelihood.named(c.decoder()).support(),
+        "deterministic autoencoder (MLP or conv): features, no likelihood, no sampling",
+        Autoencoder.Config.class, Autoencoder.Config::defaults, Autoencoder::new,
+        List.of("reconstruction")));
     register(new Family<>("per-class",
         c -> family(c.base()).support(c.baseSettingsOrEmpty()),
         "one model of another family per class label; p(x) = sum_y p(y) p(x|y), classifies"

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.latent.Autoencoder;
+import io.dgm4j.models.latent.VariationalModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,18 @@ public final class Objectives {
         NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new MaximumLikelihood(require(model, DensityModel.class, "mle",
             "an exact log-likelihood"), clip)));
+    register(new Entry<>("elbo", "evidence lower bound, one reparameterized draw, KL weight beta"
+        + " after a linear warm-up (Adam)", Elbo.Config.class, Elbo.Config::defaults,
+        (model, c, clip) -> new Elbo(require(model, VariationalModel.class, "elbo",
+            "an inference network q(z|x)"), c, clip)));
+    register(new Entry<>("iwae", "importance-weighted bound with k samples per example (Adam)",
+        ImportanceWeightedBound.Config.class, ImportanceWeightedBound.Config::defaults,
+        (model, c, clip) -> new ImportanceWeightedBound(require(model, VariationalModel.class,
+            "iwae", "an inference network q(z|x)"), c, clip)));
+    register(new Entry<>("reconstruction", "autoencoder: minimise the reconstruction error"
+        + " -log p(x | decode(encode(x))) (Adam)", NoSettings.class, NoSettings::defaults,
+        (model, c, clip) -> new Reconstruction(require(model, Autoencoder.class,
+            "reconstruction", "an encoder and a decoder"), clip)));
   }
 
   private Objectives() {}

@@ -161,17 +161,7 @@ public final class Trainer {
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
   static int[] permutation(int n, SplittableRandom random) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return io.dgm4j.data.Permutations.of(n, random);
   }
 
   /** A seed for epoch e of a run with seed s (SplitMix64 finalizer of the pair). */

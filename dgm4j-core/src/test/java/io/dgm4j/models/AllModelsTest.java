@@ -32,14 +32,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AllModelsTest {
 
   /** Small settings per family; a new family must add its own here. */
-  private static final Map<String, String> SMALL = Map.of(
-      "bernoulli", "{}",
-      "mixture", "{\"components\": 8}",
-      "fvsbn", "{}",
-      "nade", "{\"hidden\": 12}",
-      "made", "{\"hidden\": [16], \"masks\": 2}",
-      "rnade", "{\"hidden\": 8, \"components\": 3}",
-      "per-class", "{\"base\": \"fvsbn\", \"classes\": 2, \"priors\": [0.3, 0.7]}");
+  private static final Map<String, String> SMALL = Map.ofEntries(
+      Map.entry("bernoulli", "{}"),
+      Map.entry("mixture", "{\"components\": 8}"),
+      Map.entry("fvsbn", "{}"),
+      Map.entry("nade", "{\"hidden\": 12}"),
+      Map.entry("made", "{\"hidden\": [16], \"masks\": 2}"),
+      Map.entry("rnade", "{\"hidden\": 8, \"components\": 3}"),
+      Map.entry("per-class", "{\"base\": \"fvsbn\", \"classes\": 2, \"priors\": [0.3, 0.7]}"),
+      Map.entry("vae", "{\"latent\": 2, \"hidden\": [8], \"latent2\": 2, \"hidden2\": [4]}"),
+      Map.entry("iwae", "{\"latent\": 2, \"hidden\": [8]}"),
+      Map.entry("cvae", "{\"latent\": 2, \"hidden\": [8], \"classes\": 3}"),
+      Map.entry("autoencoder", "{\"latent\": 2, \"hidden\": [8]}"));
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images

@@ -1,0 +1,153 @@
+package io.dgm4j.cli;
+
+import static io.dgm4j.cli.CliTest.dgm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.data.IdxWriter;
+import io.dgm4j.models.ModelRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The latent-variable commands end to end on tiny generated 8x8 bars (16 labels). */
+class LatentCliTest {
+  @TempDir static Path dir;
+  static Path images;
+
+  @BeforeAll
+  static void writeData() {
+    images = dir.resolve("bars");
+    Dataset train = CliTest.bars(800, 1, 8);
+    Dataset test = CliTest.bars(160, 2, 8);
+    IdxWriter.writeImages(images.resolve("train-images-idx3-ubyte"), train);
+    IdxWriter.writeLabels(images.resolve("train-labels-idx1-ubyte"), train.labels());
+    IdxWriter.writeImages(images.resolve("t10k-images-idx3-ubyte"), test);
+    IdxWriter.writeLabels(images.resolve("t10k-labels-idx1-ubyte"), test.labels());
+  }
+
+  private static Path train(String name, String... extra) {
+    Path run = dir.resolve("run-" + name);
+    List<String> args = new java.util.ArrayList<>(List.of("train", "--data", images.toString(),
+        "--epochs", "3", "--lr", "0.01", "--validation", "100", "--out", run.toString(),
+        "--quiet"));
+    args.addAll(List.of(extra));
+    CliTest.Run r = dgm(args.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    return run;
+  }
+
+  @Test
+  void vaeEvalScoreEmbedProbeAndPictures() throws Exception {
+    Path run = train("vae", "--model", "vae", "--set", "latent=2", "--set", "hidden=[32]");
+    CliTest.Run eval = dgm("eval", "--run", run.toString(), "--importance-samples", "50",
+        "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode json = ModelRegistry.json().readTree(eval.out());
+    for (String key : List.of("test_nll_nats", "importance_samples", "test_neg_elbo_nats",
+        "kl_nats", "reconstruction_nats", "active_units")) {
+      assertThat(json.has(key)).as(key).isTrue();
+    }
+    assertThat(json.get("importance_samples").asInt()).isEqualTo(50);
+    assertThat(json.get("test_neg_elbo_nats").asDouble())
+        .isGreaterThan(json.get("test_nll_nats").asDouble());
+    assertThat(json.get("test_neg_elbo_nats").asDouble()).isCloseTo(
+        json.get("kl_nats").asDouble() + json.get("reconstruction_nats").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(dgm("eval", "--run", run.toString()).out())
+        .contains("importance-weighted (IWAE) estimate with k = 1000");
+
+    Path scores = dir.resolve("vae-scores.csv");
+    CliTest.Run score = dgm("score", "--run", run.toString(), "--data", images.toString(),
+        "--out", scores.toString());
+    assertThat(score.code()).as(score.err()).isZero();
+    assertThat(score.out()).contains("importance-sampled estimate").contains("k = 100");
+    assertThat(Files.readAllLines(scores).get(0)).contains("log_prob_estimate_nats");
+
+    Path features = dir.resolve("features.csv");
+    CliTest.Run embed = dgm("embed", "--run", run.toString(), "--data", images.toString(),
+        "--out", features.toString());
+    assertThat(embed.code()).as(embed.err()).isZero();
+    List<String> lines = Files.readAllLines(features);
+    assertThat(lines.get(0)).isEqualTo("index,label,z0,z1");
+    assertThat(lines).hasSize(161);
+
+    CliTest.Run probe = dgm("probe", "--run", run.toString(), "--data", images.toString(),
+        "--labels", "32", "--steps", "200", "--json");
+    assertThat(probe.code()).as(probe.err()).isZero();
+    JsonNode p = ModelRegistry.json().readTree(probe.out());
+    assertThat(p.get("labels").asInt()).isEqualTo(32);
+    assertThat(p.get("pixel_accuracy").asDouble()).isBetween(0.0, 1.0);
+    assertThat(p.get("feature_accuracy").asDouble()).isBetween(0.0, 1.0);
+    assertThat(dgm("probe", "--run", run.toString(), "--data", images.toString(), "--labels",
+        "33").code()).isEqualTo(2);
+
+    for (String kind : List.of("reconstructions", "interpolations", "scatter")) {
+      Path png = dir.resolve(kind + ".png");
+      CliTest.Run r = dgm("pictures", "--run", run.toString(), "--data", images.toString(),
+          "--kind", kind, "-n", "3", "--out", png.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isGreaterThan(20);
+    }
+    Path grid = dir.resolve("manifold.png");
+    assertThat(dgm("sample", "--run", run.toString(), "--grid", "manifold", "-n", "16",
+        "--out", grid.toString()).code()).isZero();
+    assertThat(javax.imageio.ImageIO.read(grid.toFile()).getWidth()).isGreaterThan(4 * 8 * 3);
+    CliTest.Run label = dgm("sample", "--run", run.toString(), "--label", "3", "--out",
+        dir.resolve("x.png").toString());
+    assertThat(label.code()).isEqualTo(2);
+    assertThat(label.err()).contains("trained without labels");
+  }
+
+  @Test
+  void cvaeSamplesAGivenLabelAndAutoencoderSaysWhatItLacks() throws Exception {
+    Path cvae = train("cvae", "--model", "cvae", "--set", "classes=16", "--set", "hidden=[16]",
+        "--set", "latent=3");
+    CliTest.Run sample = dgm("sample", "--run", cvae.toString(), "--label", "7", "-n", "4",
+        "--out", dir.resolve("sevens.png").toString());
+    assertThat(sample.code()).as(sample.err()).isZero();
+    assertThat(dgm("sample", "--run", cvae.toString(), "--grid", "manifold", "--out",
+        dir.resolve("m.png").toString()).code()).isEqualTo(2);
+
+    Path ae = train("ae", "--model", "autoencoder", "--set", "latent=4", "--set",
+        "hidden=[16]");
+    CliTest.Run eval = dgm("eval", "--run", ae.toString());
+    assertThat(eval.code()).as(eval.err()).isZero();
+    assertThat(eval.out()).contains("no likelihood").contains("reconstruction error");
+    CliTest.Run sample2 = dgm("sample", "--run", ae.toString(), "--out",
+        dir.resolve("y.png").toString());
+    assertThat(sample2.code()).isNotZero();
+    assertThat(sample2.err()).contains("autoencoder has no way to draw samples");
+    assertThat(dgm("probe", "--run", ae.toString(), "--data", images.toString(), "--labels",
+        "16", "--steps", "100").code()).isZero();
+  }
+
+  /** A VAE run stopped after 2 epochs and resumed to 3 equals a straight 3-epoch run. */
+  @Test
+  void resumedVaeRunEqualsUninterruptedRun() throws Exception {
+    Path straight = train("straight", "--model", "vae", "--set", "latent=2", "--set",
+        "hidden=[16]");
+    Path interrupted = dir.resolve("run-interrupted");
+    CliTest.Run first = dgm("train", "--data", images.toString(), "--epochs", "2", "--lr",
+        "0.01", "--validation", "100", "--out", interrupted.toString(), "--quiet", "--model",
+        "vae", "--set", "latent=2", "--set", "hidden=[16]");
+    assertThat(first.code()).as(first.err()).isZero();
+    CliTest.Run resumed = dgm("train", "--resume", "--epochs", "3", "--out",
+        interrupted.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
+      var a = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(straight)
+          .lastCheckpoint(), m.newSubManager()).model();
+      var b = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(interrupted)
+          .lastCheckpoint(), m.newSubManager()).model();
+      for (var e : a.parameters().asMap().entrySet()) {
+        assertThat(b.parameters().get(e.getKey()).toFloatArray()).as(e.getKey())
+            .containsExactly(e.getValue().toFloatArray());
+      }
+    }
+  }
+}
