@@ -10,6 +10,8 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.pixel.PixelCnn;
+import io.dgm4j.models.pixel.PixelCnn;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +138,14 @@ public final class ModelRegistry {
     register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
+    register(new Family<>("pixelcnn", c -> pixelSupport(c.levels()),
+        "PixelCNN: masked convolutions, raster order, R->G->B (levels=256 for 8-bit colour)",
+        PixelCnn.Config.class, PixelCnn.Config::defaults, PixelCnn::new, List.of("mle")));
+  }
+
+  /** Binary pixels for a two-level model, 8-bit pixels for a softmax over more levels. */
+  private static Support pixelSupport(int levels) {
+    return levels == 2 ? Support.BINARY : Support.BYTE;
   }
 
   private ModelRegistry() {}
