@@ -10,7 +10,9 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.pixel.GatedPixelCnn;
 import io.dgm4j.models.pixel.PixelCnn;
+import io.dgm4j.models.pixel.GatedPixelCnn;
 import io.dgm4j.models.pixel.PixelCnn;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +143,11 @@ public final class ModelRegistry {
     register(new Family<>("pixelcnn", c -> pixelSupport(c.levels()),
         "PixelCNN: masked convolutions, raster order, R->G->B (levels=256 for 8-bit colour)",
         PixelCnn.Config.class, PixelCnn.Config::defaults, PixelCnn::new, List.of("mle")));
+    register(new Family<>("gated-pixelcnn", c -> pixelSupport(c.levels()),
+        "Gated PixelCNN: vertical+horizontal stacks, no blind spot; conditional=true takes a"
+            + " class label",
+        GatedPixelCnn.Config.class, GatedPixelCnn.Config::defaults, GatedPixelCnn::create,
+        List.of("mle")));
   }
 
   /** Binary pixels for a two-level model, 8-bit pixels for a softmax over more levels. */

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import io.dgm4j.engine.Autograd;
 import io.dgm4j.engine.Engines;
 import java.util.Random;
 
@@ -36,28 +35,48 @@ final class PixelChecks {
 
   /**
    * depends[d][j]: whether conditional d's logits have a non-zero gradient with respect to input
-   * sub-pixel j (flat channel-last indices), over three random images.
+   * sub-pixel j (flat channel-last indices), over three random images. One backward pass: the
+   * batch holds D copies of the three images and copy d back-propagates only output d (rows of a
+   * batch never interact in these models).
    */
   static boolean[][] dependencies(PixelModel model, NDArray labels) {
     int dimension = model.dimension();
+    int images = 3;
     boolean[][] depends = new boolean[dimension][dimension];
     try (NDManager m = model.manager().newSubManager()) {
       Random random = new Random(7);
-      float[] v = new float[3 * dimension];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = random.nextInt(model.levels());
+      float[] base = new float[images * dimension];
+      for (int i = 0; i < base.length; i++) {
+        base[i] = random.nextInt(model.levels());
       }
-      NDArray x = m.create(v, new Shape(3, dimension));
-      x.setRequiresGradient(true);
+      int rows = dimension * images;
+      float[] v = new float[rows * dimension];
+      float[] select = new float[rows * dimension];
+      int[] rowLabels = new int[rows];
+      int[] given = labels == null ? null : labels.toIntArray();
       for (int d = 0; d < dimension; d++) {
-        Autograd.zeroGradient(x);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray out = model.conditionalLogits(x, labels).get(new NDIndex(":, {}, :", d));
-          gc.backward(out.sum());
+        for (int i = 0; i < images; i++) {
+          int row = d * images + i;
+          System.arraycopy(base, i * dimension, v, row * dimension, dimension);
+          select[row * dimension + d] = 1f;
+          rowLabels[row] = given == null ? 0 : given[i % given.length];
         }
-        float[] g = x.getGradient().abs().sum(new int[] {0}).toFloatArray();
-        for (int j = 0; j < dimension; j++) {
-          depends[d][j] = g[j] > 0;
+      }
+      NDArray x = m.create(v, new Shape(rows, dimension));
+      NDArray y = labels == null ? null : m.create(rowLabels);
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray out = model.conditionalLogits(x, y)
+            .mul(m.create(select, new Shape(rows, dimension, 1)));
+        gc.backward(out.sum());
+      }
+      float[] g = x.getGradient().abs().toFloatArray();
+      for (int d = 0; d < dimension; d++) {
+        for (int i = 0; i < images; i++) {
+          int row = d * images + i;
+          for (int j = 0; j < dimension; j++) {
+            depends[d][j] |= g[row * dimension + j] > 0;
+          }
         }
       }
     }
@@ -82,7 +101,8 @@ final class PixelChecks {
       NDArray labels = labelsOrNull == null ? null
           : labelsOrNull.get(new NDIndex("0:1")).repeat(0, states);
       double total = 0;
-      for (float p : model.logProb(x, labels).exp().toFloatArray()) {
+      NDArray logProb = labels == null ? model.logProb(x) : model.logProb(x, labels);
+      for (float p : logProb.exp().toFloatArray()) {
         total += p;
       }
       return total;
