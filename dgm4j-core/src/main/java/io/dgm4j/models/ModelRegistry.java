@@ -10,10 +10,14 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.pixel.DiagonalBiLstm;
 import io.dgm4j.models.pixel.GatedPixelCnn;
 import io.dgm4j.models.pixel.PixelCnn;
+import io.dgm4j.models.pixel.RowLstm;
+import io.dgm4j.models.pixel.DiagonalBiLstm;
 import io.dgm4j.models.pixel.GatedPixelCnn;
 import io.dgm4j.models.pixel.PixelCnn;
+import io.dgm4j.models.pixel.RowLstm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +151,13 @@ public final class ModelRegistry {
         "Gated PixelCNN: vertical+horizontal stacks, no blind spot; conditional=true takes a"
             + " class label",
         GatedPixelCnn.Config.class, GatedPixelCnn.Config::defaults, GatedPixelCnn::create,
+        List.of("mle")));
+    register(new Family<>("row-lstm", c -> pixelSupport(c.levels()),
+        "PixelRNN Row LSTM: an LSTM down the rows, triangular receptive field",
+        RowLstm.Config.class, RowLstm.Config::defaults, RowLstm::new, List.of("mle")));
+    register(new Family<>("diagonal-bilstm", c -> pixelSupport(c.levels()),
+        "PixelRNN Diagonal BiLSTM: LSTMs along skewed diagonals from both sides",
+        DiagonalBiLstm.Config.class, DiagonalBiLstm.Config::defaults, DiagonalBiLstm::new,
         List.of("mle")));
   }
 

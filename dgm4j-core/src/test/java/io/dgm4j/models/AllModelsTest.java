@@ -32,19 +32,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AllModelsTest {
 
   /** Small settings per family; a new family must add its own here. */
-  private static final Map<String, String> SMALL = Map.of(
-      "bernoulli", "{}",
-      "mixture", "{\"components\": 8}",
-      "fvsbn", "{}",
-      "nade", "{\"hidden\": 12}",
-      "made", "{\"hidden\": [16], \"masks\": 2}",
-      "rnade", "{\"hidden\": 8, \"components\": 3}");
+  private static final Map<String, String> SMALL = Map.ofEntries(
+      Map.entry("bernoulli", "{}"),
+      Map.entry("mixture", "{\"components\": 8}"),
+      Map.entry("fvsbn", "{}"),
+      Map.entry("nade", "{\"hidden\": 12}"),
+      Map.entry("made", "{\"hidden\": [16], \"masks\": 2}"),
+      Map.entry("rnade", "{\"hidden\": 8, \"components\": 3}"),
+      Map.entry("pixelcnn", "{\"features\": 4, \"blocks\": 1, \"firstKernel\": 3}"),
+      Map.entry("gated-pixelcnn", "{\"features\": 4, \"layers\": 2, \"kernel\": 3}"));
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images
    * (1, D), which every image model must handle.
    */
-  private static final java.util.Set<String> IMAGE_FAMILIES = java.util.Set.of();
+  private static final java.util.Set<String> IMAGE_FAMILIES = java.util.Set.of("pixelcnn",
+      "gated-pixelcnn");
 
   static Stream<String> families() {
     return ModelRegistry.families().stream().map(ModelRegistry.Family::name);
