@@ -43,11 +43,12 @@ final class CompleteCommand implements Callable<Integer> {
       Completer ar = loaded.require(Completer.class, "complete",
           "way to draw missing values given observed ones");
       int[] hw = loaded.imageShape();
-      int d = hw[0] * hw[1];
+      int channels = hw.length == 3 ? hw[2] : 1;
+      int d = hw[0] * hw[1] * channels;
       float[] mask = new float[d];
       for (int i = 0; i < d; i++) {
-        int row = i / hw[1];
-        int col = i % hw[1];
+        int row = i / channels / hw[1];
+        int col = i / channels % hw[1];
         mask[i] = switch (observe) {
           case "top-half" -> row < hw[0] / 2 ? 1 : 0;
           case "left-half" -> col < hw[1] / 2 ? 1 : 0;
@@ -67,7 +68,7 @@ final class CompleteCommand implements Callable<Integer> {
           float[] x = java.util.Arrays.copyOfRange(test.values(), i * d, (i + 1) * d);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
           for (int j = 0; j < d; j++) {
-            grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f;
+            grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f * loaded.maxValue();
           }
           float[] repeated = new float[samples * d];
           for (int s = 0; s < samples; s++) {
@@ -79,7 +80,15 @@ final class CompleteCommand implements Callable<Integer> {
               samples * d);
         }
       }
-      io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], 3);
+      if (channels == 1 && loaded.maxValue() == 1f) {
+        io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], 3);
+      } else {
+        for (int i = 0; i < grid.length; i++) {
+          grid[i] /= loaded.maxValue();
+        }
+        io.dgm4j.evaluation.ImageGrid.writeColourRows(out, grid, n, perRow, hw[0], hw[1],
+            channels, 3);
+      }
       spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n"
           + "method: %s%n", n, samples, out, method);
       return 0;

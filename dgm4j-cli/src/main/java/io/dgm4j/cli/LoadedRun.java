@@ -45,10 +45,18 @@ final class LoadedRun implements AutoCloseable {
     return type.cast(model);
   }
 
-  /** The item shape as (height, width) for images; (1, D) for flat data. */
+  /**
+   * The item shape as (height, width) for grey images, (height, width, channels) for colour
+   * ones; (1, D) for flat data.
+   */
   int[] imageShape() {
     int[] s = info.model().itemShape();
-    return s.length == 2 ? s : new int[] {1, info.model().dimension()};
+    return s.length == 2 || s.length == 3 ? s : new int[] {1, info.model().dimension()};
+  }
+
+  /** The largest value an example may take: 255 for 8-bit pixels, else 1 (for image output). */
+  float maxValue() {
+    return model.support() == io.dgm4j.models.Support.BYTE ? 255f : 1f;
   }
 
   @Override
