@@ -28,38 +28,61 @@ import picocli.CommandLine.Spec;
         + " convolution (64 maps of 28x28, the batch size) in the same process; models with"
         + " several samplers are timed with each."})
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--data", defaultValue = "mnist", paramLabel = "SPEC") String data;
+  @Mixin Options.Data data;
 
-  @Option(names = "--models", split = ",",
-      defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made")
+  @Mixin Options.DataDir dataDir;
+
+  @Option(names = "--models", split = ",", paramLabel = "NAME,...",
+      defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made",
+      description = "Models to measure, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
-  @Option(names = "--steps", defaultValue = "50", description = "Timed training steps.")
+  @Option(names = "--steps", defaultValue = "50", paramLabel = "N",
+      description = "Timed training steps, at least 1 (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--batch-size", defaultValue = "100") int batchSize;
+  @Mixin Options.BatchSize batch;
 
-  @Option(names = "--samples", defaultValue = "100", description = "Samples drawn per model.")
+  @Option(names = "--samples", defaultValue = "100", paramLabel = "N",
+      description = "Samples drawn per model, at least 1 (default: ${DEFAULT-VALUE}).")
   int samples;
 
   @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE",
       description = "Override a setting of one model, e.g. --set made.hidden=[8000].")
   java.util.Map<String, String> settings;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results here.")
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Also write the results here (refused if it exists, unless --force).")
   Path json;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Force force;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
+    if (steps < 1) {
+      throw Options.usage(spec, "--steps must be at least 1, got " + steps);
+    }
+    if (samples < 1) {
+      throw Options.usage(spec, "--samples must be at least 1, got " + samples);
+    }
+    for (String name : models) {
+      try {
+        ModelRegistry.family(name);
+      } catch (IllegalArgumentException e) {
+        throw Options.usage(spec, "--models: " + e.getMessage());
+      }
+    }
+    Path jsonFile = json == null ? null : force.writable("--json", json, List.of());
+    String dataSpec = data.spec != null ? data.spec : "mnist";
+    DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
     Dataset binary = Binarization.fixed(source.train().slice(0, 10_000),
         source.binarizationScale(), 1);
-    try (NDManager root = Engines.newManager(Engines.device(common.device))) {
+    try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
       double matmul = Throughput.matmulGflops(root, 2048, 5);
       ObjectNode report = ModelRegistry.json().createObjectNode();
       report.put("date", java.time.LocalDate.now().toString());
@@ -67,9 +90,9 @@ final class BenchCommand implements Callable<Integer> {
       report.put("matmul_2048_gflops", matmul);
       ArrayNode rows = report.putArray("models");
       out.printf("plain 2048x2048 float32 matmul: %.0f GFLOP/s%n", matmul);
-      double conv = Throughput.convolutionGflops(root, batchSize, 64, 28, 3);
+      double conv = Throughput.convolutionGflops(root, batch.size, 64, 28, 3);
       report.put("conv3x3_64ch_28x28_gflops", conv);
-      out.printf("plain 3x3 convolution, %d x 64 maps of 28x28 -> 64: %.0f GFLOP/s%n", batchSize,
+      out.printf("plain 3x3 convolution, %d x 64 maps of 28x28 -> 64: %.0f GFLOP/s%n", batch.size,
           conv);
       out.printf("%-10s %12s %12s %10s %14s%n", "model", "params", "train ex/s", "GFLOP/s",
           "sample " + samples + " (s)");
@@ -88,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
           Dataset train = model.support() == Support.BINARY ? binary
               : new Preprocessing("dequantize", 1f, 0, 0).fixed(source.train().slice(0, 10_000),
                   1, name);
-          Throughput.StepTiming t = Throughput.trainingSteps(model, train, batchSize, 5, steps);
+          Throughput.StepTiming t = Throughput.trainingSteps(model, train, batch.size, 5, steps);
           double gflops = 3 * Throughput.forwardFlopsPerExample(model)
               * t.examplesPerSecond() / 1e9;
           double sampling = Throughput.samplingSeconds(model, samples);
@@ -112,8 +135,8 @@ final class BenchCommand implements Callable<Integer> {
           }
         }
       }
-      if (json != null) {
-        AtomicFiles.writeString(json, report.toPrettyString() + "\n");
+      if (jsonFile != null) {
+        AtomicFiles.writeString(jsonFile, report.toPrettyString() + "\n");
       }
     }
     return 0;

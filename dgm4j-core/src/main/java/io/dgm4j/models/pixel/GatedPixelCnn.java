@@ -112,7 +112,7 @@ public class GatedPixelCnn extends PixelModel {
      * from p(x | y).
      */
     @Override
-    public NDArray complete(NDArray x, NDArray observed) {
+    public NDArray chainRuleComplete(NDArray x, NDArray observed) {
       int n = (int) x.getShape().get(0);
       try (NDManager m = x.getManager().newSubManager()) {
         NDArray keep = (observed.getShape().dimension() == 1
@@ -129,7 +129,7 @@ public class GatedPixelCnn extends PixelModel {
             new ai.djl.ndarray.NDList(perClass), 1); // (N, K)
         NDArray y = io.dgm4j.distributions.Categorical.sample(logPosterior)
             .toType(DataType.INT32, false);
-        NDArray result = complete(x, observed, y);
+        NDArray result = chainRuleComplete(x, observed, y);
         result.attach(x.getManager());
         return result;
       }

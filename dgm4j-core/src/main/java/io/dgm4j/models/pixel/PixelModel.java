@@ -181,13 +181,17 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
     return fill(zeros, new float[n * dimension], labels, uniforms, sampler.equals(FAST)).values();
   }
 
+  /**
+   * Draws the unobserved sub-pixels in raster order with the fast sampler, each from p(x_d |
+   * everything before d): exact when the observed ones come first (e.g. the top rows).
+   */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
-    return complete(x, observed, null);
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
+    return chainRuleComplete(x, observed, null);
   }
 
-  /** {@link #complete(NDArray, NDArray)} for conditional models (labels null otherwise). */
-  protected NDArray complete(NDArray x, NDArray observed, NDArray labels) {
+  /** {@link #chainRuleComplete(NDArray, NDArray)} given labels (null for unconditional models). */
+  protected NDArray chainRuleComplete(NDArray x, NDArray observed, NDArray labels) {
     int n = (int) x.getShape().get(0);
     NDArray keep = observed.getShape().dimension() == 1
         ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed;
