@@ -115,15 +115,32 @@ public final class PixelCnn extends PixelModel {
     return new Cache(m, image);
   }
 
-  /** Per-layer activation caches for the fast sampler; see the class comment. */
+  /**
+   * Per-layer activation caches for the fast sampler (see the class comment), and every layer's
+   * masked kernel formed once.
+   */
   private final class Cache implements Incremental {
     private final int a = config.firstKernel() / 2;
     private final int k = config.kernel() / 2;
     private final long n;
     private final NDArray input; // (N, C, H + 2a, W + 2a)
     private final NDArray[] blockInput; // relu(h_b): (N, F, H + 2k, W + 2k)
+    private final MaskedConv2d.Frozen first1;
+    private final MaskedConv2d.Frozen[] spatial1;
+    private final MaskedConv2d.Frozen[] pointwise1;
+    private final MaskedConv2d.Frozen head1;
+    private final MaskedConv2d.Frozen output1;
 
     Cache(NDManager m, NDArray image) {
+      first1 = first.freeze(m);
+      spatial1 = new MaskedConv2d.Frozen[spatial.length];
+      pointwise1 = new MaskedConv2d.Frozen[spatial.length];
+      for (int b = 0; b < spatial.length; b++) {
+        spatial1[b] = spatial[b].freeze(m);
+        pointwise1[b] = pointwise[b].freeze(m);
+      }
+      head1 = head.freeze(m);
+      output1 = output.freeze(m);
       n = image.getShape().get(0);
       input = image.pad(new Shape(a, a, a, a), 0);
       input.attach(m);
@@ -136,7 +153,7 @@ public final class PixelCnn extends PixelModel {
     @Override
     public NDArray logitsAt(int row, int col, int ch) {
       int w0 = config.firstKernel();
-      NDArray h = first.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
+      NDArray h = first1.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
           col + w0))); // (N, F, 1, 1)
       int w = config.kernel();
       for (int b = 0; b < spatial.length; b++) {
@@ -145,9 +162,9 @@ public final class PixelCnn extends PixelModel {
             r.reshape(n, config.features()));
         NDArray window = blockInput[b].get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w, col,
             col + w));
-        h = h.add(pointwise[b].forward(Activation.relu(spatial[b].at(window))));
+        h = h.add(pointwise1[b].forward(Activation.relu(spatial1[b].at(window))));
       }
-      NDArray l = output.forward(Activation.relu(head.forward(Activation.relu(h))));
+      NDArray l = output1.forward(Activation.relu(head1.forward(Activation.relu(h))));
       return l.reshape(n, channels, outputs).get(new NDIndex(":, {}, :", ch));
     }
 

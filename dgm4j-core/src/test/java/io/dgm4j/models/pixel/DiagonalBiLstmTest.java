@@ -32,7 +32,7 @@ class DiagonalBiLstmTest {
   void colourSeesExactlyEarlierSubPixels() {
     try (NDManager m = Engines.newManager()) {
       DiagonalBiLstm model = PixelChecks.randomized(new DiagonalBiLstm(m.newSubManager(),
-          new int[] {3, 3, 3}, new DiagonalBiLstm.Config(4, 12, 1, 3), 1), 0.3, 3);
+          new int[] {3, 3, 3}, new DiagonalBiLstm.Config(4, 12, 2, 3), 1), 0.3, 3);
       boolean[][] depends = PixelChecks.dependencies(model, null);
       for (int d = 0; d < 27; d++) {
         for (int j = 0; j < 27; j++) {
