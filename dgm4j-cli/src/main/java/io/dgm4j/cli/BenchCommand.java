@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
 /** Measures training and sampling speed of each model next to a plain matmul, in one run. */
 @Command(name = "bench", description = {
     "Training examples/s, achieved GFLOP/s and time to draw samples for each model (default"
-        + " settings, batch 100, real data), next to a 2048x2048 matmul in the same process."})
+        + " settings, batch 100, real data), next to a 2048x2048 matmul and a 3x3"
+        + " convolution (64 maps of 28x28, the batch size) in the same process; models with"
+        + " several samplers are timed with each."})
 final class BenchCommand implements Callable<Integer> {
   @Mixin Options.Data data;
 
@@ -88,6 +90,10 @@ final class BenchCommand implements Callable<Integer> {
       report.put("matmul_2048_gflops", matmul);
       ArrayNode rows = report.putArray("models");
       out.printf("plain 2048x2048 float32 matmul: %.0f GFLOP/s%n", matmul);
+      double conv = Throughput.convolutionGflops(root, batch.size, 64, 28, 3);
+      report.put("conv3x3_64ch_28x28_gflops", conv);
+      out.printf("plain 3x3 convolution, %d x 64 maps of 28x28 -> 64: %.0f GFLOP/s%n", batch.size,
+          conv);
       out.printf("%-10s %12s %12s %10s %14s%n", "model", "params", "train ex/s", "GFLOP/s",
           "sample " + samples + " (s)");
       out.flush();
@@ -101,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
           });
         }
         try (DensityModel model = (DensityModel) ModelRegistry.family(name).create(
-            root.newSubManager(), binary.dimension(), overrides, 1)) {
+            root.newSubManager(), binary.itemShape(), overrides, 1)) {
           Dataset train = model.support() == Support.BINARY ? binary
               : new Preprocessing("dequantize", 1f, 0, 0).fixed(source.train().slice(0, 10_000),
                   1, name);
@@ -120,6 +126,13 @@ final class BenchCommand implements Callable<Integer> {
           row.put("train_gflops", gflops);
           row.put("sample_seconds", sampling);
           row.put("samples", samples);
+          for (String other : model.samplers().subList(1, model.samplers().size())) {
+            double t2 = Throughput.samplingSeconds(model, samples, other);
+            out.printf("%-10s %12s %12s %10s %14.3f  (--sampler %s; the line above: %s)%n", "",
+                "", "", "", t2, other, model.samplers().get(0));
+            out.flush();
+            row.put("sample_seconds_" + other, t2);
+          }
         }
       }
       if (jsonFile != null) {

@@ -104,7 +104,7 @@ final class CompleteCommand implements Callable<Integer> {
           test.row(i, x, 0);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
           for (int j = 0; j < d; j++) {
-            grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f;
+            grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f * loaded.maxValue();
           }
           for (int s = 0; s < samples; s++) {
             System.arraycopy(x, 0, repeated, (i * samples + s) * d, d);
@@ -116,6 +116,11 @@ final class CompleteCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
           System.arraycopy(completed, i * samples * d, grid, (i * perRow + 2) * d,
               samples * d);
+        }
+      }
+      if (loaded.maxValue() != 1f) {
+        for (int i = 0; i < grid.length; i++) {
+          grid[i] /= loaded.maxValue(); // 8-bit pixels: a PNG shows value / 255
         }
       }
       ImageGrid.writeRows(file, grid, n, perRow, hw[0], hw[1], hw[2], 3);

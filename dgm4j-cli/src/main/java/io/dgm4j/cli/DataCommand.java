@@ -1,5 +1,6 @@
 package io.dgm4j.cli;
 
+import io.dgm4j.data.ColorMnist;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.MnistFetcher;
@@ -34,9 +35,11 @@ final class DataCommand implements Runnable {
           + " the canonical MNIST files (SHA-256 checked) are imported as mnist.",
       "fashion-mnist: Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist), or"
           + " --from a folder of IDX files.",
+      "color-mnist: 28x28 RGB images made from DATA_DIR/mnist by a fixed seeded rule"
+          + " (stroke and background colours from an 8-colour palette, per-image brightness).",
       "A folder of other IDX files needs no import: pass it as --data DIR."})
   static final class Fetch implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "mnist or fashion-mnist.")
+    @Parameters(paramLabel = "NAME", description = "mnist, fashion-mnist or color-mnist.")
     String name;
 
     @Option(names = "--from", paramLabel = "DIR",
@@ -52,8 +55,12 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (name.equals("color-mnist")) {
+        return colorMnist();
+      }
       if (!name.equals("mnist") && !name.equals("fashion-mnist")) {
-        throw Options.usage(spec, "NAME must be mnist or fashion-mnist, got " + name);
+        throw Options.usage(spec, "NAME must be mnist, fashion-mnist or color-mnist, got "
+            + name);
       }
       Path target = dataDir.home().resolve(name);
       boolean canonical = name.equals("mnist")
@@ -84,6 +91,29 @@ final class DataCommand implements Runnable {
       }
       MnistFetcher.Splits splits = MnistFetcher.load(dir);
       spec.commandLine().getOut().printf("%s: %s%n  train %s%n  test  %s%n", name, dir,
+          splits.train(), splits.test());
+      return 0;
+    }
+
+    /** Makes color-mnist from the MNIST in the data folder (ColorMnist's seeded rule). */
+    private int colorMnist() {
+      if (from != null) {
+        throw Options.usage(spec, "--from: color-mnist is made from DATA_DIR/mnist, not"
+            + " imported; drop --from");
+      }
+      Path mnist = dataDir.home().resolve("mnist");
+      Path target = dataDir.home().resolve("color-mnist");
+      if (!MnistFetcher.hasIdxFiles(mnist)) {
+        throw new IllegalArgumentException("color-mnist is made from mnist, which is not in "
+            + mnist + ": run ./dgm data fetch mnist first");
+      }
+      if (MnistFetcher.hasIdxFiles(target) && !force.force) {
+        throw Options.usage(spec, target + " already holds color-mnist files; pass --force"
+            + " to make them again");
+      }
+      Path dir = ColorMnist.make(mnist, target);
+      MnistFetcher.Splits splits = MnistFetcher.load(dir);
+      spec.commandLine().getOut().printf("color-mnist: %s%n  train %s%n  test  %s%n", dir,
           splits.train(), splits.test());
       return 0;
     }

@@ -111,6 +111,11 @@ final class LoadedRun implements AutoCloseable {
     return new int[] {1, info.model().dimension(), 1};
   }
 
+  /** The largest value an example may take: 255 for 8-bit pixels, else 1 (for image output). */
+  float maxValue() {
+    return model.support() == io.dgm4j.models.Support.BYTE ? 255f : 1f;
+  }
+
   @Override
   public void close() {
     model.close();

@@ -10,8 +10,24 @@ final class Outputs {
 
   /** {@code imageShape} is (height, width, channels), as {@link LoadedRun#imageShape()}. */
   static void writeRows(Path out, float[] rows, int n, int[] imageShape, int scale) {
+    writeRows(out, rows, n, imageShape, scale, 1f);
+  }
+
+  /**
+   * As above, for values in 0..{@code maxValue} (255 for 8-bit pixels; a PNG shows value /
+   * maxValue, a CSV the values as they are).
+   */
+  static void writeRows(Path out, float[] rows, int n, int[] imageShape, int scale,
+      float maxValue) {
     if (out.getFileName().toString().toLowerCase().endsWith(".png")) {
-      ImageGrid.write(out, rows, n, imageShape[0], imageShape[1], imageShape[2], scale);
+      float[] unit = rows;
+      if (maxValue != 1f) {
+        unit = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          unit[i] = rows[i] / maxValue;
+        }
+      }
+      ImageGrid.write(out, unit, n, imageShape[0], imageShape[1], imageShape[2], scale);
       return;
     }
     int d = rows.length / n;

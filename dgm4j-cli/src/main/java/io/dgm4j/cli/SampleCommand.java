@@ -105,7 +105,7 @@ final class SampleCommand implements Callable<Integer> {
       }
       float[] samples = drawn.values().toFloatArray();
       double seconds = (System.nanoTime() - start) / 1e9;
-      Outputs.writeRows(file, samples, count, loaded.imageShape(), scale);
+      Outputs.writeRows(file, samples, count, loaded.imageShape(), scale, loaded.maxValue());
       var console = spec.commandLine().getOut();
       console.printf("%d samples from %s in %.2f s -> %s%n", count,
           loaded.info.model().family(), seconds, file);

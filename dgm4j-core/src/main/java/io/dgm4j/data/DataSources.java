@@ -10,6 +10,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code mnist}: the IDX files in {@code dataHome/mnist} (put there by
  *       {@code ./dgm data fetch mnist});
+ *   <li>{@code color-mnist}: {@code dataHome/color-mnist}, RGB images made from MNIST by
+ *       {@code ./dgm data fetch color-mnist} ({@link ColorMnist});
  *   <li>{@code fashion-mnist}: {@code dataHome/fashion-mnist}, else Debian's
  *       {@code /usr/share/datasets/fashion-mnist} (package {@code dataset-fashion-mnist});
  *   <li>a directory holding the four MNIST-layout IDX files (see {@link MnistFetcher});
@@ -80,6 +82,14 @@ public final class DataSources {
       }
       return idx("mnist", dir);
     }
+    if (spec.equals("color-mnist")) {
+      Path dir = dataHome.resolve("color-mnist");
+      if (!MnistFetcher.hasIdxFiles(dir)) {
+        throw new DataException("color-mnist", "not found in " + dir
+            + ": run ./dgm data fetch color-mnist (it is made from mnist)");
+      }
+      return idx("color-mnist", dir);
+    }
     if (spec.equals("fashion-mnist")) {
       for (Path dir : new Path[] {dataHome.resolve("fashion-mnist"), systemFashionMnist}) {
         if (MnistFetcher.hasIdxFiles(dir)) {
@@ -113,9 +123,9 @@ public final class DataSources {
     if (spec.endsWith(".csv")) {
       return csvFile(path);
     }
-    throw new DataException(spec, "unknown data source: expected mnist, fashion-mnist, a folder"
-        + " of IDX files, a folder with train.csv and test.csv, a folder of pictures, or a .csv"
-        + " file"
+    throw new DataException(spec, "unknown data source: expected mnist, fashion-mnist,"
+        + " color-mnist, a folder of IDX files, a folder with train.csv and test.csv, a folder"
+        + " of pictures, or a .csv file"
         + (Files.exists(path) ? "" : " (no such file or folder)"));
   }
 

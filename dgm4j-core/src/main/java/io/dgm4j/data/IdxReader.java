@@ -37,9 +37,14 @@ public final class IdxReader {
   /** The parsed header and the raw element bytes, which start at {@code dataOffset}. */
   private record Idx(Path file, int[] dims, byte[] bytes, int dataOffset) {}
 
-  /** Images: pixel values as floats 0..255, item shape {@code [rows, cols]}, no labels. */
+  /**
+   * Images: pixel values as floats 0..255, item shape {@code [rows, cols]} (grey, N x rows x
+   * cols) or {@code [rows, cols, channels]} (colour, N x rows x cols x channels, channel-last),
+   * no labels.
+   */
   public static Dataset readImages(Path file) {
-    Idx idx = parse(file, IMAGES_MAGIC, "unsigned-byte images with 3 dimensions");
+    Idx idx = parse(file, IMAGES_MAGIC, "unsigned-byte images N x rows x cols, or 0x00000804"
+        + " for N x rows x cols x channels");
     return toDataset(idx, null);
   }
 
@@ -106,7 +111,8 @@ public final class IdxReader {
     int type = bytes[2] & 0xFF;
     int rank = bytes[3] & 0xFF;
     boolean idxPrefix = bytes[0] == 0 && bytes[1] == 0;
-    if (!idxPrefix || (expectedMagic >= 0 && rank != (expectedMagic & 0xFF))) {
+    boolean colourImages = expectedMagic == IMAGES_MAGIC && rank == 4;
+    if (!idxPrefix || (expectedMagic >= 0 && rank != (expectedMagic & 0xFF) && !colourImages)) {
       String expected = expectedMagic >= 0 ? String.format("0x%08X", expectedMagic) : "0x0000TTDD";
       throw new DataException(file, String.format("wrong magic number 0x%08X; expected %s (%s)%s",
           magic, expected, expectedWhat, idxPrefix ? "" : ": this is not an IDX file"));

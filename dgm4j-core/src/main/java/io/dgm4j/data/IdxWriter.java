@@ -17,14 +17,15 @@ public final class IdxWriter {
   private IdxWriter() {}
 
   /**
-   * Writes {@code images} (item shape {@code [rows, cols]}, values that are whole numbers 0..255)
+   * Writes {@code images} (item shape {@code [rows, cols]} or {@code [rows, cols,
+   * channels]}, values that are whole numbers 0..255)
    * as an IDX image file; labels, if any, are not written (see {@link #writeLabels}).
    */
   public static void writeImages(Path file, Dataset images) {
     int[] shape = images.itemShape();
-    if (shape.length != 2) {
+    if (shape.length != 2 && shape.length != 3) {
       throw new DataException(file, "cannot write " + images + " as IDX images: item shape must"
-          + " be [rows, cols]");
+          + " be [rows, cols] or [rows, cols, channels]");
     }
     float[] values = images.values();
     byte[] pixels = new byte[values.length];
@@ -37,7 +38,10 @@ public final class IdxWriter {
       }
       pixels[i] = (byte) (int) v;
     }
-    write(file, new int[] {images.size(), shape[0], shape[1]}, pixels);
+    int[] dims = new int[shape.length + 1];
+    dims[0] = images.size();
+    System.arraycopy(shape, 0, dims, 1, shape.length);
+    write(file, dims, pixels);
   }
 
   /** Writes labels 0..255 as an IDX label file. */

@@ -16,10 +16,12 @@ import java.util.SplittableRandom;
  *       u ~ Uniform[0, 1) drawn anew each epoch for training and once, with the fixed seed, for
  *       validation and test; a density on [0, 1]^D then bounds the discrete likelihood
  *       (Theis et al., 2016);
- *   <li>{@code real}: real values used as is (checked finite).
+ *   <li>{@code real}: real values used as is (checked finite);
+ *   <li>{@code bytes}: integer pixel values 0..255 used as is (checked), for models with a
+ *       categorical distribution per sub-pixel ({@link Support#BYTE}).
  * </ul>
  *
- * @param kind one of the four above
+ * @param kind one of the five above
  * @param scale the value that means probability 1 when binarizing (255 for pixels)
  * @param validationSeed the seed of the validation set's fixed draw
  * @param testSeed the seed of the test set's fixed draw
@@ -30,7 +32,7 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
   public static final long STANDARD_TEST_SEED = 20261121L;
 
   public Preprocessing {
-    if (!java.util.List.of("binarize", "binary", "dequantize", "real").contains(kind)) {
+    if (!java.util.List.of("binarize", "binary", "dequantize", "real", "bytes").contains(kind)) {
       throw new IllegalArgumentException("unknown preprocessing " + kind);
     }
   }
@@ -39,6 +41,9 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
   public static Preprocessing choose(Support support, DataSources.DataSplits source,
       long runSeed) {
     long validationSeed = runSeed ^ 0x5DEECE66DL;
+    if (support == Support.BYTE) {
+      return new Preprocessing("bytes", 1f, validationSeed, STANDARD_TEST_SEED);
+    }
     if (support == Support.BINARY) {
       return new Preprocessing(source.bytePixels() ? "binarize" : "binary",
           source.binarizationScale(), validationSeed, STANDARD_TEST_SEED);
@@ -49,7 +54,7 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
 
   /** Whether this preprocessing expects raw 8-bit pixels (it was chosen for an IDX source). */
   public boolean expectsBytePixels() {
-    return kind.equals("binarize") || kind.equals("dequantize");
+    return kind.equals("binarize") || kind.equals("dequantize") || kind.equals("bytes");
   }
 
   /**
@@ -88,6 +93,9 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     Validation.requireFinite(data);
     if (kind.equals("binary")) {
       Validation.requireBinary(data, modelName);
+    }
+    if (kind.equals("bytes")) {
+      Validation.requireBytes(data, modelName);
     }
   }
 

@@ -55,6 +55,22 @@ public final class Validation {
     }
   }
 
+  /**
+   * Every value is an integer 0..255, as {@code modelName} (a categorical model of 8-bit pixels)
+   * requires.
+   */
+  public static void requireBytes(Dataset data, String modelName) {
+    float[] v = data.values();
+    for (int i = 0; i < v.length; i++) {
+      if (!(v[i] >= 0f && v[i] <= 255f && v[i] == Math.rint(v[i]))) {
+        throw new DataException(data.name(), "model " + modelName
+            + " needs 8-bit pixel values (integers 0..255); found " + v[i] + " at "
+            + position(data, i) + ": use an IDX image source, or a model setting for binary"
+            + " pixels");
+      }
+    }
+  }
+
   /** Each example has {@code expected} values (e.g. 784 for 28x28 images). */
   public static void requireDimension(Dataset data, int expected) {
     if (data.dimension() != expected) {

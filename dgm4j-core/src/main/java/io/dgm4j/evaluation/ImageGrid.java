@@ -33,6 +33,60 @@ public final class ImageGrid {
   }
 
   /**
+   * Writes {@code n} colour images of {@code height x width x channels} (channel-last values in
+   * [0, 1]; 3 channels are R, G, B, 1 channel is grey) in a near-square grid.
+   */
+  public static void writeColour(Path file, float[] values, int n, int height, int width,
+      int channels, int scale) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("cannot draw images with " + channels + " channels as"
+          + " PNG (need 1 or 3)");
+    }
+    int columns = (int) Math.ceil(Math.sqrt(n));
+    writeColourRows(file, values, (n + columns - 1) / columns, columns, height, width, channels,
+        scale);
+  }
+
+  /**
+   * Writes colour images in {@code rows} rows of {@code columns} (the last row may be short);
+   * the number of images is {@code values.length / (height * width * channels)}.
+   */
+  public static void writeColourRows(Path file, float[] values, int rows, int columns,
+      int height, int width, int channels, int scale) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("cannot draw images with " + channels + " channels as"
+          + " PNG (need 1 or 3)");
+    }
+    int n = values.length / (height * width * channels);
+    int gap = 1;
+    BufferedImage img = new BufferedImage(columns * (width * scale + gap) + gap,
+        rows * (height * scale + gap) + gap, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = img.createGraphics();
+    g.setColor(new java.awt.Color(96, 96, 96));
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    g.dispose();
+    for (int i = 0; i < n; i++) {
+      int ox = gap + (i % columns) * (width * scale + gap);
+      int oy = gap + (i / columns) * (height * scale + gap);
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          int rgb = 0;
+          for (int k = 0; k < 3; k++) {
+            float v = values[((i * height + y) * width + x) * channels + (channels == 3 ? k : 0)];
+            rgb = rgb << 8 | Math.round(255 * Math.max(0f, Math.min(1f, Float.isNaN(v) ? 0f : v)));
+          }
+          for (int dy = 0; dy < scale; dy++) {
+            for (int dx = 0; dx < scale; dx++) {
+              img.setRGB(ox + x * scale + dx, oy + y * scale + dy, rgb);
+            }
+          }
+        }
+      }
+    }
+    AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+  }
+
+  /**
    * Writes images in {@code rows} rows of {@code columns} (the last row may be short); the
    * number of images is {@code values.length / (height * width)}.
    */

@@ -39,7 +39,34 @@ public final class Throughput {
     return best;
   }
 
-  /** Result of timing training steps. */
+  /**
+   * GFLOP/s of a plain float32 3x3 convolution, {@code batch} images of {@code channels} maps of
+   * {@code size x size} to {@code channels} maps, zero padding (2 * 9 * C^2 * size^2 * batch
+   * flops), best of {@code reps}.
+   */
+  public static double convolutionGflops(NDManager manager, int batch, int channels, int size,
+      int reps) {
+    double best = 0;
+    try (NDManager m = manager.newSubManager()) {
+      NDArray x = m.randomNormal(new Shape(batch, channels, size, size));
+      NDArray w = m.randomNormal(new Shape(channels, channels, 3, 3));
+      double flops = 2.0 * 9 * channels * (double) channels * size * size * batch;
+      for (int r = 0; r < reps + 1; r++) {
+        try (NDScope scope = new NDScope()) {
+          long t = System.nanoTime();
+          ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1))
+              .singletonOrThrow().getFloat(0, 0, 0, 0);
+          double s = (System.nanoTime() - t) / 1e9;
+          if (r > 0) {
+            best = Math.max(best, flops / s / 1e9);
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+    /** Result of timing training steps. */
   public record StepTiming(int steps, int batchSize, double seconds) {
     public double examplesPerSecond() {
       return steps * (double) batchSize / seconds;
@@ -84,6 +111,19 @@ public final class Throughput {
   }
 
   /**
+   * Seconds to draw {@code n} samples with one named sampler of the model, timed once (run
+   * {@link #samplingSeconds(DensityModel, int)} first to warm the engine up).
+   */
+  public static double samplingSeconds(DensityModel model, int n, String sampler) {
+    try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+      long t = System.nanoTime();
+      model.sample(m, n, new io.dgm4j.models.Samplable.SamplingOptions(sampler, 0)).values()
+          .toFloatArray();
+      return (System.nanoTime() - t) / 1e9;
+    }
+  }
+
+  /**
    * Floating-point operations of one example's forward pass, counting the matrix products
    * (2 flops per multiply-add) that dominate each family; {@code NaN} where no product
    * dominates. A training step costs about three times this (forward, and the two products
@@ -111,6 +151,15 @@ public final class Throughput {
           flops += 2 * d * d;
         }
         yield flops;
+      }
+      // every weight of every convolution is applied at every pixel (masked taps included: the
+      // engine multiplies them too); the diagonal LSTM's skewed maps are about twice as wide
+      case "pixelcnn", "gated-pixelcnn", "row-lstm", "diagonal-bilstm" -> {
+        int[] hwc = ((io.dgm4j.models.pixel.PixelModel) model).imageShape();
+        double weights = model.parameters().asMap().entrySet().stream()
+            .filter(e -> e.getKey().endsWith(".weight"))
+            .mapToDouble(e -> e.getValue().getShape().size()).sum();
+        yield 2 * weights * hwc[0] * hwc[1];
       }
       default -> Double.NaN;
     };

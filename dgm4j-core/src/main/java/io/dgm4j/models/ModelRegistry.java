@@ -15,6 +15,11 @@ import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.ConditionalVae;
 import io.dgm4j.models.latent.PixelLikelihood;
 import io.dgm4j.models.latent.Vae;
+import io.dgm4j.models.pixel.DiagonalBiLstm;
+import io.dgm4j.models.pixel.GatedPixelCnn;
+import io.dgm4j.models.pixel.PixelCnn;
+import io.dgm4j.models.pixel.RowLstm;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +152,26 @@ public final class ModelRegistry {
             + " by Bayes' rule (train with --per-class)",
         PerClassModel.Config.class, PerClassModel.Config::defaults, PerClassModel::new,
         List.of("mle")));
+    register(new Family<>("pixelcnn", c -> pixelSupport(c.levels()),
+        "PixelCNN: masked convolutions, raster order, R->G->B (levels=256 for 8-bit colour)",
+        PixelCnn.Config.class, PixelCnn.Config::defaults, PixelCnn::new, List.of("mle")));
+    register(new Family<>("gated-pixelcnn", c -> pixelSupport(c.levels()),
+        "Gated PixelCNN: vertical+horizontal stacks, no blind spot; conditional=true takes a"
+            + " class label",
+        GatedPixelCnn.Config.class, GatedPixelCnn.Config::defaults, GatedPixelCnn::create,
+        List.of("mle")));
+    register(new Family<>("row-lstm", c -> pixelSupport(c.levels()),
+        "PixelRNN Row LSTM: an LSTM down the rows, triangular receptive field",
+        RowLstm.Config.class, RowLstm.Config::defaults, RowLstm::new, List.of("mle")));
+    register(new Family<>("diagonal-bilstm", c -> pixelSupport(c.levels()),
+        "PixelRNN Diagonal BiLSTM: LSTMs along skewed diagonals from both sides",
+        DiagonalBiLstm.Config.class, DiagonalBiLstm.Config::defaults, DiagonalBiLstm::new,
+        List.of("mle")));
+  }
+
+  /** Binary pixels for a two-level model, 8-bit pixels for a softmax over more levels. */
+  private static Support pixelSupport(int levels) {
+    return levels == 2 ? Support.BINARY : Support.BYTE;
   }
 
   private ModelRegistry() {}

@@ -43,13 +43,18 @@ class AllModelsTest {
       Map.entry("vae", "{\"latent\": 2, \"hidden\": [8], \"latent2\": 2, \"hidden2\": [4]}"),
       Map.entry("iwae", "{\"latent\": 2, \"hidden\": [8]}"),
       Map.entry("cvae", "{\"latent\": 2, \"hidden\": [8], \"classes\": 3}"),
-      Map.entry("autoencoder", "{\"latent\": 2, \"hidden\": [8]}"));
+      Map.entry("autoencoder", "{\"latent\": 2, \"hidden\": [8]}"),
+      Map.entry("pixelcnn", "{\"features\": 4, \"blocks\": 1, \"firstKernel\": 3}"),
+      Map.entry("gated-pixelcnn", "{\"features\": 4, \"layers\": 2, \"kernel\": 3}"),
+      Map.entry("row-lstm", "{\"features\": 4, \"layers\": 1, \"firstKernel\": 3}"),
+      Map.entry("diagonal-bilstm", "{\"features\": 4, \"layers\": 1, \"firstKernel\": 3}"));
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images
    * (1, D), which every image model must handle.
    */
-  private static final java.util.Set<String> IMAGE_FAMILIES = java.util.Set.of();
+  private static final java.util.Set<String> IMAGE_FAMILIES = java.util.Set.of("pixelcnn",
+      "gated-pixelcnn", "row-lstm", "diagonal-bilstm");
 
   static Stream<String> families() {
     return ModelRegistry.families().stream().map(ModelRegistry.Family::name);
