@@ -12,6 +12,8 @@ import java.util.Arrays;
  *       {@code ./dgm data fetch mnist});
  *   <li>{@code fashion-mnist}: {@code dataHome/fashion-mnist}, else Debian's
  *       {@code /usr/share/datasets/fashion-mnist} (package {@code dataset-fashion-mnist});
+ *   <li>{@code toy:NAME}: a two-dimensional toy set generated with a fixed seed (two-moons,
+ *       rings, eight-gaussians, checkerboard, spiral; see {@link ToyData});
  *   <li>a directory holding the four MNIST-layout IDX files (see {@link MnistFetcher});
  *   <li>a directory holding {@code train.csv} and {@code test.csv} (see {@link CsvReader});
  *   <li>a {@code .csv} file: its rows in file order, the last 10% (rounded down, at least one
@@ -46,6 +48,9 @@ public final class DataSources {
 
   /** As {@link #resolve(String, Path)}, with the system Fashion-MNIST folder given (for tests). */
   static DataSplits resolve(String spec, Path dataHome, Path systemFashionMnist) {
+    if (spec.startsWith("toy:")) {
+      return ToyData.splits(spec.substring("toy:".length()));
+    }
     if (spec.equals("mnist")) {
       Path dir = dataHome.resolve("mnist");
       if (!MnistFetcher.hasIdxFiles(dir)) {
@@ -80,7 +85,8 @@ public final class DataSources {
     if (spec.endsWith(".csv")) {
       return csvFile(path);
     }
-    throw new DataException(spec, "unknown data source: expected mnist, fashion-mnist, a folder"
+    throw new DataException(spec, "unknown data source: expected mnist, fashion-mnist, toy:NAME,"
+        + " a folder"
         + " of IDX files, a folder with train.csv and test.csv, or a .csv file"
         + (Files.exists(path) ? "" : " (no such file or folder)"));
   }

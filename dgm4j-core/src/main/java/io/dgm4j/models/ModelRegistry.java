@@ -10,6 +10,8 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.energy.Ebm;
+import io.dgm4j.models.flow.Maf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,0 +1,17 @@
+package io.dgm4j.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A differentiable map from (..., in) to (..., out) whose weights live in a model's
+ * {@link Parameters}: the encoders and decoders of latent-variable models ({@link Mlp}, and
+ * convolutional networks that see the flat input as an image).
+ */
+public interface Network {
+
+  /** The output for inputs of shape (..., in): shape (..., out). */
+  NDArray forward(NDArray x);
+
+  /** Multiply-adds per example of one forward pass (for GFLOP/s figures). */
+  long multiplyAdds();
+}
