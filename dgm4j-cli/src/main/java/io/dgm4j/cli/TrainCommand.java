@@ -164,6 +164,9 @@ final class TrainCommand implements Callable<Integer> {
         if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
           init.initializeFrom(prep.trainingEpoch(runData.train(), seed, 0), seed);
         }
+        if (objective instanceof io.dgm4j.models.DataInitialized init) {
+          init.initializeFrom(prep.trainingEpoch(runData.train(), seed, 0), seed);
+        }
         state = TrainingState.start();
         console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
             + " examples, %s%n", model, generativeModel.parameterCount(), objective.name(),
@@ -182,6 +185,14 @@ final class TrainCommand implements Callable<Integer> {
       console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
           end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
           out);
+      if (QuadratureReport.applies(generativeModel, generativeModel.dimension())) {
+        var figures = QuadratureReport.evaluate(generativeModel, info.data(), common.dataHome(),
+            out.resolve("density.png"));
+        console.printf("last epoch: test NLL %.4f nats (%s), Gaussian baseline %.4f;"
+            + " density picture %s%n", figures.get("test_nll_nats").asDouble(),
+            figures.get("nll_method").asText(), figures.get("gaussian_baseline_nll_nats")
+                .asDouble(), out.resolve("density.png"));
+      }
       generativeModel.close();
       return 0;
     }

@@ -12,6 +12,8 @@ import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.models.flow.Maf;
+import io.dgm4j.models.energy.Ebm;
+import io.dgm4j.models.flow.Maf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +140,13 @@ public final class ModelRegistry {
     register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
+    register(new Family<>("ebm", c -> Support.REAL,
+        "deep energy-based model exp(-E(x))/Z: MLP energy for vectors, CNN for images",
+        Ebm.Config.class, Ebm.Config::defaults, Ebm::new,
+        List.of("dsm", "ssm", "esm", "nce", "fce", "adversarial")));
+    register(Family.flat("maf", Support.REAL,
+        "masked autoregressive flow: K MADEs with Gaussian conditionals",
+        Maf.Config.class, Maf.Config::defaults, Maf::new, "mle"));
   }
 
   private ModelRegistry() {}
