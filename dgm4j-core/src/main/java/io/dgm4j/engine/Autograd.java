@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.Collection;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The few autograd operations DJL's public {@code GradientCollector} does not offer, reached
@@ -57,7 +57,7 @@ public final class Autograd {
    *     parameters)
    */
   public static InputGradient inputGradient(NDArray x, Function<NDArray, NDArray> f,
-      boolean createGraph, Collection<NDArray> weights) {
+      boolean createGraph, Iterable<NDArray> weights) {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(true);
     try {
@@ -70,11 +70,29 @@ public final class Autograd {
       if (!createGraph) {
         gradient = gradient.duplicate();
       }
-      weights.forEach(Autograd::zeroGradient);
+      zeroAll(weights);
       return new InputGradient(leaf, gradient);
     } finally {
       JniUtils.setGradMode(gradMode);
     }
+  }
+
+  /**
+   * The gradient of Σ_n f(x)_n with respect to the input x, one row per example: for a
+   * per-example log-density f this is the score ∇x f(x), shape (N, D), with no graph (samplers).
+   * Works with or without an open gradient collector; the gradients this pass leaves on
+   * {@code parametersToClear} are set back to zero.
+   *
+   * @param f a per-example function, (N, D) → (N)
+   * @param x shape (N, D); left without a gradient
+   * @param parametersToClear the trainable tensors f depends on (may be empty)
+   * @return ∇x Σ_n f(x)_n, shape (N, D), with no gradient attached
+   */
+  public static NDArray inputGradient(UnaryOperator<NDArray> f, NDArray x,
+      Iterable<NDArray> parametersToClear) {
+    InputGradient g = inputGradient(x, f, false, parametersToClear);
+    g.input().close();
+    return g.gradient();
   }
 
   /**
@@ -88,7 +106,7 @@ public final class Autograd {
    * @param weights the leaves whose accumulated gradients are zeroed afterwards
    * @return shape (N, D)
    */
-  public static NDArray vectorJacobian(InputGradient g, NDArray v, Collection<NDArray> weights) {
+  public static NDArray vectorJacobian(InputGradient g, NDArray v, Iterable<NDArray> weights) {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(true);
     try {
@@ -98,7 +116,7 @@ public final class Autograd {
       // with grad mode on, PyTorch accumulates x.grad out of place: after - before is exactly
       // this pass's gradient, and the earlier gradient tensors are left untouched
       NDArray product = g.input().getGradient().sub(before);
-      weights.forEach(Autograd::zeroGradient);
+      zeroAll(weights);
       return product;
     } finally {
       JniUtils.setGradMode(gradMode);
@@ -114,7 +132,7 @@ public final class Autograd {
    * @param weights the leaves whose accumulated gradients are zeroed afterwards
    * @return shape (N)
    */
-  public static NDArray divergence(InputGradient g, Collection<NDArray> weights) {
+  public static NDArray divergence(InputGradient g, Iterable<NDArray> weights) {
     long dimension = g.gradient().getShape().get(1);
     NDArray trace = null;
     for (long d = 0; d < dimension; d++) {
@@ -124,5 +142,13 @@ public final class Autograd {
       trace = trace == null ? column : trace.add(column);
     }
     return trace;
+  }
+
+  private static void zeroAll(Iterable<NDArray> weights) {
+    for (NDArray w : weights) {
+      if (w.hasGradient()) {
+        zeroGradient(w);
+      }
+    }
   }
 }

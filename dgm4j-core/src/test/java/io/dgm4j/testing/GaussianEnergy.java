@@ -51,8 +51,7 @@ public final class GaussianEnergy extends AbstractModel implements EnergyModel,
 
   @Override
   public NDArray score(NDArray x) {
-    return Autograd.inputGradient(x, this::energy, false, parameters.asMap().values())
-        .gradient().neg();
+    return Autograd.inputGradient(this::energy, x, parameters.asMap().values()).neg();
   }
 
   @Override

@@ -120,8 +120,7 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
   /** s(x) = −∇x E(x), by autograd; its values only (no graph), shape (N, D). */
   @Override
   public NDArray score(NDArray x) {
-    return Autograd.inputGradient(x, this::energy, false, parameters.asMap().values())
-        .gradient().neg();
+    return Autograd.inputGradient(this::energy, x, parameters.asMap().values()).neg();
   }
 
   @Override
