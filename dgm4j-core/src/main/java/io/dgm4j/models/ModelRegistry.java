@@ -11,8 +11,10 @@ import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import io.dgm4j.models.energy.Ebm;
+import io.dgm4j.models.energy.Ncsn;
 import io.dgm4j.models.flow.Maf;
 import io.dgm4j.models.energy.Ebm;
+import io.dgm4j.models.energy.Ncsn;
 import io.dgm4j.models.flow.Maf;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,7 +145,10 @@ public final class ModelRegistry {
     register(new Family<>("ebm", c -> Support.REAL,
         "deep energy-based model exp(-E(x))/Z: MLP energy for vectors, CNN for images",
         Ebm.Config.class, Ebm.Config::defaults, Ebm::new,
-        List.of("dsm", "ssm", "esm", "nce", "fce", "adversarial")));
+        List.of("pcd", "cd", "dsm", "ssm", "esm", "nce", "fce", "adversarial")));
+    register(new Family<>("ncsn", c -> Support.REAL,
+        "noise-conditional score network, sampled by annealed Langevin dynamics",
+        Ncsn.Config.class, Ncsn.Config::defaults, Ncsn::new, List.of("ncsn")));
     register(Family.flat("maf", Support.REAL,
         "masked autoregressive flow: K MADEs with Gaussian conditionals",
         Maf.Config.class, Maf.Config::defaults, Maf::new, "mle"));

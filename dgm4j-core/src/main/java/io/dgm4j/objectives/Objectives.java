@@ -3,7 +3,11 @@ package io.dgm4j.objectives;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.EnergyModel;
+import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.models.energy.LearnedLogPartition;
+import io.dgm4j.models.energy.Ncsn;
+import io.dgm4j.objectives.energy.AnnealedDenoisingScoreMatching;
+import io.dgm4j.objectives.energy.ContrastiveDivergence;
 import io.dgm4j.objectives.energy.AdversarialTraining;
 import io.dgm4j.objectives.energy.DenoisingScoreMatching;
 import io.dgm4j.objectives.energy.ExactScoreMatching;
@@ -85,6 +89,17 @@ public final class Objectives {
         NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new MaximumLikelihood(require(model, DensityModel.class, "mle",
             "an exact log-likelihood"), clip)));
+    register(new Entry<>("pcd", "persistent contrastive divergence: Langevin chains in a replay"
+        + " buffer (Du & Mordatch 2019)", ContrastiveDivergence.Config.class,
+        ContrastiveDivergence.Config::defaults,
+        (model, c, clip) -> new ContrastiveDivergence(ebm(model, "pcd"), c, true, clip)));
+    register(new Entry<>("cd", "contrastive divergence: k Langevin steps from the data batch",
+        ContrastiveDivergence.Config.class, ContrastiveDivergence.Config::defaults,
+        (model, c, clip) -> new ContrastiveDivergence(ebm(model, "cd"), c, false, clip)));
+    register(new Entry<>("ncsn", "denoising score matching at every level of a geometric σ"
+        + " ladder (Song & Ermon 2019)", NoSettings.class, NoSettings::defaults,
+        (model, c, clip) -> new AnnealedDenoisingScoreMatching(require(model, Ncsn.class,
+            "ncsn", "a noise-conditional score network"), clip)));
     register(new Entry<>("esm", "exact score matching: tr(∇x s) + ½‖s‖², the trace by double"
         + " backward (low D)", NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new ExactScoreMatching(withoutLearnedLogZ(model, "esm"), clip)));
@@ -119,6 +134,13 @@ public final class Objectives {
       learned.learnsLogZ(false);
     }
     return energy;
+  }
+
+  /** The deep energy model whose Langevin chains cd and pcd run. */
+  private static Ebm ebm(GenerativeModel model, String objective) {
+    Ebm ebm = require(model, Ebm.class, objective, "Langevin chains on a deep energy model");
+    ebm.learnsLogZ(false);
+    return ebm;
   }
 
   /** The energy model with a log Z parameter that nce and fce learn. */

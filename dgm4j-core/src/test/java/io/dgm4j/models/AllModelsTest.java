@@ -38,7 +38,10 @@ class AllModelsTest {
       "fvsbn", "{}",
       "nade", "{\"hidden\": 12}",
       "made", "{\"hidden\": [16], \"masks\": 2}",
-      "rnade", "{\"hidden\": 8, \"components\": 3}");
+      "rnade", "{\"hidden\": 8, \"components\": 3}",
+      "ebm", "{\"hidden\": [8]}",
+      "ncsn", "{\"hidden\": [8], \"levels\": 3}",
+      "maf", "{\"hidden\": [8], \"layers\": 2}");
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images

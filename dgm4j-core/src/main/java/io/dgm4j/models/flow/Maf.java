@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
  * learned noise of flow contrastive estimation and as the variational sampler of adversarial
  * EBM training.
  *
- * <p>Hidden activations tanh; hidden weights Glorot uniform; output weights and biases start at
+ * <p>Each log-scale is bounded softly, α = 3·tanh(raw/3), so that exp(±α) stays bounded however
+ * the weights move (a flow that overflows once returns NaN densities from then on).
+ * Hidden activations tanh; hidden weights Glorot uniform; output weights and biases start at
  * zero, so an untrained flow is the identity and p is the standard normal.
  */
 public final class Maf extends AbstractModel implements DensityModel {
@@ -57,6 +59,9 @@ public final class Maf extends AbstractModel implements DensityModel {
       return new Config(List.of(64, 64), 5, 0L);
     }
   }
+
+  /** The bound c on each layer's log-scale, |α| < c (a scale factor within e^±3 per layer). */
+  private static final float LOG_SCALE_BOUND = 3f;
 
   private final Config config;
   private final int depth; // hidden layers per MADE
@@ -166,8 +171,10 @@ public final class Maf extends AbstractModel implements DensityModel {
     NDArray direct = m[depth + 1];
     NDArray shift = a.matMul(shiftWeight[layer].mul(out))
         .add(h.matMul(shiftDirect[layer].mul(direct))).add(shiftBias[layer]);
-    NDArray logScale = a.matMul(scaleWeight[layer].mul(out))
+    NDArray raw = a.matMul(scaleWeight[layer].mul(out))
         .add(h.matMul(scaleDirect[layer].mul(direct))).add(scaleBias[layer]);
+    // α = c·tanh(raw / c): smooth, ≈ raw near 0, and |α| < c so exp(±α) cannot overflow
+    NDArray logScale = Activation.tanh(raw.div(LOG_SCALE_BOUND)).mul(LOG_SCALE_BOUND);
     return new NDList(shift, logScale);
   }
 

@@ -36,19 +36,26 @@ public final class AdversarialTraining implements Objective {
    * @param entropyWeight w, the weight of the sampler's entropy (1: the variational bound)
    * @param energyRegularization α, the weight of the squared energies
    * @param samplerSteps sampler updates per energy update
+   * @param samplerWarmup steps during which the sampler is fitted to the data by maximum
+   *     likelihood (a sampler near the data from the start gives the EBM informative negatives)
+   * @param samplerLrScale the sampler's learning rate as a multiple of the EBM's
    */
   public record Config(List<Integer> samplerHidden, int samplerLayers, double entropyWeight,
-      double energyRegularization, int samplerSteps) {
+      double energyRegularization, int samplerSteps, int samplerWarmup, double samplerLrScale) {
     public Config {
       samplerHidden = List.copyOf(samplerHidden);
-      if (samplerSteps < 1) {
-        throw new IllegalArgumentException("adversarial: samplerSteps must be positive");
+      if (samplerSteps < 1 || samplerWarmup < 0 || !(samplerLrScale > 0)) {
+        throw new IllegalArgumentException("adversarial: samplerSteps must be positive,"
+            + " samplerWarmup >= 0, samplerLrScale > 0");
       }
     }
 
-    /** A five-layer flow of 64-64 MADEs, the exact entropy weight, α = 0.01, one step each. */
+    /**
+     * A five-layer flow of 64-64 MADEs, the exact entropy weight, α = 0.01, one sampler step
+     * per EBM step at the EBM's learning rate, 200 warm-up steps.
+     */
     public static Config defaults() {
-      return new Config(List.of(64, 64), 5, 1.0, 0.01, 1);
+      return new Config(List.of(64, 64), 5, 1.0, 0.01, 1, 200, 1.0);
     }
   }
 
@@ -77,12 +84,16 @@ public final class AdversarialTraining implements Objective {
     NDArray x = batch.x();
     long n = x.getShape().get(0);
     Shape shape = x.getShape();
-    for (int k = 0; k < config.samplerSteps(); k++) {
+    double samplerRate = learningRate * config.samplerLrScale();
+    for (int k = 0; k < config.samplerSteps() && step < config.samplerWarmup(); k++) {
+      sampler.fit(x, samplerRate);
+    }
+    for (int k = 0; k < config.samplerSteps() && step >= config.samplerWarmup(); k++) {
       sampler.minimize(() -> {
         NDArray y = sampler.flow().inverse(x.getManager().randomNormal(shape));
         return energy.energy(y).add(sampler.flow().logProb(y)
             .mul((float) config.entropyWeight())).mean();
-      }, learningRate);
+      }, samplerRate);
       optimizer.zeroGradients(); // the sampler's step also reached the energy's weights
     }
     NDArray y = sampler.flow().sample(x.getManager(), (int) n).stopGradient();

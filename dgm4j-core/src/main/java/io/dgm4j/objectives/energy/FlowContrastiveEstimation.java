@@ -21,7 +21,8 @@ import java.util.List;
  * the flow descends V through reparameterized samples y = T_α(u), moving its mass to where the
  * EBM still tells data from noise. As the flow approaches the data, the classification task
  * stays hard and informative, where a fixed Gaussian's becomes trivial. The flow is a
- * {@link io.dgm4j.models.flow.Maf}.
+ * {@link io.dgm4j.models.flow.Maf}, first fitted to the data by maximum likelihood for
+ * {@code flowWarmup} steps, then at {@code flowLrScale} times the EBM's learning rate.
  */
 public final class FlowContrastiveEstimation implements Objective {
 
@@ -30,15 +31,25 @@ public final class FlowContrastiveEstimation implements Objective {
    *
    * @param flowHidden hidden sizes of each MADE of the flow
    * @param flowLayers autoregressive layers of the flow
+   * @param flowWarmup steps during which the flow is fitted to the data by maximum likelihood
+   *     (while the EBM already learns against it) before it starts playing against the EBM
+   * @param flowLrScale the flow's learning rate as a multiple of the EBM's
    */
-  public record Config(List<Integer> flowHidden, int flowLayers) {
+  public record Config(List<Integer> flowHidden, int flowLayers, int flowWarmup,
+      double flowLrScale) {
     public Config {
       flowHidden = List.copyOf(flowHidden);
+      if (flowWarmup < 0 || !(flowLrScale > 0)) {
+        throw new IllegalArgumentException("fce: flowWarmup must be >= 0 and flowLrScale > 0");
+      }
     }
 
-    /** A five-layer flow of 64-64 MADEs (2-D toys). */
+    /**
+     * A five-layer flow of 64-64 MADEs (2-D toys), 200 warm-up steps, the flow at half the
+     * EBM's learning rate (Gao et al. start from a flow pretrained on the data too).
+     */
     public static Config defaults() {
-      return new Config(List.of(64, 64), 5);
+      return new Config(List.of(64, 64), 5, 200, 0.5);
     }
   }
 
@@ -47,6 +58,7 @@ public final class FlowContrastiveEstimation implements Objective {
   private final Adam optimizer;
   private final double clipNorm;
   private final FlowPlayer noise;
+  private final Config config;
 
   public <M extends EnergyModel & LearnedLogPartition> FlowContrastiveEstimation(M model,
       Config config, double clipNorm) {
@@ -55,6 +67,7 @@ public final class FlowContrastiveEstimation implements Objective {
     this.optimizer = new Adam(model.parameters());
     this.clipNorm = clipNorm;
     this.noise = new FlowPlayer(model, config.flowHidden(), config.flowLayers(), clipNorm);
+    this.config = config;
     model.learnsLogZ(true);
   }
 
@@ -73,13 +86,18 @@ public final class FlowContrastiveEstimation implements Objective {
     double loss = GradientStep.minimize(
         () -> classificationLoss(energyLogRatio(x, logQx), energyLogRatio(y, logQy)),
         optimizer, clipNorm, learningRate);
+    double flowRate = learningRate * config.flowLrScale();
+    if (step < config.flowWarmup()) {
+      noise.fit(x, flowRate);
+      return loss;
+    }
     noise.minimize(() -> {
       NDArray u = x.getManager().randomNormal(new Shape(n, x.getShape().get(1)));
       NDArray fresh = noise.flow().inverse(u);
       NDArray gData = energyLogRatio(x, noise.flow().logProb(x));
       NDArray gNoise = energyLogRatio(fresh, noise.flow().logProb(fresh));
       return classificationLoss(gData, gNoise).neg();
-    }, learningRate);
+    }, flowRate);
     optimizer.zeroGradients(); // the flow's step also reached the energy's weights
     return loss;
   }

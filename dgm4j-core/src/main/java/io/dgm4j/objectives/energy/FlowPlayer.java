@@ -21,12 +21,24 @@ final class FlowPlayer {
   private final Adam optimizer;
   private final double clipNorm;
 
-  /** A flow over the model's dimension, in a sub-manager of the model's. */
+  /** The flow's gradient-norm bound when the run sets none (--clip-norm 0). */
+  static final double DEFAULT_CLIP_NORM = 10;
+
+  /**
+   * A flow over the model's dimension, in a sub-manager of the model's; its gradients are
+   * clipped at {@code clipNorm}, or at {@link #DEFAULT_CLIP_NORM} when that is 0 (a flow chasing a
+   * moving energy otherwise overshoots into overflow within a few steps).
+   */
   FlowPlayer(GenerativeModel model, List<Integer> hidden, int layers, double clipNorm) {
     this.flow = new Maf(model.manager().newSubManager(), model.dimension(),
         new Maf.Config(hidden, layers, 1L), 7919L);
     this.optimizer = new Adam(flow.parameters());
-    this.clipNorm = clipNorm;
+    this.clipNorm = clipNorm > 0 ? clipNorm : DEFAULT_CLIP_NORM;
+  }
+
+  /** One maximum-likelihood step of the flow on data (the warm-up before the game starts). */
+  double fit(NDArray x, double learningRate) {
+    return minimize(() -> flow.logProb(x).mean().neg(), learningRate);
   }
 
   Maf flow() {
