@@ -13,9 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Conditional completion with an autoregressive model: given part of each image, draw the rest. */
+/** Conditional completion: given part of each image, draw the rest. */
 @Command(name = "complete", description = {
-    "Show the top (or left) part of test images and let an autoregressive model draw the rest.",
+    "Show the top (or left) part of test images and let the model draw the rest (autoregressive"
+        + " models exactly, energy models by Langevin with the observed pixels clamped).",
     "The PNG has one row per image: the original, the observed part, then the completions."})
 final class CompleteCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "DIR") Path run;

@@ -29,7 +29,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
 
   @Option(names = "--data", required = true, paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
+      description = "mnist, fashion-mnist, toy:NAME, a folder of IDX files, or a .csv file.")
   String data;
 
   @Option(names = "--split", defaultValue = "test", description = "test or train.")

@@ -33,16 +33,18 @@ import picocli.CommandLine.Spec;
         + " --resume continues a stopped run from its last checkpoint up to --epochs."})
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "NAME",
-      description = "bernoulli, mixture, fvsbn, nade, rnade or made (see `dgm models`).")
+      description = "bernoulli, mixture, fvsbn, nade, rnade, made, ebm, maf or ncsn (see `dgm"
+          + " models`).")
   String model;
 
   @Option(names = "--data", paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
+      description = "mnist, fashion-mnist, toy:NAME (two-moons, rings, eight-gaussians,"
+          + " checkerboard, spiral), a folder of IDX files, or a .csv file.")
   String data;
 
   @Option(names = "--objective", paramLabel = "NAME",
-      description = "How to train: mle, or what the model's family offers (see `dgm models`);"
-          + " default: the family's first.")
+      description = "How to train: mle, or what the model's family offers (ebm: pcd, cd, dsm,"
+          + " ssm, esm, nce, fce, adversarial; see `dgm models`); default: the family's first.")
   String objectiveName;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
