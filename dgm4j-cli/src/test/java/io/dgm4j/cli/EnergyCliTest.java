@@ -49,7 +49,7 @@ class EnergyCliTest {
     assertThat(score.code()).as(score.err()).isZero();
     assertThat(score.out()).contains("unnormalized");
     assertThat(Files.readAllLines(scores).get(0)).isEqualTo(
-        "index,label,unnormalized_log_density");
+        "index,unnormalized_log_density");
     assertThat(Files.readAllLines(scores)).hasSize(5_001);
   }
 

@@ -52,6 +52,17 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     return kind.equals("binarize") || kind.equals("dequantize");
   }
 
+  /**
+   * What turns a model's log-density of preprocessed data into a figure for the data as given:
+   * for {@code dequantize}, log p(y) - D ln 256 with y = (pixel + u) / 256 is, averaged over u,
+   * a lower bound on log P(pixels) (Theis et al., 2016), so this returns D ln 256; 0 for the
+   * other kinds, whose model scores the data itself. One draw of u per pixel gives an unbiased
+   * estimate of that bound, not the bound.
+   */
+  public double pixelOffsetNats(int dimension) {
+    return kind.equals("dequantize") ? dimension * Math.log(256) : 0;
+  }
+
   /** The training data of epoch {@code epoch} (from 1). */
   public Dataset trainingEpoch(Dataset raw, long seed, int epoch) {
     return switch (kind) {
@@ -65,7 +76,7 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
   public Dataset fixed(Dataset raw, long seed, String modelName) {
     Dataset out = switch (kind) {
       case "binarize" -> Binarization.fixed(raw, scale, seed);
-      case "dequantize" -> dequantize(raw, seed, Binarization.FIXED_EPOCH);
+      case "dequantize" -> dequantizeFixed(raw, seed);
       default -> raw;
     };
     check(out, modelName);
@@ -80,18 +91,51 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     }
   }
 
+  /**
+   * The held-out dequantization: (pixel + u) / 256 with each example's u drawn from a stream
+   * keyed by the seed and the example's pixels ({@link Binarization#exampleSeed}), so an image
+   * gets the same u wherever it is scored.
+   */
+  static Dataset dequantizeFixed(Dataset raw, long seed) {
+    float[] in = raw.values();
+    float[] out = new float[in.length];
+    int d = raw.dimension();
+    for (int n = 0; n < raw.size(); n++) {
+      SplittableRandom random = new SplittableRandom(Binarization.exampleSeed(seed, in, n * d,
+          d));
+      for (int i = n * d; i < (n + 1) * d; i++) {
+        out[i] = inBin(pixel(raw, in, i), random.nextDouble());
+      }
+    }
+    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+
+  /**
+   * (pixel + u) / 256 in float32, kept inside the pixel's bin [pixel, pixel + 1) / 256: with u
+   * just below 1 the float rounding would otherwise land on the next bin's edge.
+   */
+  private static float inBin(float pixel, double u) {
+    float y = (float) ((pixel + u) / 256.0);
+    float top = (pixel + 1) / 256f;
+    return y < top ? y : Math.nextDown(top);
+  }
+
+  private static float pixel(Dataset raw, float[] in, int i) {
+    float v = in[i];
+    if (!(v >= 0 && v <= 255)) {
+      throw new DataException(raw.name(), "pixel value " + v + " at example "
+          + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
+    }
+    return v;
+  }
+
   /** (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch). */
   static Dataset dequantize(Dataset raw, long seed, int epoch) {
     float[] in = raw.values();
     float[] out = new float[in.length];
     SplittableRandom random = new SplittableRandom(Binarization.streamSeed(seed, epoch));
     for (int i = 0; i < in.length; i++) {
-      float v = in[i];
-      if (!(v >= 0 && v <= 255)) {
-        throw new DataException(raw.name(), "pixel value " + v + " at example "
-            + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
-      }
-      out[i] = (float) ((v + random.nextDouble()) / 256.0);
+      out[i] = inBin(pixel(raw, in, i), random.nextDouble());
     }
     return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
   }

@@ -274,9 +274,11 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
     return Chains.draw(m, start, clamped, config.sampleSteps(), null).values();
   }
 
+  /** How the completion draws; {@code sweeps} (Gibbs sweeps of other models) is not used. */
   @Override
-  public String completionMethod(NDArray observed) {
-    return "Langevin, " + config.sampleSteps() + " steps of size " + config.stepSize()
+  public String completionMethod(NDArray observed, int sweeps) {
+    return "MCMC: Langevin, " + config.sampleSteps() + " steps (the model's sampleSteps) of size "
+        + config.stepSize()
         + " with the observed values clamped (approaches p(x_unobserved | x_observed) as the"
         + " chain runs; unadjusted, so biased by the step size)";
   }
