@@ -41,7 +41,7 @@ class AllModelsTest {
       "rnade", "{\"hidden\": 8, \"components\": 3}",
       "ebm", "{\"hidden\": [8]}",
       "ncsn", "{\"hidden\": [8], \"levels\": 3}",
-      "maf", "{\"hidden\": [8], \"layers\": 2}");
+      "maf", "{\"hidden\": [8], \"layers\": 1}");
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images
