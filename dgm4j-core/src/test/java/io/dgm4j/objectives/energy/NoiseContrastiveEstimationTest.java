@@ -30,7 +30,7 @@ class NoiseContrastiveEstimationTest {
       SplittableRandom r = new SplittableRandom(3);
       double dataMean = 0.5;
       double dataStd = 0.8;
-      for (int step = 0; step < 400; step++) {
+      for (int step = 0; step < 600; step++) {
         float[] v = new float[500];
         for (int i = 0; i < v.length; i++) {
           v[i] = (float) (dataMean + dataStd * Math.sqrt(-2 * Math.log(1 - r.nextDouble()))
@@ -38,7 +38,7 @@ class NoiseContrastiveEstimationTest {
         }
         try (NDManager s = m.newSubManager()) {
           NDArray x = s.create(v, new Shape(500, 1));
-          nce.step(Batch.of(x), step, 0.05);
+          nce.step(Batch.of(x), step, step < 300 ? 0.05 : 0.005); // then settle
         }
       }
       double a = Math.abs(model.parameters().get("factor").getFloat());
