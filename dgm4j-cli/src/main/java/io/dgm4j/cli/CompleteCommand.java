@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     "Exact when the observed pixels come first in the model's ordering (top-half with a raster"
         + " ordering); otherwise the chain-rule draw is followed by --sweeps Gibbs sweeps on"
         + " log p(x), an MCMC that converges to p(missing | observed) (binary models; a"
-        + " real-valued model refuses). The command prints which was used.",
+        + " real-valued model refuses); energy models (ebm) run Langevin with the observed"
+        + " pixels clamped. The command prints which was used.",
     "The PNG has one row per image: the original, the observed part, then the completions."})
 final class CompleteCommand implements Callable<Integer> {
   @Mixin Options.Run run;

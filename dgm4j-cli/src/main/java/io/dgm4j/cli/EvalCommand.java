@@ -9,6 +9,7 @@ import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +61,9 @@ final class EvalCommand implements Callable<Integer> {
     try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();
+      if (QuadratureReport.applies(loaded.model, loaded.model.dimension())) {
+        return quadrature(loaded, dataName);
+      }
       Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
           loaded.directory.runFile(), spec.commandLine().getErr());
       if (limit < 0) {
@@ -199,4 +203,46 @@ final class EvalCommand implements Callable<Integer> {
     }
     return 0;
   }
-}
+
+  /** 2-D data: NLL by quadrature on a grid (energy models), baseline, KL, density.png. */
+  private int quadrature(LoadedRun loaded, String dataName) throws Exception {
+    long start = System.nanoTime();
+    Path picture = run.folder.resolve("density.png");
+    ObjectNode figures = QuadratureReport.evaluate(loaded.model, loaded.info.data(),
+        dataDir.home(), picture);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    var out = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode o = ModelRegistry.json().createObjectNode();
+      o.put("run", run.folder.toString());
+      o.put("model", loaded.info.model().family());
+      o.put("objective", loaded.info.objectiveOrDefault().name());
+      o.put("checkpoint", loaded.checkpoint.getFileName().toString());
+      o.put("data", dataName);
+      o.setAll(figures);
+      o.put("parameters", loaded.model.parameterCount());
+      o.put("seconds", seconds);
+      out.println(ModelRegistry.json().writeValueAsString(o));
+    } else {
+      out.printf("%s (%s by %s, %s) on %s test set:%n", run.folder, loaded.info.model().family(),
+          loaded.info.objectiveOrDefault().name(), loaded.checkpoint.getFileName(), dataName);
+      out.printf("  test NLL            %.4f nats (%s)%n", figures.get("test_nll_nats")
+          .asDouble(), figures.get("nll_method").asText().equals("exact") ? "exact"
+          : "log Z by quadrature on the grid");
+      if (figures.has("log_z_learned")) {
+        out.printf("  with learned log Z  %.4f nats (log Z %.4f by %s; grid: %.4f)%n",
+            figures.get("test_nll_learned_log_z_nats").asDouble(),
+            figures.get("log_z_learned").asDouble(), figures.get("log_z_learned_method")
+                .asText(), figures.get("log_z_quadrature").asDouble());
+      }
+      out.printf("  Gaussian baseline   %.4f nats (full-covariance ML fit to the training"
+          + " data)%n", figures.get("gaussian_baseline_nll_nats").asDouble());
+      if (figures.has("kl_truth_to_model_nats")) {
+        out.printf("  KL(truth || model)  %.4f nats (on the grid)%n",
+            figures.get("kl_truth_to_model_nats").asDouble());
+      }
+      out.printf("  grid                %s%n", figures.get("grid").asText());
+      out.printf("  picture             %s (%.1f s)%n", picture, seconds);
+    }
+    return 0;
+  }}

@@ -56,9 +56,10 @@ final class Options {
     CommandSpec command;
 
     @Option(names = "--data", paramLabel = "SPEC",
-        description = "mnist, fashion-mnist, a folder of MNIST-layout IDX files, a folder with"
-            + " train.csv and test.csv, a folder of pictures (flat, one subfolder per class, or"
-            + " train/ and test/), or a .csv file.")
+        description = "mnist, fashion-mnist, color-mnist, toy:NAME (2-D: two-moons, rings,"
+            + " eight-gaussians, checkerboard, spiral), a folder of MNIST-layout IDX files, a"
+            + " folder with train.csv and test.csv, a folder of pictures (flat, one subfolder per"
+            + " class, or train/ and test/), or a .csv file.")
     String spec;
 
     /** {@code --data}, or a usage error saying it is needed. */

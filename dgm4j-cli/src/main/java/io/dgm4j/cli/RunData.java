@@ -290,9 +290,10 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
     return dataHome;
   }
 
-  /** A file or folder as an absolute path; a named dataset (mnist) as its name. */
+  /** A file or folder as an absolute path; a named or generated dataset (mnist, toy:NAME) as is. */
   private static String recordedSpec(String spec, Path dataHome) {
-    boolean named = spec.equals("mnist") || spec.equals("fashion-mnist");
+    boolean named = spec.equals("mnist") || spec.equals("fashion-mnist")
+        || spec.startsWith("toy:");
     return named ? spec : Path.of(spec).toAbsolutePath().normalize().toString();
   }
 

@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 /** log p(x) of every example of a dataset under a trained run (density estimation, anomalies). */
 @Command(name = "score", description = {
     "Write log p(x) per example to a CSV: low values are unlikely under the model (anomalies).",
+    "Energy models write f(x) = -E(x), an unnormalized log-density (log Z unknown), which ranks"
+        + " examples the same way.",
     "Columns: index (0-based, among the data rows of the example's file), split (when several"
         + " are scored), label (when the data has labels), log_prob_nats, bits_per_dim.",
     "A folder of pictures gives one row per readable file, sorted by its path: index, path"
@@ -67,8 +69,10 @@ final class ScoreCommand implements Callable<Integer> {
       Path file = force.writable("--out", out.path, inputs);
       GenerativeModel model = loaded.model;
       if (ExampleScores.columnFor(model) == null) {
-        throw new IllegalArgumentException(loaded.info.model().family() + " has no per-example"
-            + " score (no likelihood, likelihood estimate or energy); `dgm score` needs one");
+        throw Options.usage(spec, loaded.info.model().family() + " has no per-example score:"
+            + " neither a log-likelihood, an estimate of one, nor an energy (ncsn models only"
+            + " the score ∇x log p(x), which cannot rank examples); `dgm score` needs a model"
+            + " with one (e.g. ebm, maf, vae, made)");
       }
       ObjectNode runData = loaded.info.data();
       DataSources.DataSplits source = Sources.resolve(dataSpec, dataDir.home(),

@@ -21,6 +21,7 @@ import io.dgm4j.training.TrainingState;
 import io.dgm4j.training.NonFiniteLossException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,7 +51,8 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin Options.DataDir dataDir;
 
   @Option(names = "--objective", paramLabel = "NAME",
-      description = "How to train: mle, or what the model's family offers (see `dgm models`);"
+      description = "How to train: mle, or what the model's family offers (ebm: pcd, cd, dsm,"
+          + " ssm, esm, nce, fce, adversarial; see `dgm models`);"
           + " default: the family's first.")
   String objectiveName;
 
@@ -221,6 +223,9 @@ final class TrainCommand implements Callable<Integer> {
       if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
         init.initializeFrom(runData.trainingEpoch(runSeed, 0), runSeed);
       }
+      if (objective instanceof io.dgm4j.models.DataInitialized init) {
+        init.initializeFrom(runData.trainingEpoch(runSeed, 0), runSeed); // e.g. NCE's noise
+      }
       console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
           + " examples, %s%n", plan.model(), generativeModel.parameterCount(), objective.name(),
           runData.source().name(), runData.train().size(), runData.validation().size(),
@@ -294,6 +299,15 @@ final class TrainCommand implements Callable<Integer> {
       console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
           end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
           run.root());
+    }
+    if (QuadratureReport.applies(generativeModel, generativeModel.dimension())) {
+      Path picture = run.root().resolve("density.png");
+      var figures = QuadratureReport.evaluate(generativeModel, info.data(), dataDir.home(),
+          picture);
+      console.printf("last epoch: test NLL %.4f nats (%s), Gaussian baseline %.4f; density"
+          + " picture %s%n", figures.get("test_nll_nats").asDouble(),
+          figures.get("nll_method").asText(), figures.get("gaussian_baseline_nll_nats")
+              .asDouble(), picture);
     }
     generativeModel.close();
   }

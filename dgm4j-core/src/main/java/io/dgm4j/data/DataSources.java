@@ -14,6 +14,8 @@ import java.util.Arrays;
  *       {@code ./dgm data fetch color-mnist} ({@link ColorMnist});
  *   <li>{@code fashion-mnist}: {@code dataHome/fashion-mnist}, else Debian's
  *       {@code /usr/share/datasets/fashion-mnist} (package {@code dataset-fashion-mnist});
+ *   <li>{@code toy:NAME}: a two-dimensional toy set generated with a fixed seed (two-moons,
+ *       rings, eight-gaussians, checkerboard, spiral; see {@link ToyData});
  *   <li>a directory holding the four MNIST-layout IDX files (see {@link MnistFetcher});
  *   <li>a directory holding {@code train.csv} and {@code test.csv} (see {@link CsvReader});
  *   <li>a directory of pictures (PNG, JPEG, BMP, GIF: what ImageIO reads), flat, one
@@ -74,6 +76,9 @@ public final class DataSources {
 
   private static DataSplits resolve(String spec, Path dataHome, Path systemFashionMnist,
       ImageFolder.Options imageOptions, ImageFolder.Progress progress) {
+    if (spec.startsWith("toy:")) {
+      return ToyData.splits(spec.substring("toy:".length()));
+    }
     if (spec.equals("mnist")) {
       Path dir = dataHome.resolve("mnist");
       if (!MnistFetcher.hasIdxFiles(dir)) {
@@ -124,8 +129,8 @@ public final class DataSources {
       return csvFile(path);
     }
     throw new DataException(spec, "unknown data source: expected mnist, fashion-mnist,"
-        + " color-mnist, a folder of IDX files, a folder with train.csv and test.csv, a folder"
-        + " of pictures, or a .csv file"
+        + " color-mnist, toy:NAME, a folder of IDX files, a folder with train.csv and test.csv,"
+        + " a folder of pictures, or a .csv file"
         + (Files.exists(path) ? "" : " (no such file or folder)"));
   }
 

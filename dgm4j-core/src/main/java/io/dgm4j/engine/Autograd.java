@@ -1,13 +1,24 @@
 package io.dgm4j.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The few autograd operations DJL's public {@code GradientCollector} does not offer, reached
  * through the PyTorch engine's JNI layer. Kept in this one class so the rest of dgm4j depends
  * only on DJL's engine-neutral API.
+ *
+ * <p><b>Input gradients.</b> Energy-based models need ∇x of a network's output (the score, for
+ * Langevin dynamics and score matching), sometimes as a differentiable graph (score matching
+ * differentiates it again with respect to the weights). PyTorch's backward pass accumulates
+ * into every leaf it reaches, the model's weights included; {@link #inputGradient} therefore
+ * zeroes the weights' gradients afterwards ({@code zeroGrad} also detaches them from the graph,
+ * so no graph survives into the next step), and the weights' real gradient, computed later by
+ * the training step's own backward pass, is not polluted.
  */
 public final class Autograd {
   private Autograd() {}
@@ -24,5 +35,120 @@ public final class Autograd {
    */
   public static void backwardCreatingGraph(NDArray target, NDArray gradientOfTarget) {
     JniUtils.backward((PtNDArray) target, (PtNDArray) gradientOfTarget, true, true);
+  }
+
+  /**
+   * The gradient of Σ_n f(x)_n with respect to x, i.e. ∇x f(x_n) for every row when f acts row
+   * by row, together with the leaf it was taken at.
+   *
+   * @param input the leaf x at which the gradient was taken (requires gradient)
+   * @param gradient shape of x; part of the autograd graph when taken with {@code createGraph}
+   */
+  public record InputGradient(NDArray input, NDArray gradient) {}
+
+  /**
+   * ∇x Σ_n f(x)_n, with autograd on whether or not a gradient collector is open.
+   *
+   * @param x shape (N, ...); not modified (a fresh leaf copy is differentiated)
+   * @param f the function, one value per row, shape (N)
+   * @param createGraph keep the graph of the gradient so it can be differentiated again
+   *     (score matching); false for sampling (Langevin), which only needs the values
+   * @param weights the leaves whose accumulated gradients are zeroed afterwards (the model's
+   *     parameters)
+   */
+  public static InputGradient inputGradient(NDArray x, Function<NDArray, NDArray> f,
+      boolean createGraph, Iterable<NDArray> weights) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+    try {
+      NDArray leaf = x.stopGradient().duplicate();
+      leaf.setRequiresGradient(true);
+      NDArray total = f.apply(leaf).sum();
+      NDArray ones = total.onesLike();
+      JniUtils.backward((PtNDArray) total, (PtNDArray) ones, createGraph, createGraph);
+      NDArray gradient = leaf.getGradient();
+      if (!createGraph) {
+        gradient = gradient.duplicate();
+      }
+      zeroAll(weights);
+      return new InputGradient(leaf, gradient);
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * The gradient of Σ_n f(x)_n with respect to the input x, one row per example: for a
+   * per-example log-density f this is the score ∇x f(x), shape (N, D), with no graph (samplers).
+   * Works with or without an open gradient collector; the gradients this pass leaves on
+   * {@code parametersToClear} are set back to zero.
+   *
+   * @param f a per-example function, (N, D) → (N)
+   * @param x shape (N, D); left without a gradient
+   * @param parametersToClear the trainable tensors f depends on (may be empty)
+   * @return ∇x Σ_n f(x)_n, shape (N, D), with no gradient attached
+   */
+  public static NDArray inputGradient(UnaryOperator<NDArray> f, NDArray x,
+      Iterable<NDArray> parametersToClear) {
+    InputGradient g = inputGradient(x, f, false, parametersToClear);
+    g.input().close();
+    return g.gradient();
+  }
+
+  /**
+   * The vector-Jacobian product v_nᵀ ∂g_n/∂x_n per row, i.e. ∇x Σ_n v_n · g_n, of an input
+   * gradient g = ∇x f taken with a graph (for g a gradient this is the Hessian-vector product
+   * H_n v_n). One more backward pass; the result keeps a graph, so it can be differentiated with
+   * respect to the weights (sliced and exact score matching).
+   *
+   * @param g an input gradient taken with {@code createGraph}, shape (N, D)
+   * @param v the vectors, shape (N, D), constant
+   * @param weights the leaves whose accumulated gradients are zeroed afterwards
+   * @return shape (N, D)
+   */
+  public static NDArray vectorJacobian(InputGradient g, NDArray v, Iterable<NDArray> weights) {
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+    try {
+      NDArray before = g.input().getGradient();
+      NDArray target = g.gradient().mul(v.stopGradient()).sum();
+      JniUtils.backward((PtNDArray) target, (PtNDArray) target.onesLike(), true, true);
+      // with grad mode on, PyTorch accumulates x.grad out of place: after - before is exactly
+      // this pass's gradient, and the earlier gradient tensors are left untouched
+      NDArray product = g.input().getGradient().sub(before);
+      zeroAll(weights);
+      return product;
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  /**
+   * The divergence Σ_d ∂g_d/∂x_d of an input gradient g = ∇x f taken with a graph, per row: the
+   * trace of the Hessian of f, by one vector-Jacobian product per input coordinate (D backward
+   * passes; exact score matching is for small D). Keeps a graph.
+   *
+   * @param g an input gradient taken with {@code createGraph}, shape (N, D)
+   * @param weights the leaves whose accumulated gradients are zeroed afterwards
+   * @return shape (N)
+   */
+  public static NDArray divergence(InputGradient g, Iterable<NDArray> weights) {
+    long dimension = g.gradient().getShape().get(1);
+    NDArray trace = null;
+    for (long d = 0; d < dimension; d++) {
+      NDArray unit = g.gradient().zerosLike();
+      unit.set(new NDIndex(":, {}", d), 1f);
+      NDArray column = vectorJacobian(g, unit, weights).get(new NDIndex(":, {}", d));
+      trace = trace == null ? column : trace.add(column);
+    }
+    return trace;
+  }
+
+  private static void zeroAll(Iterable<NDArray> weights) {
+    for (NDArray w : weights) {
+      if (w.hasGradient()) {
+        zeroGradient(w);
+      }
+    }
   }
 }

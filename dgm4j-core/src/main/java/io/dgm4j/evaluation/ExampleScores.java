@@ -22,7 +22,7 @@ import java.util.function.Function;
  *   <li>{@code log_prob_estimate_nats}: the importance-weighted estimate of log p(x) with
  *       {@link #IMPORTANCE_SAMPLES} samples ({@link LatentVariableModel}; a lower bound in
  *       expectation);
- *   <li>{@code neg_energy}: −E(x), an unnormalized log-density (an {@link EnergyModel} with no
+ *   <li>{@code unnormalized_log_density}: −E(x), an unnormalized log-density (an {@link EnergyModel} with no
  *       known log Z): it ranks examples, but is not comparable across models.
  * </ul>
  */
@@ -50,7 +50,7 @@ public final class ExampleScores {
       return "log_prob_estimate_nats";
     }
     if (model instanceof EnergyModel e) {
-      return e.logZ().isPresent() ? "log_prob_nats" : "neg_energy";
+      return e.logZ().isPresent() ? "log_prob_nats" : "unnormalized_log_density";
     }
     return null;
   }
@@ -82,7 +82,7 @@ public final class ExampleScores {
         return new Scored("log_prob_nats", "log p(x) = -E(x) - log Z in nats, log Z by "
             + logZ.get().method(), v);
       }
-      return new Scored("neg_energy", "-E(x), an unnormalized log-density (log Z unknown):"
+      return new Scored("unnormalized_log_density", "-E(x), an unnormalized log-density (log Z unknown):"
           + " ranks examples, not comparable across models",
           batched(model, data, batchSize, x -> energy.energy(x).neg()));
     }
@@ -102,7 +102,7 @@ public final class ExampleScores {
     Dataset prepared = preprocessing.fixed(raw, preprocessing.testSeed(), model.family());
     Scored s = of(model, prepared, batchSize);
     double offset = preprocessing.pixelOffsetNats(raw.dimension());
-    if (offset == 0 || s.column().equals("neg_energy")) {
+    if (offset == 0 || s.column().equals("unnormalized_log_density")) {
       return s;
     }
     double[] v = s.values().clone();

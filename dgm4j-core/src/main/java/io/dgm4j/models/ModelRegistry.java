@@ -20,6 +20,9 @@ import io.dgm4j.models.pixel.GatedPixelCnn;
 import io.dgm4j.models.pixel.PixelCnn;
 import io.dgm4j.models.pixel.RowLstm;
 
+import io.dgm4j.models.energy.Ebm;
+import io.dgm4j.models.energy.Ncsn;
+import io.dgm4j.models.flow.Maf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +170,16 @@ public final class ModelRegistry {
         "PixelRNN Diagonal BiLSTM: LSTMs along skewed diagonals from both sides",
         DiagonalBiLstm.Config.class, DiagonalBiLstm.Config::defaults, DiagonalBiLstm::new,
         List.of("mle")));
+    register(new Family<>("ebm", c -> Support.REAL,
+        "deep energy-based model exp(-E(x))/Z: MLP energy for vectors, CNN for images",
+        Ebm.Config.class, Ebm.Config::defaults, Ebm::new,
+        List.of("pcd", "cd", "dsm", "ssm", "esm", "nce", "fce", "adversarial")));
+    register(new Family<>("ncsn", c -> Support.REAL,
+        "noise-conditional score network, sampled by annealed Langevin dynamics",
+        Ncsn.Config.class, Ncsn.Config::defaults, Ncsn::new, List.of("ncsn")));
+    register(Family.flat("maf", Support.REAL,
+        "masked autoregressive flow: K MADEs with Gaussian conditionals",
+        Maf.Config.class, Maf.Config::defaults, Maf::new, "mle"));
   }
 
   /** Binary pixels for a two-level model, 8-bit pixels for a softmax over more levels. */

@@ -2,6 +2,18 @@ package io.dgm4j.objectives;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.EnergyModel;
+import io.dgm4j.models.energy.Ebm;
+import io.dgm4j.models.energy.LearnedLogPartition;
+import io.dgm4j.models.energy.Ncsn;
+import io.dgm4j.objectives.energy.AnnealedDenoisingScoreMatching;
+import io.dgm4j.objectives.energy.ContrastiveDivergence;
+import io.dgm4j.objectives.energy.AdversarialTraining;
+import io.dgm4j.objectives.energy.DenoisingScoreMatching;
+import io.dgm4j.objectives.energy.ExactScoreMatching;
+import io.dgm4j.objectives.energy.FlowContrastiveEstimation;
+import io.dgm4j.objectives.energy.NoiseContrastiveEstimation;
+import io.dgm4j.objectives.energy.SlicedScoreMatching;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.latent.Autoencoder;
@@ -77,6 +89,67 @@ public final class Objectives {
         + " -log p(x | decode(encode(x))) (Adam)", NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new Reconstruction(require(model, Autoencoder.class,
             "reconstruction", "an encoder and a decoder"), clip)));
+    register(new Entry<>("pcd", "persistent contrastive divergence: Langevin chains in a replay"
+        + " buffer (Du & Mordatch 2019)", ContrastiveDivergence.Config.class,
+        ContrastiveDivergence.Config::defaults,
+        (model, c, clip) -> new ContrastiveDivergence(ebm(model, "pcd"), c, true, clip)));
+    register(new Entry<>("cd", "contrastive divergence: k Langevin steps from the data batch",
+        ContrastiveDivergence.Config.class, ContrastiveDivergence.Config::defaults,
+        (model, c, clip) -> new ContrastiveDivergence(ebm(model, "cd"), c, false, clip)));
+    register(new Entry<>("ncsn", "denoising score matching at every level of a geometric σ"
+        + " ladder (Song & Ermon 2019)", NoSettings.class, NoSettings::defaults,
+        (model, c, clip) -> new AnnealedDenoisingScoreMatching(require(model, Ncsn.class,
+            "ncsn", "a noise-conditional score network"), clip)));
+    register(new Entry<>("esm", "exact score matching: tr(∇x s) + ½‖s‖², the trace by double"
+        + " backward (low D)", NoSettings.class, NoSettings::defaults,
+        (model, c, clip) -> new ExactScoreMatching(withoutLearnedLogZ(model, "esm"), clip)));
+    register(new Entry<>("ssm", "sliced score matching: random projections of the Fisher"
+        + " divergence (Song et al. 2019)", SlicedScoreMatching.Config.class,
+        SlicedScoreMatching.Config::defaults,
+        (model, c, clip) -> new SlicedScoreMatching(withoutLearnedLogZ(model, "ssm"), c, clip)));
+    register(new Entry<>("dsm", "denoising score matching at noise level sigma (Vincent 2011)",
+        DenoisingScoreMatching.Config.class, DenoisingScoreMatching.Config::defaults,
+        (model, c, clip) -> new DenoisingScoreMatching(withoutLearnedLogZ(model, "dsm"), c,
+            clip)));
+    register(new Entry<>("nce", "noise-contrastive estimation against a Gaussian fitted to the"
+        + " data; log Z learned", NoiseContrastiveEstimation.Config.class,
+        NoiseContrastiveEstimation.Config::defaults,
+        (model, c, clip) -> new NoiseContrastiveEstimation(withLearnedLogZ(model, "nce"), c,
+            clip)));
+    register(new Entry<>("fce", "flow contrastive estimation: NCE against a MAF trained to"
+        + " fool the EBM (Gao et al. 2020); log Z learned", FlowContrastiveEstimation.Config.class,
+        FlowContrastiveEstimation.Config::defaults,
+        (model, c, clip) -> new FlowContrastiveEstimation(withLearnedLogZ(model, "fce"), c,
+            clip)));
+    register(new Entry<>("adversarial", "EBM against a variational sampler q (a MAF) with an"
+        + " entropy term", AdversarialTraining.Config.class, AdversarialTraining.Config::defaults,
+        (model, c, clip) -> new AdversarialTraining(withoutLearnedLogZ(model, "adversarial"), c,
+            clip)));
+  }
+
+  /** The energy model an objective that does not learn log Z trains (its log Z is unknown). */
+  private static EnergyModel withoutLearnedLogZ(GenerativeModel model, String objective) {
+    EnergyModel energy = require(model, EnergyModel.class, objective, "an energy function");
+    if (model instanceof LearnedLogPartition learned) {
+      learned.learnsLogZ(false);
+    }
+    return energy;
+  }
+
+  /** The deep energy model whose Langevin chains cd and pcd run. */
+  private static Ebm ebm(GenerativeModel model, String objective) {
+    Ebm ebm = require(model, Ebm.class, objective, "Langevin chains on a deep energy model");
+    ebm.learnsLogZ(false);
+    return ebm;
+  }
+
+  /** The energy model with a log Z parameter that nce and fce learn. */
+  @SuppressWarnings("unchecked")
+  private static <M extends EnergyModel & LearnedLogPartition> M withLearnedLogZ(
+      GenerativeModel model, String objective) {
+    require(model, EnergyModel.class, objective, "an energy function");
+    require(model, LearnedLogPartition.class, objective, "a learnable log Z");
+    return (M) model;
   }
 
   private Objectives() {}

@@ -120,7 +120,7 @@ class AnomalyScoresTest {
         LinearEnergy model = new LinearEnergy(m.newSubManager(), P);
         LinearEnergy background = new LinearEnergy(m.newSubManager(), P0)) {
       ExampleScores.Scored density = ExampleScores.of(model, data, 16);
-      assertThat(density.column()).isEqualTo("neg_energy");
+      assertThat(density.column()).isEqualTo("unnormalized_log_density");
       double[] score = AnomalyScores.likelihoodRatio(density.values(),
           ExampleScores.of(background, data, 16).values());
       double logZ = 0;

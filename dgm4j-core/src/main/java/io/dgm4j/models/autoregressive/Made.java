@@ -167,8 +167,8 @@ public final class Made extends BinaryAutoregressiveModel {
     masks = new NDArray[config.masks()][];
     for (int k = 0; k < config.masks(); k++) {
       orderings[k] = k > 0 && config.orderAgnostic() ? shuffled(dimension, random)
-          : naturalOrdering(dimension);
-      masks[k] = drawMasks(orderings[k], hidden, random);
+          : MadeMasks.naturalOrdering(dimension);
+      masks[k] = MadeMasks.draw(manager, orderings[k], hidden, directWeight != null, random);
     }
     this.freeParameters = countFreeParameters();
   }
@@ -243,43 +243,6 @@ public final class Made extends BinaryAutoregressiveModel {
       values[l] = masks[k][l].toFloatArray();
     }
     return values;
-  }
-
-  /** One mask set for ordering o: hidden degrees drawn, then masks from degree comparisons. */
-  private NDArray[] drawMasks(int[] ordering, int[] hidden, SplittableRandom random) {
-    int[] inputDegree = new int[dimension];
-    for (int i = 0; i < dimension; i++) {
-      inputDegree[ordering[i]] = i;
-    }
-    NDArray[] set = new NDArray[layers + (directWeight != null ? 2 : 1)];
-    int[] previous = inputDegree;
-    for (int l = 0; l < layers; l++) {
-      int low = Arrays.stream(previous).min().getAsInt();
-      int high = dimension - 2;
-      int[] degree = new int[hidden[l]];
-      for (int u = 0; u < degree.length; u++) {
-        degree[u] = low <= high ? low + random.nextInt(high - low + 1) : dimension - 1;
-      }
-      set[l] = mask(previous, degree, false);
-      previous = degree;
-    }
-    set[layers] = mask(previous, inputDegree, true);
-    if (directWeight != null) {
-      set[layers + 1] = mask(inputDegree, inputDegree, true);
-    }
-    return set;
-  }
-
-  /** (from.length, to.length) 0/1 mask: 1 where to[j] >= from[i] (or > when strict). */
-  private NDArray mask(int[] from, int[] to, boolean strict) {
-    float[] m = new float[from.length * to.length];
-    for (int i = 0; i < from.length; i++) {
-      for (int j = 0; j < to.length; j++) {
-        boolean connected = strict ? to[j] > from[i] : to[j] >= from[i];
-        m[i * to.length + j] = connected ? 1f : 0f;
-      }
-    }
-    return manager.create(m, new Shape(from.length, to.length));
   }
 
   /**
@@ -489,16 +452,8 @@ public final class Made extends BinaryAutoregressiveModel {
     return h;
   }
 
-  private static int[] naturalOrdering(int dimension) {
-    int[] o = new int[dimension];
-    for (int i = 0; i < dimension; i++) {
-      o[i] = i;
-    }
-    return o;
-  }
-
   private static int[] shuffled(int dimension, SplittableRandom random) {
-    int[] o = naturalOrdering(dimension);
+    int[] o = MadeMasks.naturalOrdering(dimension);
     for (int i = dimension - 1; i > 0; i--) { // Fisher-Yates
       int j = random.nextInt(i + 1);
       int t = o[i];

@@ -1,0 +1,74 @@
+package io.dgm4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dgm4j.models.ModelRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Energy models and score networks through the command line, on a 2-D toy set. */
+class EnergyCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void energyModelOnAToyTrainsEvaluatesByQuadratureSamplesScoresAndResumes() throws Exception {
+    Path run = dir.resolve("pcd");
+    CliTest.Run train = CliTest.dgm("train", "--model", "ebm", "--objective", "pcd",
+        "--data", "toy:two-moons", "--limit", "400", "--epochs", "1", "--set", "hidden=[16]",
+        "--set", "steps=5", "--set", "sampleSteps=20", "--out", run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(run.resolve("density.png")).exists();
+    CliTest.Run resumed = CliTest.dgm("train", "--resume", "--epochs", "2", "--out",
+        run.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+
+    CliTest.Run eval = CliTest.dgm("eval", "--run", run.toString(), "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode figures = ModelRegistry.json().readTree(eval.out());
+    for (String key : List.of("test_nll_nats", "log_z_quadrature",
+        "gaussian_baseline_nll_nats", "density_png")) {
+      assertThat(figures.has(key)).as(key).isTrue();
+    }
+    assertThat(figures.get("nll_method").asText()).isEqualTo("quadrature");
+    assertThat(figures.has("kl_truth_to_model_nats")).as("two-moons has no closed form")
+        .isFalse();
+
+    Path samples = dir.resolve("s.csv");
+    CliTest.Run sample = CliTest.dgm("sample", "--run", run.toString(), "-n", "5", "--out",
+        samples.toString(), "--sampler", "mala", "--steps", "10");
+    assertThat(sample.code()).as(sample.err()).isZero();
+    assertThat(sample.out()).contains("acceptance_rate");
+
+    Path scores = dir.resolve("f.csv");
+    CliTest.Run score = CliTest.dgm("score", "--run", run.toString(), "--data",
+        "toy:two-moons", "--out", scores.toString());
+    assertThat(score.code()).as(score.err()).isZero();
+    assertThat(score.out()).contains("unnormalized");
+    assertThat(Files.readAllLines(scores).get(0)).isEqualTo(
+        "index,unnormalized_log_density");
+    assertThat(Files.readAllLines(scores)).hasSize(5_001);
+  }
+
+  @Test
+  void scoreNetworkSamplesButRefusesToScore() {
+    Path run = dir.resolve("ncsn");
+    CliTest.Run train = CliTest.dgm("train", "--model", "ncsn", "--data", "toy:rings",
+        "--limit", "300", "--epochs", "1", "--set", "hidden=[16]", "--set", "levels=3",
+        "--set", "stepsPerLevel=5", "--out", run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    CliTest.Run sample = CliTest.dgm("sample", "--run", run.toString(), "-n", "4", "--out",
+        dir.resolve("n.csv").toString());
+    assertThat(sample.code()).as(sample.err()).isZero();
+    CliTest.Run score = CliTest.dgm("score", "--run", run.toString(), "--data", "toy:rings",
+        "--out", dir.resolve("x.csv").toString());
+    assertThat(score.code()).isEqualTo(2);
+    assertThat(score.err()).contains("ncsn has neither a log-likelihood nor an energy");
+    CliTest.Run eval = CliTest.dgm("eval", "--run", run.toString());
+    assertThat(eval.code()).isNotZero();
+    assertThat(eval.err()).contains("ncsn has no");
+  }
+}

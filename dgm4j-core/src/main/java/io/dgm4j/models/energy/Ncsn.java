@@ -1,0 +1,179 @@
+package io.dgm4j.models.energy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.dgm4j.models.AbstractModel;
+import io.dgm4j.models.Samplable;
+import io.dgm4j.models.Support;
+import io.dgm4j.nn.Mlp;
+import io.dgm4j.sampling.Chains;
+import io.dgm4j.sampling.Langevin;
+import io.dgm4j.sampling.LogDensity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A noise-conditional score network, NCSN (Song and Ermon, NeurIPS 2019): one network
+ * s_θ(x, σ) ≈ ∇x log q_σ(x) for the data smoothed by Gaussian noise at every level of a
+ * geometric ladder σ_1 &gt; σ_2 &gt; ... &gt; σ_L, trained by denoising score matching at all
+ * levels at once (objective {@code ncsn}). It models the score only: there is no energy and no
+ * density, so {@code dgm score} and {@code dgm eval} do not apply; it is a generator.
+ *
+ * <p>Sampling is annealed Langevin dynamics (their Algorithm 1): from uniform noise, for each
+ * level i run T steps x ← x + (α_i/2) s_θ(x, σ_i) + sqrt(α_i) z with α_i = ε σ_i² / σ_L², so
+ * the chain first crosses the broad low-density regions where large noise makes the score
+ * reliable, then sharpens as σ shrinks; a final denoising step x + σ_L² s_θ(x, σ_L) (Tweedie's
+ * formula; Song and Ermon, 2020) removes the last noise.
+ *
+ * <p>The network is an MLP with tanh activations on [x, log σ] whose output is divided by σ
+ * (the score of q_σ scales as 1/σ; their technique 3, Song and Ermon 2020), for vectors and for
+ * images alike (images are flattened; chains are clamped to [0, 1]).
+ */
+public final class Ncsn extends AbstractModel implements Samplable {
+
+  /**
+   * Settings.
+   *
+   * @param hidden hidden layer sizes of the score network
+   * @param sigmaMax σ_1, the largest noise level (about the largest distance between data points)
+   * @param sigmaMin σ_L, the smallest
+   * @param levels L, the number of noise levels
+   * @param stepsPerLevel T, Langevin steps per level when sampling
+   * @param stepEpsilon ε, the step size at the smallest level
+   */
+  public record Config(List<Integer> hidden, double sigmaMax, double sigmaMin, int levels,
+      int stepsPerLevel, double stepEpsilon) {
+    public Config {
+      if (hidden == null || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
+        throw new IllegalArgumentException("ncsn: hidden must list positive layer sizes");
+      }
+      if (!(sigmaMin > 0) || !(sigmaMax > sigmaMin) || levels < 2 || stepsPerLevel < 1
+          || !(stepEpsilon > 0)) {
+        throw new IllegalArgumentException("ncsn: need 0 < sigmaMin < sigmaMax, levels >= 2,"
+            + " stepsPerLevel >= 1, stepEpsilon > 0");
+      }
+      hidden = List.copyOf(hidden);
+    }
+
+    /** 2-D toys: σ from 3 down to 0.01 in 10 levels, 100 steps per level, ε = 2e-5. */
+    public static Config defaults() {
+      return new Config(List.of(128, 128), 3, 0.01, 10, 100, 2e-5);
+    }
+  }
+
+  private final Config config;
+  private final boolean images;
+  private final Mlp network;
+  private final double[] sigmas;
+
+  public Ncsn(NDManager manager, int[] itemShape, Config config, long seed) {
+    super(manager, product(itemShape), seed);
+    this.config = config;
+    this.images = itemShape.length == 2;
+    List<Integer> sizes = new ArrayList<>();
+    sizes.add(dimension + 1);
+    sizes.addAll(config.hidden());
+    sizes.add(dimension);
+    network = new Mlp(parameters, "score", sizes, "tanh");
+    sigmas = new double[config.levels()];
+    double ratio = Math.pow(config.sigmaMin() / config.sigmaMax(), 1.0 / (config.levels() - 1));
+    for (int i = 0; i < sigmas.length; i++) {
+      sigmas[i] = config.sigmaMax() * Math.pow(ratio, i);
+    }
+  }
+
+  private static int product(int[] shape) {
+    int d = 1;
+    for (int s : shape) {
+      d *= s;
+    }
+    return d;
+  }
+
+  @Override
+  public String family() {
+    return "ncsn";
+  }
+
+  @Override
+  public Support support() {
+    return Support.REAL;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  /** The noise ladder σ_1 &gt; ... &gt; σ_L (geometric). */
+  public double[] sigmas() {
+    return sigmas.clone();
+  }
+
+  /**
+   * s_θ(x, σ) = network([x, log σ]) / σ.
+   *
+   * @param x shape (N, D)
+   * @param sigma shape (N, 1), the noise level of each row
+   * @return shape (N, D)
+   */
+  public NDArray score(NDArray x, NDArray sigma) {
+    NDArray input = NDArrays.concat(new NDList(x, sigma.log()), 1);
+    return network.forward(input).div(sigma);
+  }
+
+  private NDArray score(NDArray x, double sigma) {
+    NDArray s = x.getManager().full(new Shape(x.getShape().get(0), 1), (float) sigma);
+    return score(x, s);
+  }
+
+  /** Annealed Langevin dynamics, the only sampler. */
+  @Override
+  public List<String> samplers() {
+    return List.of("annealed-langevin");
+  }
+
+  @Override
+  public NDArray sample(NDManager m, int n) {
+    return sample(m, n, SamplingOptions.DEFAULT).values();
+  }
+
+  /** {@code options.steps()}, when given, replaces T (steps per level). */
+  @Override
+  public Samples sample(NDManager m, int n, SamplingOptions options) {
+    options.requireOneOf(samplers());
+    int steps = options.steps() > 0 ? options.steps() : config.stepsPerLevel();
+    long started = System.nanoTime();
+    NDArray x = images ? m.randomUniform(0f, 1f, new Shape(n, dimension))
+        : m.randomUniform((float) -config.sigmaMax(), (float) config.sigmaMax(),
+            new Shape(n, dimension));
+    double last = sigmas[sigmas.length - 1];
+    for (double sigma : sigmas) {
+      double alpha = config.stepEpsilon() * sigma * sigma / (last * last);
+      LogDensity target = LogDensity.withScore(y -> {
+        throw new UnsupportedOperationException("ncsn models the score only");
+      }, y -> score(y, sigma));
+      Langevin kernel = images
+          ? new Langevin(target, alpha / 2, Math.sqrt(alpha), 0, 1)
+          : new Langevin(target, alpha / 2, Math.sqrt(alpha), Double.NEGATIVE_INFINITY,
+              Double.POSITIVE_INFINITY);
+      x = Chains.draw(m, x, kernel, steps, null).values();
+    }
+    NDArray denoised = x.add(score(x, last).mul((float) (last * last)));
+    if (images) {
+      denoised = denoised.clip(0, 1);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, Double> stats = new LinkedHashMap<>();
+    stats.put("levels", (double) sigmas.length);
+    stats.put("steps_per_level", (double) steps);
+    stats.put("seconds", seconds);
+    stats.put("steps_per_second", sigmas.length * steps / seconds);
+    return new Samples(denoised, stats);
+  }
+}

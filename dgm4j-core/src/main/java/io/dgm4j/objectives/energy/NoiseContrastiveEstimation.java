@@ -1,0 +1,108 @@
+package io.dgm4j.objectives.energy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.distributions.FullCovarianceGaussian;
+import io.dgm4j.models.Batch;
+import io.dgm4j.models.DataInitialized;
+import io.dgm4j.models.EnergyModel;
+import io.dgm4j.models.energy.LearnedLogPartition;
+import io.dgm4j.objectives.LossObjective;
+
+/**
+ * Noise-contrastive estimation (Gutmann and Hyvärinen, 2010): learn p_θ(x) = exp(−E_θ(x) − c)
+ * with c = log Z a free parameter, by logistic regression between data and ν noise samples per
+ * data point from a known q. With G(x) = log p_θ(x) − log q(x) − log ν, the loss is
+ * −E_data log σ(G(x)) − ν E_q log(1 − σ(G(y))),
+ * whose minimiser over (θ, c) is p_θ = p_data with c the true log Z: the classifier can only
+ * tell the two apart through the normalised density. The noise is a full-covariance Gaussian
+ * fitted to the training data, its standard deviations widened by {@code noiseScale} so it
+ * covers the data's tails. The learned c is what {@code logZ()} then reports (method nce).
+ */
+public final class NoiseContrastiveEstimation extends LossObjective implements DataInitialized {
+
+  /**
+   * Settings.
+   *
+   * @param noiseRatio ν, noise samples per data sample
+   * @param noiseScale factor on the fitted Gaussian's standard deviations
+   */
+  public record Config(double noiseRatio, double noiseScale) {
+    public Config {
+      if (!(noiseRatio > 0) || !(noiseScale > 0)) {
+        throw new IllegalArgumentException("nce: noiseRatio and noiseScale must be positive");
+      }
+    }
+
+    /** One noise sample per data point; the noise 1.5 times as wide as the data. */
+    public static Config defaults() {
+      return new Config(1, 1.5);
+    }
+  }
+
+  private final EnergyModel energy;
+  private final LearnedLogPartition normalizer;
+  private final Config config;
+  private GaussianNoise noise;
+
+  public <M extends EnergyModel & LearnedLogPartition> NoiseContrastiveEstimation(M model,
+      Config config, double clipNorm) {
+    super(model, clipNorm);
+    this.energy = model;
+    this.normalizer = model;
+    this.config = config;
+    model.learnsLogZ(true);
+  }
+
+  /** Fits the noise Gaussian to the training data (a fresh run; a resumed one restores it). */
+  @Override
+  public void initializeFrom(Dataset examples, long seed) {
+    noise = GaussianNoise.of(FullCovarianceGaussian.fit(examples, 1e-6), config.noiseScale(),
+        energy.manager());
+  }
+
+  @Override
+  public NDArray loss(Batch batch, long step) {
+    NDArray x = batch.x();
+    if (noise == null) { // used without a training set (tests, the Java API): fit to the batch
+      float[] v = x.toFloatArray();
+      int n = (int) x.getShape().get(0);
+      initializeFrom(new Dataset("first batch", v, n, new int[] {(int) x.getShape().get(1)},
+          null), 0);
+    }
+    int noiseCount = (int) Math.max(1, Math.round(config.noiseRatio() * x.getShape().get(0)));
+    NDArray y = noise.sample(x.getManager(), noiseCount);
+    double ratio = (double) noiseCount / x.getShape().get(0);
+    NDArray dataTerm = Activation.softPlus(logRatio(x, ratio).neg()).mean();
+    NDArray noiseTerm = Activation.softPlus(logRatio(y, ratio)).mean().mul((float) ratio);
+    return dataTerm.add(noiseTerm);
+  }
+
+  /** G(x) = −E(x) − log Z − log q(x) − log ν. */
+  private NDArray logRatio(NDArray x, double ratio) {
+    return energy.energy(x).neg().sub(normalizer.logZParameter()).sub(noise.logDensity(x))
+        .sub((float) Math.log(ratio));
+  }
+
+  @Override
+  public NDList state() {
+    NDList state = super.state();
+    if (noise != null) {
+      state.addAll(noise.state());
+    }
+    return state;
+  }
+
+  @Override
+  public void restore(NDList state, long step, String source) {
+    super.restore(state, step, source);
+    noise = GaussianNoise.restore(state, energy.manager());
+  }
+
+  @Override
+  public String name() {
+    return "noise-contrastive estimation";
+  }
+}

@@ -1,0 +1,62 @@
+package io.dgm4j.sampling;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Unadjusted Langevin dynamics: x' = x + η ∇x f(x) + σ ε, ε ~ N(0, I), with the score ∇x f
+ * from the target (autograd by default). With σ = sqrt(2η) this is the Euler discretisation of
+ * the Langevin diffusion, whose stationary law is p ∝ exp(f); the discretisation biases it by
+ * O(η), which {@link Mala} removes with an accept/reject step (Roberts and Tweedie, 1996).
+ * Deep energy-based models are often trained with σ smaller than sqrt(2η) (Du and Mordatch,
+ * 2019); that is a different, colder chain, allowed here by giving σ.
+ *
+ * <p>Optionally each step clamps x into [low, high] (e.g. the pixel range), as image models do.
+ */
+public final class Langevin implements TransitionKernel {
+  private final LogDensity target;
+  private final float stepSize;
+  private final float noiseScale;
+  private final float low;
+  private final float high;
+
+  /** The Langevin diffusion discretised with step η: σ = sqrt(2η), no clamping. */
+  public Langevin(LogDensity target, double stepSize) {
+    this(target, stepSize, Math.sqrt(2 * stepSize), Double.NEGATIVE_INFINITY,
+        Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * @param target the unnormalized log-density f (its score is used)
+   * @param stepSize η, the gradient step (&gt; 0)
+   * @param noiseScale σ, the noise standard deviation (&gt;= 0; sqrt(2η) for the diffusion)
+   * @param low lower clamp for every coordinate (−∞: none)
+   * @param high upper clamp (+∞: none)
+   */
+  public Langevin(LogDensity target, double stepSize, double noiseScale, double low,
+      double high) {
+    if (!(stepSize > 0) || !(noiseScale >= 0) || !(low < high)) {
+      throw new IllegalArgumentException("Langevin needs step size > 0, noise scale >= 0 and"
+          + " low < high; got " + stepSize + ", " + noiseScale + ", [" + low + ", " + high + "]");
+    }
+    this.target = target;
+    this.stepSize = (float) stepSize;
+    this.noiseScale = (float) noiseScale;
+    this.low = (float) low;
+    this.high = (float) high;
+  }
+
+  @Override
+  public String name() {
+    return "langevin";
+  }
+
+  @Override
+  public Step step(NDArray x) {
+    NDArray next = x.add(target.score(x).muli(stepSize))
+        .addi(x.getManager().randomNormal(x.getShape()).muli(noiseScale));
+    if (Float.isFinite(low) || Float.isFinite(high)) {
+      next = next.clip(low, high);
+    }
+    return new Step(next, null);
+  }
+}
