@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         + " score and complete.",
     subcommands = {DataCommand.class, ModelsCommand.class, TrainCommand.class,
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
-        BenchCommand.class,
+        FiltersCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
 

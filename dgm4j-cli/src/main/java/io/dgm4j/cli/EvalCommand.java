@@ -5,9 +5,11 @@ import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +18,10 @@ import picocli.CommandLine.Spec;
 /** Test-set negative log-likelihood of a trained run. */
 @Command(name = "eval", description = {
     "Test NLL of a run: nats per example and bits per dimension, on the test set preprocessed"
-        + " as the run records (binarized once with the protocol's fixed seed)."})
+        + " as the run records (binarized once with the protocol's fixed seed).",
+    "Energy models (rbm): NLL = E(x) + log Z, log Z exact when small enough, otherwise by"
+        + " annealed importance sampling from a base-rate model of the test set's pixel"
+        + " marginals, cached in the run folder."})
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
 
@@ -25,7 +30,24 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", defaultValue = "best", description = "best or last.")
   String which;
 
-  @Option(names = "--batch-size", defaultValue = "500") int batchSize;
+  @Option(names = "--batch-size", defaultValue = "500",
+      description = "Examples per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--ais-runs", defaultValue = "100", paramLabel = "M",
+      description = "Energy models whose log Z is not exact: annealed importance sampling runs"
+          + " (default: ${DEFAULT-VALUE}, as Salakhutdinov and Murray).")
+  int aisRuns;
+
+  @Option(names = "--ais-betas", defaultValue = "14500", paramLabel = "K",
+      description = "AIS intermediate distributions β (default: ${DEFAULT-VALUE}, as"
+          + " Salakhutdinov and Murray: 500 in [0, 0.5), 4,000 in [0.5, 0.9), 10,000 in"
+          + " [0.9, 1], scaled to K).")
+  int aisBetas;
+
+  @Option(names = "--ais-seed", defaultValue = "1", paramLabel = "S",
+      description = "Seed of the AIS runs (default: ${DEFAULT-VALUE}).")
+  long aisSeed;
 
   @Mixin Dgm.Common common;
 
@@ -38,8 +60,21 @@ final class EvalCommand implements Callable<Integer> {
       String dataName = loaded.info.data().get("name").asText();
       Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
       long start = System.nanoTime();
-      LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
-          .evaluate(loaded.require(DensityModel.class, "eval", "exact log-likelihood"), test);
+      LikelihoodEvaluator evaluator = new LikelihoodEvaluator(batchSize);
+      LikelihoodEvaluator.Report r;
+      LogPartitions.Resolved z = null;
+      if (loaded.model instanceof EnergyModel energy) {
+        if (aisRuns < 2 || aisBetas < 3) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--ais-runs must be at"
+              + " least 2 and --ais-betas at least 3; got " + aisRuns + " and " + aisBetas);
+        }
+        z = LogPartitions.resolveOrEstimate(loaded, energy, test, aisRuns, aisBetas, aisSeed);
+        r = LikelihoodEvaluator.summarize(evaluator.logProbs(energy, z.logZ().value(), test),
+            test.dimension());
+      } else {
+        r = evaluator.evaluate(loaded.require(DensityModel.class, "eval",
+            "exact log-likelihood or energy"), test);
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
       // a density of y = (pixel + u) / 256 on [0,1]^D bounds the 8-bit pixels' discrete NLL:
       // -log P(pixels) <= -log p(y) + D ln 256 (Theis et al., 2016)
@@ -58,6 +93,17 @@ final class EvalCommand implements Callable<Integer> {
         o.put("test_nll_nats", r.nllNats());
         o.put("standard_error_nats", r.standardError());
         o.put("bits_per_dim", r.bitsPerDim());
+        if (z != null) {
+          o.put("log_z", z.logZ().value());
+          o.put("log_z_stderr", z.logZ().standardError());
+          o.put("log_z_method", z.logZ().method());
+          o.put("ais_runs", z.runs());
+          o.put("ais_betas", z.betas());
+          if (z.cachedIn() != null) {
+            o.put("ais_cache", z.cachedIn().toString());
+            o.put("ais_seconds", z.seconds());
+          }
+        }
         if (dequantized) {
           o.put("pixel_nll_bound_nats", discreteNll);
           o.put("pixel_bits_per_dim", discreteNll / (test.dimension() * Math.log(2)));
@@ -72,6 +118,15 @@ final class EvalCommand implements Callable<Integer> {
         out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
             r.standardError());
         out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
+        if (z != null) {
+          out.printf("  log Z        %.3f ± %.3f (%s%s)%n", z.logZ().value(),
+              z.logZ().standardError(), z.logZ().method(), z.runs() == 0 ? ""
+                  : String.format(", %d runs, %d β, spread over runs; AIS is biased low, so the"
+                      + " NLL is if anything optimistic; cached in %s", z.runs(), z.betas(),
+                      z.cachedIn()));
+          out.printf("  NLL = F(v) + log Z: the ± above over examples; log Z's error shifts"
+              + " every example alike%n");
+        }
         if (dequantized) {
           out.printf("  8-bit pixels %.2f nats, %.4f bits/dim (upper bound from the density of"
               + " dequantized pixels)%n", discreteNll, discreteNll / (test.dimension()

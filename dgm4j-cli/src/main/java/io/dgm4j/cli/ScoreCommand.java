@@ -6,6 +6,7 @@ import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.EnergyModel;
 import io.dgm4j.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,8 +55,19 @@ final class ScoreCommand implements Callable<Integer> {
             + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
       }
       Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-      double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(
-          loaded.require(DensityModel.class, "score", "exact log-likelihood"), prepared);
+      LikelihoodEvaluator evaluator = new LikelihoodEvaluator(batchSize);
+      double[] logProbs;
+      String how = "exact log p(x)";
+      if (loaded.model instanceof EnergyModel energy) {
+        LogPartitions.Resolved z = LogPartitions.resolveCached(loaded, energy, "score");
+        logProbs = evaluator.logProbs(energy, z.logZ().value(), prepared);
+        how = String.format("log p(x) = −E(x) − log Z (for an RBM −F(v) − log Z), log Z = %.3f"
+            + " ± %.3f by %s%s", z.logZ().value(), z.logZ().standardError(), z.logZ().method(),
+            z.cachedIn() == null ? "" : " from " + z.cachedIn());
+      } else {
+        logProbs = evaluator.logProbs(loaded.require(DensityModel.class, "score",
+            "exact log-likelihood or energy"), prepared);
+      }
       StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim\n");
       double ln2d = Math.log(2) * prepared.dimension();
       for (int i = 0; i < logProbs.length; i++) {
@@ -69,6 +81,7 @@ final class ScoreCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf("scored %,d examples of %s (%s): mean NLL %.2f nats,"
           + " %.4f bits/dim -> %s%n", r.examples(), source.name(), split, r.nllNats(),
           r.bitsPerDim(), out);
+      spec.commandLine().getOut().println("log_prob_nats: " + how);
       return 0;
     }
   }

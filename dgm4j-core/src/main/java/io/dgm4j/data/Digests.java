@@ -18,7 +18,7 @@ import java.util.HexFormat;
  * "integrity" form), and atomic writes that verify a file's SHA-256 before it appears under
  * its name.
  */
-final class Digests {
+public final class Digests {
   private Digests() {}
 
   /**
@@ -45,7 +45,7 @@ final class Digests {
   }
 
   /** SHA-256 of a file's bytes, lower-case hex. */
-  static String sha256Hex(Path file) {
+  public static String sha256Hex(Path file) {
     return HexFormat.of().formatHex(hash(file, "SHA-256"));
   }
 

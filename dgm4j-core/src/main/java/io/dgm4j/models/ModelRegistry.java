@@ -10,6 +10,7 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.energy.Rbm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +137,9 @@ public final class ModelRegistry {
     register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
+    register(Family.flat("rbm", Support.BINARY,
+        "restricted Boltzmann machine, binary hidden units; log Z exact or by AIS",
+        Rbm.Config.class, Rbm.Config::defaults, Rbm::new, "cd", "pcd"));
   }
 
   private ModelRegistry() {}

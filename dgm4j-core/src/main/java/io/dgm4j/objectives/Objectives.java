@@ -2,8 +2,10 @@ package io.dgm4j.objectives;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.sampling.GibbsSweep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,21 @@ public final class Objectives {
         NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new MaximumLikelihood(require(model, DensityModel.class, "mle",
             "an exact log-likelihood"), clip)));
+    register(new Entry<>("cd", "contrastive divergence CD-k (--set k=25, weightDecay=...):"
+        + " k Gibbs sweeps from the data", ContrastiveDivergence.Config.class,
+        ContrastiveDivergence.Config::defaults,
+        (model, c, clip) -> contrastiveDivergence(model, c, false, clip, "cd")));
+    register(new Entry<>("pcd", "persistent contrastive divergence PCD-k: chains kept across"
+        + " updates (saved in checkpoints)", ContrastiveDivergence.Config.class,
+        ContrastiveDivergence.Config::defaults,
+        (model, c, clip) -> contrastiveDivergence(model, c, true, clip, "pcd")));
+  }
+
+  private static Objective contrastiveDivergence(GenerativeModel model,
+      ContrastiveDivergence.Config config, boolean persistent, double clipNorm, String name) {
+    GibbsSweep gibbs = require(model, GibbsSweep.class, name, "block Gibbs conditionals");
+    EnergyModel energy = require(model, EnergyModel.class, name, "an energy");
+    return new ContrastiveDivergence(energy, gibbs, config, persistent, clipNorm);
   }
 
   private Objectives() {}

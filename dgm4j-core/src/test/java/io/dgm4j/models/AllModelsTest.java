@@ -38,7 +38,8 @@ class AllModelsTest {
       "fvsbn", "{}",
       "nade", "{\"hidden\": 12}",
       "made", "{\"hidden\": [16], \"masks\": 2}",
-      "rnade", "{\"hidden\": 8, \"components\": 3}");
+      "rnade", "{\"hidden\": 8, \"components\": 3}",
+      "rbm", "{\"hidden\": 3}");
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images
