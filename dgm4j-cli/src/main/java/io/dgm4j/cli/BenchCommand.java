@@ -29,7 +29,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "mnist", paramLabel = "SPEC") String data;
 
   @Option(names = "--models", split = ",",
-      defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made")
+      defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made",
+      description = "Density models to time, comma-separated, or none (default:"
+          + " ${DEFAULT-VALUE}).")
   List<String> models;
 
   @Option(names = "--steps", defaultValue = "50", description = "Timed training steps.")
@@ -47,6 +49,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results here.")
   Path json;
 
+  @Option(names = "--mcmc", description = "Also time the samplers on an RBM of --mcmc-hidden"
+      + " units: block Gibbs sweeps/s, Langevin and MALA steps/s (score by autograd) for"
+      + " --batch-size chains, and PCD-1 training examples/s over one epoch of the training set.")
+  boolean mcmc;
+
+  @Option(names = "--mcmc-hidden", defaultValue = "500",
+      description = "Hidden units of the RBM timed by --mcmc (default: ${DEFAULT-VALUE}).")
+  int mcmcHidden;
+
   @Mixin Dgm.Common common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -57,6 +68,9 @@ final class BenchCommand implements Callable<Integer> {
     DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
     Dataset binary = Binarization.fixed(source.train().slice(0, 10_000),
         source.binarizationScale(), 1);
+    if (models.size() == 1 && models.get(0).equals("none")) {
+      models = List.of();
+    }
     try (NDManager root = Engines.newManager(Engines.device(common.device))) {
       double matmul = Throughput.matmulGflops(root, 2048, 5);
       ObjectNode report = ModelRegistry.json().createObjectNode();
@@ -98,6 +112,9 @@ final class BenchCommand implements Callable<Integer> {
           row.put("sample_seconds", sampling);
           row.put("samples", samples);
         }
+      }
+      if (mcmc) {
+        report.set("mcmc", McmcBench.run(root, source, batchSize, mcmcHidden, steps, out));
       }
       if (json != null) {
         AtomicFiles.writeString(json, report.toPrettyString() + "\n");
