@@ -26,27 +26,32 @@ import picocli.CommandLine.Spec;
     "Training examples/s, achieved GFLOP/s and time to draw samples for each model (default"
         + " settings, batch 100, real data), next to a 2048x2048 matmul in the same process."})
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--data", defaultValue = "mnist", paramLabel = "SPEC") String data;
+  @Mixin Options.Data data;
 
-  @Option(names = "--models", split = ",",
+  @Mixin Options.DataDir dataDir;
+
+  @Option(names = "--models", split = ",", paramLabel = "NAME,...",
       defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made",
-      description = "Density models to time, comma-separated, or none (default:"
+      description = "Density models to measure, comma-separated, or none (default:"
           + " ${DEFAULT-VALUE}).")
   List<String> models;
 
-  @Option(names = "--steps", defaultValue = "50", description = "Timed training steps.")
+  @Option(names = "--steps", defaultValue = "50", paramLabel = "N",
+      description = "Timed training steps, at least 1 (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--batch-size", defaultValue = "100") int batchSize;
+  @Mixin Options.BatchSize batch;
 
-  @Option(names = "--samples", defaultValue = "100", description = "Samples drawn per model.")
+  @Option(names = "--samples", defaultValue = "100", paramLabel = "N",
+      description = "Samples drawn per model, at least 1 (default: ${DEFAULT-VALUE}).")
   int samples;
 
   @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE",
       description = "Override a setting of one model, e.g. --set made.hidden=[8000].")
   java.util.Map<String, String> settings;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results here.")
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Also write the results here (refused if it exists, unless --force).")
   Path json;
 
   @Option(names = "--mcmc", description = "Also time the samplers on an RBM of --mcmc-hidden"
@@ -58,20 +63,37 @@ final class BenchCommand implements Callable<Integer> {
       description = "Hidden units of the RBM timed by --mcmc (default: ${DEFAULT-VALUE}).")
   int mcmcHidden;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Force force;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
-    Dataset binary = Binarization.fixed(source.train().slice(0, 10_000),
-        source.binarizationScale(), 1);
+    if (steps < 1) {
+      throw Options.usage(spec, "--steps must be at least 1, got " + steps);
+    }
+    if (samples < 1) {
+      throw Options.usage(spec, "--samples must be at least 1, got " + samples);
+    }
     if (models.size() == 1 && models.get(0).equals("none")) {
       models = List.of();
     }
-    try (NDManager root = Engines.newManager(Engines.device(common.device))) {
+    for (String name : models) {
+      try {
+        ModelRegistry.family(name);
+      } catch (IllegalArgumentException e) {
+        throw Options.usage(spec, "--models: " + e.getMessage());
+      }
+    }
+    Path jsonFile = json == null ? null : force.writable("--json", json, List.of());
+    String dataSpec = data.spec != null ? data.spec : "mnist";
+    DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
+    Dataset binary = Binarization.fixed(source.train().slice(0, 10_000),
+        source.binarizationScale(), 1);
+    try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
       double matmul = Throughput.matmulGflops(root, 2048, 5);
       ObjectNode report = ModelRegistry.json().createObjectNode();
       report.put("date", java.time.LocalDate.now().toString());
@@ -96,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
           Dataset train = model.support() == Support.BINARY ? binary
               : new Preprocessing("dequantize", 1f, 0, 0).fixed(source.train().slice(0, 10_000),
                   1, name);
-          Throughput.StepTiming t = Throughput.trainingSteps(model, train, batchSize, 5, steps);
+          Throughput.StepTiming t = Throughput.trainingSteps(model, train, batch.size, 5, steps);
           double gflops = 3 * Throughput.forwardFlopsPerExample(model)
               * t.examplesPerSecond() / 1e9;
           double sampling = Throughput.samplingSeconds(model, samples);
@@ -114,10 +136,10 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if (mcmc) {
-        report.set("mcmc", McmcBench.run(root, source, batchSize, mcmcHidden, steps, out));
+        report.set("mcmc", McmcBench.run(root, source, batch.size, mcmcHidden, steps, out));
       }
-      if (json != null) {
-        AtomicFiles.writeString(json, report.toPrettyString() + "\n");
+      if (jsonFile != null) {
+        AtomicFiles.writeString(jsonFile, report.toPrettyString() + "\n");
       }
     }
     return 0;

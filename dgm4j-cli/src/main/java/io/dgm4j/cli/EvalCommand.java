@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
+import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.ModelRegistry;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,20 +18,23 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", description = {
     "Test NLL of a run: nats per example and bits per dimension, on the test set preprocessed"
         + " as the run records (binarized once with the protocol's fixed seed).",
+    "For a real-valued model of 8-bit pixels (dequantized, e.g. rnade) it reports the density"
+        + " of the dequantized pixels and the 8-bit figure, density + D ln 256: an estimate"
+        + " (one draw of the dequantization noise) of an upper bound on the pixels' NLL; `dgm"
+        + " score` writes the same 8-bit figure per example.",
     "Energy models (rbm): NLL = E(x) + log Z, log Z exact when small enough, otherwise by"
         + " annealed importance sampling from a base-rate model of the test set's pixel"
-        + " marginals, cached in the run folder."})
+        + " marginals, cached in the run folder (ais/) for `dgm score`."})
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
   @Option(names = "--json", description = "Print one JSON object.") boolean json;
 
-  @Option(names = "--checkpoint", defaultValue = "best", description = "best or last.")
+  @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
+      description = "best or last (default: ${DEFAULT-VALUE}).")
   String which;
 
-  @Option(names = "--batch-size", defaultValue = "500",
-      description = "Examples per batch (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin Options.BatchSize batch;
 
   @Option(names = "--ais-runs", defaultValue = "100", paramLabel = "M",
       description = "Energy models whose log Z is not exact: annealed importance sampling runs"
@@ -49,41 +51,42 @@ final class EvalCommand implements Callable<Integer> {
       description = "Seed of the AIS runs (default: ${DEFAULT-VALUE}).")
   long aisSeed;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();
-      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
+      if (!(loaded.model instanceof EnergyModel)) {
+        loaded.require(DensityModel.class, "eval", "exact log-likelihood or energy");
+      }
+      Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
+          loaded.directory.runFile());
       long start = System.nanoTime();
-      LikelihoodEvaluator evaluator = new LikelihoodEvaluator(batchSize);
-      LikelihoodEvaluator.Report r;
       LogPartitions.Resolved z = null;
       if (loaded.model instanceof EnergyModel energy) {
         if (aisRuns < 2 || aisBetas < 3) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--ais-runs must be at"
-              + " least 2 and --ais-betas at least 3; got " + aisRuns + " and " + aisBetas);
+          throw Options.usage(spec, "--ais-runs must be at least 2 and --ais-betas at least 3;"
+              + " got " + aisRuns + " and " + aisBetas);
         }
+        // attaches the estimate to the model, so its log-likelihood below is -E(x) - log Z
         z = LogPartitions.resolveOrEstimate(loaded, energy, test, aisRuns, aisBetas, aisSeed);
-        r = LikelihoodEvaluator.summarize(evaluator.logProbs(energy, z.logZ().value(), test),
-            test.dimension());
-      } else {
-        r = evaluator.evaluate(loaded.require(DensityModel.class, "eval",
-            "exact log-likelihood or energy"), test);
       }
+      LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(
+          ExampleScores.of(loaded.model, test, batch.size).values(), test.dimension());
       double seconds = (System.nanoTime() - start) / 1e9;
-      // a density of y = (pixel + u) / 256 on [0,1]^D bounds the 8-bit pixels' discrete NLL:
-      // -log P(pixels) <= -log p(y) + D ln 256 (Theis et al., 2016)
-      boolean dequantized = prep.kind().equals("dequantize");
-      double discreteNll = r.nllNats() + (dequantized ? test.dimension() * Math.log(256) : 0);
+      boolean dequantized = prep.pixelOffsetNats(test.dimension()) != 0;
+      double pixelNll = r.nllNats() + prep.pixelOffsetNats(test.dimension());
+      double pixelBits = pixelNll / (test.dimension() * Math.log(2));
       var out = spec.commandLine().getOut();
       if (json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
-        o.put("run", run.toString());
+        o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().family());
         o.put("checkpoint", loaded.checkpoint.getFileName().toString());
         o.put("data", dataName);
@@ -105,32 +108,40 @@ final class EvalCommand implements Callable<Integer> {
           }
         }
         if (dequantized) {
-          o.put("pixel_nll_bound_nats", discreteNll);
-          o.put("pixel_bits_per_dim", discreteNll / (test.dimension() * Math.log(2)));
+          o.put("test_nll_meaning", "density of dequantized pixels (pixel + u) / 256 on"
+              + " [0,1]^D");
+          o.put("pixel_nll_bound_estimate_nats", pixelNll);
+          o.put("pixel_nll_bound_estimate_standard_error_nats", r.standardError());
+          o.put("pixel_bits_per_dim", pixelBits);
         }
         o.put("parameters", loaded.model.parameterCount());
         o.put("seconds", seconds);
         out.println(ModelRegistry.json().writeValueAsString(o));
       } else {
-        out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run,
+        out.printf("%s (%s, %s) on %s test set, %s seed %d:%n", run.folder,
             loaded.info.model().family(), loaded.checkpoint.getFileName(), dataName,
             prep.kind(), prep.testSeed());
-        out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
-            r.standardError());
-        out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
+        if (dequantized) {
+          out.printf("  density of dequantized pixels (pixel + u)/256 on [0,1]^D:%n");
+          out.printf("    NLL        %.2f ± %.2f nats per example, %.4f bits/dim%n",
+              r.nllNats(), r.standardError(), r.bitsPerDim());
+          out.printf("  8-bit pixels (what `dgm score` writes): NLL <= %.2f ± %.2f nats, %.4f"
+              + " bits/dim%n", pixelNll, r.standardError(), pixelBits);
+          out.printf("    an unbiased estimate, from one draw of u per pixel, of an upper bound"
+              + " (density + D ln 256); ± its standard error%n");
+        } else {
+          out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
+              r.standardError());
+          out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
+        }
         if (z != null) {
           out.printf("  log Z        %.3f ± %.3f (%s%s)%n", z.logZ().value(),
               z.logZ().standardError(), z.logZ().method(), z.runs() == 0 ? ""
-                  : String.format(", %d runs, %d β, spread over runs; AIS is biased low, so the"
-                      + " NLL is if anything optimistic; cached in %s", z.runs(), z.betas(),
-                      z.cachedIn()));
-          out.printf("  NLL = F(v) + log Z: the ± above over examples; log Z's error shifts"
+                  : String.format(", %d runs, %d β, ± the spread over runs; AIS is biased low,"
+                      + " so the NLL is if anything optimistic; cached in %s", z.runs(),
+                      z.betas(), z.cachedIn()));
+          out.printf("  NLL = E(x) + log Z: its ± is over examples; an error in log Z shifts"
               + " every example alike%n");
-        }
-        if (dequantized) {
-          out.printf("  8-bit pixels %.2f nats, %.4f bits/dim (upper bound from the density of"
-              + " dequantized pixels)%n", discreteNll, discreteNll / (test.dimension()
-              * Math.log(2)));
         }
         out.printf("  examples     %,d (%.1f s)%n", r.examples(), seconds);
       }

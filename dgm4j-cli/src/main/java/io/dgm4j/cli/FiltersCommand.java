@@ -4,7 +4,6 @@ import io.dgm4j.evaluation.ImageGrid;
 import io.dgm4j.models.Filters;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,11 +15,11 @@ import picocli.CommandLine.Spec;
         + " RBM's) as a PNG grid of image-shaped tiles, each scaled from its own minimum"
         + " (black) to its maximum (white)."})
 final class FiltersCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run folder.")
-  Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "A .png file.")
-  Path out;
+  @Mixin Options.Out out;
+
+  @Mixin Options.Force force;
 
   @Option(names = {"-n", "--count"}, defaultValue = "100",
       description = "Filters to show, the first N units (default: ${DEFAULT-VALUE}).")
@@ -34,21 +33,20 @@ final class FiltersCommand implements Callable<Integer> {
       description = "best or last (default: ${DEFAULT-VALUE}).")
   String which;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     if (count < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "-n must be at least 1, got "
-          + count);
+      throw Options.usage(spec, "-n must be at least 1, got " + count);
     }
-    if (!out.getFileName().toString().toLowerCase().endsWith(".png")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--out must end in .png,"
-          + " got " + out);
+    if (!out.path.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw Options.usage(spec, "--out must end in .png, got " + out.path);
     }
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+      Path file = force.writable("--out", out.path, loaded.inputFiles());
       float[] w = loaded.require(Filters.class, "filters", "filters to show").filters()
           .toFloatArray();
       int d = loaded.model.dimension();
@@ -67,9 +65,9 @@ final class FiltersCommand implements Callable<Integer> {
         }
       }
       int[] hw = loaded.imageShape();
-      ImageGrid.write(out, tiles, n, hw[0], hw[1], scale);
+      ImageGrid.write(file, tiles, n, hw[0], hw[1], scale);
       spec.commandLine().getOut().printf("%d filters of %s -> %s%n", n,
-          loaded.info.model().family(), out);
+          loaded.info.model().family(), file);
       return 0;
     }
   }

@@ -81,13 +81,15 @@ final class LogPartitions {
 
   /**
    * The model's log Z without estimating: exact, or the AIS estimate with the most runs × β
-   * cached for this checkpoint; an error telling to run {@code dgm eval} first otherwise.
+   * cached for this checkpoint (attached to the model); empty when neither is there.
    */
-  static Resolved resolveCached(LoadedRun loaded, EnergyModel model, String command) {
+  static java.util.Optional<Resolved> resolveCached(LoadedRun loaded, EnergyModel model) {
     if (model.logZ().isPresent()) {
-      return new Resolved(model.logZ().get(), 0, 0, null, 0);
+      return java.util.Optional.of(new Resolved(model.logZ().get(), 0, 0, null, 0));
     }
-    Annealable annealable = requireAnnealable(loaded, model, command);
+    if (!(model instanceof Annealable annealable)) {
+      return java.util.Optional.empty();
+    }
     Path dir = loaded.directory.root().resolve("ais");
     String prefix = checkpointDigest(loaded) + "-";
     Path best = null;
@@ -109,13 +111,8 @@ final class LogPartitions {
         throw new IllegalStateException("cannot list " + dir + ": " + e.getMessage(), e);
       }
     }
-    if (best == null) {
-      throw new IllegalArgumentException(loaded.info.model().family() + "'s log Z is not known"
-          + " for " + loaded.checkpoint.getFileName() + "; run `dgm eval --run "
-          + loaded.directory.root() + "` first (it estimates log Z by AIS and caches it in the"
-          + " run folder)");
-    }
-    return read(annealable, best);
+    return best == null ? java.util.Optional.empty()
+        : java.util.Optional.of(read(annealable, best));
   }
 
   private static Resolved read(Annealable model, Path cache) {

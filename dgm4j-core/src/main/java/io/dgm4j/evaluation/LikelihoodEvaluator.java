@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.models.DensityModel;
-import io.dgm4j.models.EnergyModel;
-import io.dgm4j.models.GenerativeModel;
 
 /**
  * Scores a dataset under a model in minibatches: per-example log p(x), and the summary a paper
@@ -33,24 +31,6 @@ public final class LikelihoodEvaluator {
 
   /** log p(x) in nats for every example, in dataset order. */
   public double[] logProbs(DensityModel model, Dataset data) {
-    return perExample(model, data, model::logProb);
-  }
-
-  /**
-   * log p(x) = −E(x) − log Z for every example of an energy model, with {@code logZ} given
-   * (exact or estimated: an estimate's error shifts every value alike).
-   */
-  public double[] logProbs(EnergyModel model, double logZ, Dataset data) {
-    return perExample(model, data, x -> model.energy(x).neg().sub((float) logZ));
-  }
-
-  /** −E(x), the unnormalized log-probability, for every example. */
-  public double[] negativeEnergies(EnergyModel model, Dataset data) {
-    return perExample(model, data, x -> model.energy(x).neg());
-  }
-
-  private double[] perExample(GenerativeModel model, Dataset data,
-      java.util.function.UnaryOperator<ai.djl.ndarray.NDArray> perBatch) {
     if (data.dimension() != model.dimension()) {
       throw new IllegalArgumentException(data.name() + ": " + data.dimension()
           + " values per example, but the model was trained on " + model.dimension());
@@ -64,7 +44,7 @@ public final class LikelihoodEvaluator {
       System.arraycopy(values, start * d, buffer, 0, n * d);
       try (NDScope scope = new NDScope();
           NDManager step = model.manager().newSubManager()) {
-        float[] lp = perBatch.apply(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),
+        float[] lp = model.logProb(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),
             new Shape(n, d))).toFloatArray();
         for (int i = 0; i < n; i++) {
           out[start + i] = lp[i];
@@ -82,6 +62,9 @@ public final class LikelihoodEvaluator {
   /** The report for already-computed log-likelihoods. */
   public static Report summarize(double[] logProbs, int dimension) {
     int n = logProbs.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("no examples to evaluate: the data set is empty");
+    }
     double mean = 0;
     for (double v : logProbs) {
       mean += -v;

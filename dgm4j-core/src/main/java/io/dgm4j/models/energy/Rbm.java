@@ -243,12 +243,21 @@ public final class Rbm extends AbstractModel
   /** Clamps the observed pixels and runs {@code sampleSteps} block Gibbs sweeps on the rest. */
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
+    return complete(x, observed, config.sampleSteps());
+  }
+
+  /**
+   * Clamps the observed pixels, starts the rest from Bernoulli(sigmoid(b)) and runs
+   * {@code sweeps} block Gibbs sweeps, re-clamping after each.
+   */
+  @Override
+  public NDArray complete(NDArray x, NDArray observed, int sweeps) {
     NDArray mask = observed.getShape().dimension() == 1
         ? observed.expandDims(0).broadcast(x.getShape()) : observed;
     NDArray keep = x.mul(mask);
     NDArray free = mask.neg().add(1f);
     NDArray v = keep.add(Bernoulli.sample(visibleBias.broadcast(x.getShape())).mul(free));
-    for (int t = 0; t < config.sampleSteps(); t++) {
+    for (int t = 0; t < sweeps; t++) {
       try (NDScope scope = new NDScope()) {
         NDArray next = keep.add(gibbsSweep(v).mul(free));
         NDScope.unregister(next);
@@ -263,8 +272,8 @@ public final class Rbm extends AbstractModel
   }
 
   @Override
-  public String completionMethod(NDArray observed) {
-    return "MCMC: block Gibbs with the observed pixels clamped, " + config.sampleSteps()
+  public String completionMethod(NDArray observed, int sweeps) {
+    return "MCMC: block Gibbs with the observed pixels clamped, " + sweeps
         + " sweeps (converges to p(x_unobserved | x_observed) as the sweeps grow; not exact)";
   }
 

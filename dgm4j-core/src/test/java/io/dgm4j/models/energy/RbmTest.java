@@ -290,7 +290,7 @@ class RbmTest {
         }
       }
       assertThat(chi).isLessThan(16.27);
-      assertThat(rbm.completionMethod(observed)).startsWith("MCMC");
+      assertThat(rbm.completionMethod(observed, 10)).startsWith("MCMC");
     }
   }
 
