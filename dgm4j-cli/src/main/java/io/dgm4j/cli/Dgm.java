@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
         "2:usage error (bad or missing option)", "3:the training loss became NaN or infinite"},
     subcommands = {DataCommand.class, ModelsCommand.class, TrainCommand.class,
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
-        FiltersCommand.class, BenchCommand.class, ServeCommand.class, SparkScoreCommand.class,
+        FiltersCommand.class, BenchCommand.class, ServeCommand.class, SparkScoreCommand.class, OodCommand.class,
+        ClassifyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
 

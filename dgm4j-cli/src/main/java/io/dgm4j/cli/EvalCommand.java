@@ -66,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
         loaded.require(DensityModel.class, "eval", "exact log-likelihood or energy");
       }
       Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
-          loaded.directory.runFile());
+          loaded.directory.runFile(), spec.commandLine().getErr());
       long start = System.nanoTime();
       LogPartitions.Resolved z = null;
       if (loaded.model instanceof EnergyModel energy) {

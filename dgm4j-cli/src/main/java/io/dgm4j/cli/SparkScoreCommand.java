@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** Scores a Parquet or CSV file on Apache Spark with a trained run. */
 @Command(name = "spark-score", description = {
-    "Score every row of a .parquet or .csv file on Apache Spark (local mode by default) with"
+    "Score every row of a .parquet or .csv file, or every picture of a folder, on Apache Spark (local mode by default) with"
         + " a trained run; writes a folder of part files with the score per row.",
     "Rows are preprocessed as the run's test set (e.g. 0..255 pixels binarized with its fixed"
         + " seed); bad rows get no score and a reason in dgm_error instead of failing the job.",
@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
 final class SparkScoreCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin Options.Run run;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "A .parquet file (with an array column of features) or a .csv file with a"
-          + " header row.")
+  @Option(names = "--input", required = true, paramLabel = "PATH",
+      description = "A .parquet file (with an array column of features), a .csv file with a"
+          + " header row, or a folder of pictures (decoded at the run's image size).")
   Path input;
 
   @Option(names = "--output", required = true, paramLabel = "DIR",

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.Perturbation;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
@@ -18,6 +19,7 @@ import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
 import io.dgm4j.training.TrainingState;
 import io.dgm4j.training.NonFiniteLossException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,8 @@ final class TrainCommand implements Callable<Integer> {
   /** Options that fix a run: given with --resume they must agree with run.json. */
   private static final List<String> RECORDED = List.of("--model", "--data", "--objective",
       "--seed", "--batch-size", "--lr", "--schedule", "--clip-norm", "--patience", "--set",
-      "--validation", "--limit");
+      "--validation", "--limit", "--image-size", "--channels", "--strict", "--perturb",
+      "--per-class");
 
   @Option(names = "--model", paramLabel = "NAME",
       description = "The model family (see `dgm models`); required unless --resume.")
@@ -100,10 +103,24 @@ final class TrainCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--perturb", defaultValue = "0", paramLabel = "MU",
+      description = "Train a background model for `dgm ood --background`: each input value is"
+          + " replaced, with probability MU, by a uniform random value from the data's range"
+          + " (0..255 for pixels, 0/1 for binary data); recorded in run.json (default: 0, off).")
+  double perturb;
+
+  @Option(names = "--per-class",
+      description = "Train one model per class label (labelled data only), each on its class's"
+          + " examples with its own validation split, in --out/class-Y; together they form a"
+          + " Bayes classifier for `dgm classify` and `dgm sample --label` (default: off).")
+  boolean perClass;
+
   @Option(names = "--quiet", description = "No progress bar; one line per epoch.")
   boolean quiet;
 
   @Mixin Options.Engine engine;
+
+  @Mixin ImageOptions imageOptions;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -113,125 +130,172 @@ final class TrainCommand implements Callable<Integer> {
     RunDirectory run = new RunDirectory(out.path);
     var console = spec.commandLine().getOut();
     checkValues();
+    if (perClass || resume && PerClassTraining.isPerClassRun(run)) {
+      return new PerClassTraining(this, console).train(run);
+    }
+    if (resume) {
+      return resumeRun(run, console);
+    }
+    return startRun(run, plan(), null, console);
+  }
+
+  /**
+   * What a new run trains: the family, its settings, the objective, the data and how it is
+   * split and perturbed, and the training configuration.
+   */
+  record Plan(String model, ObjectNode modelOverrides, ObjectiveSpec objective, String data,
+      TrainingConfig training, Integer validation, int limit, double perturb) {}
+
+  /** The plan the command-line options describe, checked before any data is loaded. */
+  Plan plan() {
+    if (model == null) {
+      throw Options.usage(spec, "--model is required (see `dgm models`), or pass --resume"
+          + " to continue the run in --out");
+    }
+    String dataSpec = data.required();
+    ModelRegistry.Family<?> family = usageOf(() -> ModelRegistry.family(model), "--model");
+    String objectiveChoice = objectiveName != null ? objectiveName : family.defaultObjective();
+    if (!family.objectives().contains(objectiveChoice)) {
+      throw Options.usage(spec, "--objective " + objectiveChoice + " does not train "
+          + model + "; it trains with " + String.join(", ", family.objectives()));
+    }
+    Objectives.Entry<?> objectiveEntry = Objectives.entry(objectiveChoice);
+    ObjectNode modelOverrides = ModelRegistry.json().createObjectNode();
+    ObjectNode objectiveOverrides = ModelRegistry.json().createObjectNode();
+    splitSettings(family, objectiveEntry, modelOverrides, objectiveOverrides);
+    // reject bad settings before loading data
+    usageOf(() -> family.parseConfig(modelOverrides), "--set");
+    ObjectiveSpec objectiveSpec = usageOf(() -> objectiveEntry.spec(objectiveOverrides),
+        "--set");
+    TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batch.size,
+        learningRate, schedule, clipNorm, patience, seed.seed);
+    return new Plan(model, modelOverrides, objectiveSpec, dataSpec, config, validation, limit,
+        perturb);
+  }
+
+  /**
+   * Starts a new run of {@code plan} in {@code run}; with {@code label} set, on the examples of
+   * that class only, seeded {@code seed + label} (one member of a per-class model).
+   */
+  int startRun(RunDirectory run, Plan plan, Integer label, PrintWriter console) {
+    if (Files.isRegularFile(run.root())) {
+      throw Options.usage(spec, "--out " + run.root() + " is a file; give a folder for the"
+          + " run");
+    }
+    if (run.exists()) {
+      if (Files.exists(run.lastCheckpoint())) {
+        throw new IllegalArgumentException(run.root() + " already holds a run; use --resume"
+            + " to continue it or choose another --out");
+      }
+      console.printf("note: no epoch of the run in %s finished; starting it afresh%n",
+          run.root());
+      run.clearUnfinished();
+    }
+    ModelRegistry.Family<?> family = ModelRegistry.family(plan.model());
+    TrainingConfig config = label == null ? plan.training()
+        : plan.training().withSeed(plan.training().seed() + label);
+    long runSeed = config.seed();
     try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
-      RunDirectory.RunInfo info;
-      RunData runData;
-      GenerativeModel generativeModel;
-      Objective objective;
-      TrainingState state;
-      if (resume) {
-        RunDirectory.RunInfo recorded = run.readInfo();
-        refuseChangesOnResume(recorded, run);
-        if (!Files.exists(run.lastCheckpoint())) {
-          throw new IllegalArgumentException(out.path + ": no epoch has finished yet, so there"
-              + " is nothing to resume; start it again with the same `dgm train` command"
-              + " without --resume (it reuses the folder)");
-        }
-        TrainingConfig config = epochs == null ? recorded.training()
-            : recorded.training().withEpochs(epochs);
-        info = new RunDirectory.RunInfo(recorded.model(), recorded.objectiveOrDefault(), config,
-            recorded.data());
-        Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
-        loaded.spec().requireSameAs(recorded.model(), run.lastCheckpoint(), run.runFile());
-        generativeModel = loaded.model();
-        objective = Objectives.create(info.objective(), generativeModel, config.clipNorm());
-        state = loaded.state();
-        objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
-            run.lastCheckpoint().toString());
-        if (state.epoch() >= config.epochs()) {
-          console.printf("%s already has %d of %d epochs; pass a larger --epochs to continue%n",
-              out.path, state.epoch(), config.epochs());
-          return 0;
-        }
-        runData = RunData.ofRun(info.data(), dataDir.home(), info.model().family(),
-            run.runFile());
-        run.prepareResume(state.epoch());
-        if (config.epochs() != recorded.training().epochs()) {
-          run.writeInfo(info); // run.json keeps saying how many epochs the run is for
-        }
-        console.printf("resuming %s at epoch %d of %d%n", out.path, state.epoch() + 1,
-            config.epochs());
-      } else {
-        if (model == null) {
-          throw Options.usage(spec, "--model is required (see `dgm models`), or pass --resume"
-              + " to continue the run in --out");
-        }
-        String dataSpec = data.required();
-        if (Files.isRegularFile(out.path)) {
-          throw Options.usage(spec, "--out " + out.path + " is a file; give a folder for the"
-              + " run");
-        }
-        if (run.exists()) {
-          if (Files.exists(run.lastCheckpoint())) {
-            throw new IllegalArgumentException(out.path + " already holds a run; use --resume"
-                + " to continue it or choose another --out");
-          }
-          console.printf("note: no epoch of the run in %s finished; starting it afresh%n",
-              out.path);
-          run.clearUnfinished();
-        }
-        ModelRegistry.Family<?> family = usageOf(() -> ModelRegistry.family(model), "--model");
-        String objectiveChoice = objectiveName != null ? objectiveName
-            : family.defaultObjective();
-        if (!family.objectives().contains(objectiveChoice)) {
-          throw Options.usage(spec, "--objective " + objectiveChoice + " does not train "
-              + model + "; it trains with " + String.join(", ", family.objectives()));
-        }
-        Objectives.Entry<?> objectiveEntry = Objectives.entry(objectiveChoice);
-        ObjectNode modelOverrides = ModelRegistry.json().createObjectNode();
-        ObjectNode objectiveOverrides = ModelRegistry.json().createObjectNode();
-        splitSettings(family, objectiveEntry, modelOverrides, objectiveOverrides);
-        // reject bad settings before loading data
-        usageOf(() -> family.parseConfig(modelOverrides), "--set");
-        ObjectiveSpec objectiveSpec = usageOf(() -> objectiveEntry.spec(objectiveOverrides),
-            "--set");
-        TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batch.size,
-            learningRate, schedule, clipNorm, patience, seed.seed);
-        DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
-        Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source,
-            seed.seed);
-        runData = RunData.load(dataSpec, dataDir.home(), source, prep, validation, limit, model);
-        generativeModel = family.create(root.newSubManager(), runData.train().itemShape(),
-            modelOverrides, seed.seed);
-        objective = Objectives.create(objectiveSpec, generativeModel, config.clipNorm());
-        ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(),
-            seed.seed);
-        info = new RunDirectory.RunInfo(modelSpec, objectiveSpec, config, runData.describe());
-        run.writeInfo(info);
-        if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
-          init.initializeFrom(prep.trainingEpoch(runData.train(), seed.seed, 0), seed.seed);
-        }
-        state = TrainingState.start();
-        console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
-            + " examples, %s%n", model, generativeModel.parameterCount(), objective.name(),
-            runData.source().name(), runData.train().size(), runData.validation().size(),
-            prep.kind());
+      DataSources.DataSplits source = Sources.resolve(plan.data(), dataDir.home(),
+          imageOptions.toOptions(spec.commandLine()), spec.commandLine().getErr());
+      if (label != null) {
+        source = RunData.ofClass(source, label);
       }
-      Preprocessing prep = runData.preprocessing();
-      Dataset train = runData.train();
-      long runSeed = info.training().seed();
-      Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
-          List.of(run.recorder(info.model()), new ProgressListener(console,
-              quiet || System.console() == null, generativeModel.dimension())));
-      TrainingState end;
-      try {
-        end = trainer.fit(epoch -> prep.trainingEpoch(train, runSeed, epoch),
-            runData.validation());
-      } catch (NonFiniteLossException e) {
-        throw new NonFiniteLossException(e.getMessage() + likelyCause(train, state, run), e);
+      Preprocessing prep = Preprocessing.choose(family.support(plan.modelOverrides()), source,
+          runSeed);
+      RunData runData = RunData.load(plan.data(), dataDir.home(), source, prep,
+          plan.perturb() > 0 ? Perturbation.of(plan.perturb(), source) : Perturbation.NONE,
+          plan.validation(), plan.limit(), plan.model());
+      GenerativeModel generativeModel = family.create(root.newSubManager(),
+          runData.train().itemShape(), plan.modelOverrides(), runSeed);
+      Objective objective = Objectives.create(plan.objective(), generativeModel,
+          config.clipNorm());
+      ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), runSeed);
+      ObjectNode dataNode = runData.describe();
+      if (label != null) {
+        dataNode.put("class", label);
       }
-      String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
-      if (runData.validation().size() == 0) {
-        console.printf("done: %d epochs (no validation set: the last epoch is kept as the"
-            + " best); run folder %s%n", end.epoch(), out.path);
-      } else {
-        console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
-            end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
-            out.path);
+      RunDirectory.RunInfo info = new RunDirectory.RunInfo(modelSpec, plan.objective(), config,
+          dataNode);
+      run.writeInfo(info);
+      if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
+        init.initializeFrom(runData.trainingEpoch(runSeed, 0), runSeed);
       }
-      generativeModel.close();
+      console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
+          + " examples, %s%n", plan.model(), generativeModel.parameterCount(), objective.name(),
+          runData.source().name(), runData.train().size(), runData.validation().size(),
+          prep.kind() + (plan.perturb() > 0 ? ", each value replaced by noise with probability "
+              + plan.perturb() : ""));
+      fit(run, info, runData, generativeModel, objective, TrainingState.start(), console);
       return 0;
     }
+  }
+
+  /** Continues the run in {@code run} from its last checkpoint up to --epochs. */
+  int resumeRun(RunDirectory run, PrintWriter console) {
+    RunDirectory.RunInfo recorded = run.readInfo();
+    refuseChangesOnResume(recorded, run);
+    if (!Files.exists(run.lastCheckpoint())) {
+      throw new IllegalArgumentException(run.root() + ": no epoch has finished yet, so there"
+          + " is nothing to resume; start it again with the same `dgm train` command"
+          + " without --resume (it reuses the folder)");
+    }
+    TrainingConfig config = epochs == null ? recorded.training()
+        : recorded.training().withEpochs(epochs);
+    RunDirectory.RunInfo info = new RunDirectory.RunInfo(recorded.model(),
+        recorded.objectiveOrDefault(), config, recorded.data());
+    try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
+      Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
+      loaded.spec().requireSameAs(recorded.model(), run.lastCheckpoint(), run.runFile());
+      GenerativeModel generativeModel = loaded.model();
+      Objective objective = Objectives.create(info.objective(), generativeModel,
+          config.clipNorm());
+      TrainingState state = loaded.state();
+      objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
+          run.lastCheckpoint().toString());
+      if (state.epoch() >= config.epochs()) {
+        console.printf("%s already has %d of %d epochs; pass a larger --epochs to continue%n",
+            run.root(), state.epoch(), config.epochs());
+        generativeModel.close();
+        return 0;
+      }
+      RunData runData = RunData.ofRun(info.data(), dataDir.home(), info.model().family(),
+          run.runFile(), spec.commandLine().getErr());
+      run.prepareResume(state.epoch());
+      if (config.epochs() != recorded.training().epochs()) {
+        run.writeInfo(info); // run.json keeps saying how many epochs the run is for
+      }
+      console.printf("resuming %s at epoch %d of %d%n", run.root(), state.epoch() + 1,
+          config.epochs());
+      fit(run, info, runData, generativeModel, objective, state, console);
+      return 0;
+    }
+  }
+
+  private void fit(RunDirectory run, RunDirectory.RunInfo info, RunData runData,
+      GenerativeModel generativeModel, Objective objective, TrainingState state,
+      PrintWriter console) {
+    long runSeed = info.training().seed();
+    Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
+        List.of(run.recorder(info.model()), new ProgressListener(console,
+            quiet || System.console() == null, generativeModel.dimension())));
+    TrainingState end;
+    try {
+      end = trainer.fit(epoch -> runData.trainingEpoch(runSeed, epoch), runData.validation());
+    } catch (NonFiniteLossException e) {
+      throw new NonFiniteLossException(e.getMessage() + likelyCause(runData.train(), state,
+          run), e);
+    }
+    String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
+    if (runData.validation().size() == 0) {
+      console.printf("done: %d epochs (no validation set: the last epoch is kept as the"
+          + " best); run folder %s%n", end.epoch(), run.root());
+    } else {
+      console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
+          end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
+          run.root());
+    }
+    generativeModel.close();
   }
 
   /** Usage errors for values no run could use, before anything is read or written. */
@@ -259,6 +323,9 @@ final class TrainCommand implements Callable<Integer> {
       throw Options.usage(spec, "--patience needs a validation set; drop --validation 0 or"
           + " --patience");
     }
+    if (!(perturb >= 0 && perturb <= 1)) {
+      throw Options.usage(spec, "--perturb must be a probability in [0, 1], got " + perturb);
+    }
     if (limit < 0) {
       throw Options.usage(spec, "--limit must be 0 (all) or positive, got " + limit);
     }
@@ -282,8 +349,12 @@ final class TrainCommand implements Callable<Integer> {
   /** The most likely reason a loss or gradient became NaN, for the error message. */
   private static String likelyCause(Dataset train, TrainingState start, RunDirectory run) {
     double largest = 0;
-    for (float v : train.values()) {
-      largest = Math.max(largest, Math.abs(v));
+    float[] row = new float[train.dimension()]; // by rows: pictures are read on demand
+    for (int i = 0; i < train.size(); i++) {
+      train.row(i, row, 0);
+      for (float v : row) {
+        largest = Math.max(largest, Math.abs(v));
+      }
     }
     String where = Files.exists(run.lastCheckpoint())
         ? " Continue from the last good epoch with --resume, or start over with another --out."

@@ -106,6 +106,52 @@ class SparkScoreTest {
     assertThat(loadsBefore).isBetween(0, 1);
   }
 
+  /** A folder of PNGs is decoded on the executors and scores as `dgm score` scores the rows. */
+  @Test
+  void commandScoresAFolderOfPictures() throws Exception {
+    Path pictures = dir.resolve("pictures");
+    Files.createDirectories(pictures.resolve("sub"));
+    for (int i = 0; i < 6; i++) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(6, 6,
+          java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+      for (int p = 0; p < 36; p++) {
+        img.getRaster().setSample(p % 6, p / 6, 0, (int) test.get(i, p));
+      }
+      javax.imageio.ImageIO.write(img, "png", pictures.resolve((i % 2 == 0 ? "" : "sub/")
+          + "digit-" + i + ".png").toFile());
+    }
+    Files.writeString(pictures.resolve("broken.png"), "not a picture");
+    Path output = dir.resolve("pictures-scored.csv");
+    CliTest.Run r = CliTest.dgm("spark-score", "--run", run.toString(), "--input",
+        pictures.toString(), "--output", output.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("scored 6 of 7 rows (1 rejected");
+    int checked = 0;
+    try (Stream<Path> parts = Files.list(output)) {
+      for (Path p : parts.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        List<String> l = Files.readAllLines(p);
+        if (l.isEmpty()) {
+          continue;
+        }
+        assertThat(l.get(0)).isEqualTo("path,log_prob_nats,dgm_error");
+        for (String line : l.subList(1, l.size())) {
+          String[] cells = line.split(",", -1);
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("digit-(\\d)\\.png")
+              .matcher(cells[0]);
+          if (m.find()) {
+            assertThat(Double.parseDouble(cells[1])).as(cells[0])
+                .isCloseTo(expected.get(Integer.parseInt(m.group(1))), within(1e-4));
+            checked++;
+          } else {
+            assertThat(cells[0]).endsWith("broken.png");
+            assertThat(cells[2]).isNotBlank();
+          }
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(6);
+  }
+
   @Test
   void commandScoresACsvIntoAFolderOfPartFiles() throws Exception {
     Path csv = dir.resolve("rows.csv");

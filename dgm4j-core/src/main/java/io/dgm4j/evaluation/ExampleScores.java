@@ -121,20 +121,6 @@ public final class ExampleScores {
   /** {@code f} over minibatches of {@code data}, one value per example. */
   private static double[] batched(GenerativeModel model, Dataset data, int batchSize,
       Function<NDArray, NDArray> f) {
-    double[] out = new double[data.size()];
-    int d = data.dimension();
-    float[] values = data.values();
-    for (int start = 0; start < data.size(); start += batchSize) {
-      int n = Math.min(batchSize, data.size() - start);
-      try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-        NDArray x = step.create(java.util.Arrays.copyOfRange(values, start * d,
-            (start + n) * d), new Shape(n, d));
-        float[] v = f.apply(x).toFloatArray();
-        for (int i = 0; i < n; i++) {
-          out[start + i] = v[i];
-        }
-      }
-    }
-    return out;
+    return new LikelihoodEvaluator(batchSize).perExample(model, data, f::apply);
   }
 }

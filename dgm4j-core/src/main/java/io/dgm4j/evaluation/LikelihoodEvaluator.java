@@ -1,10 +1,13 @@
 package io.dgm4j.evaluation;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
+import java.util.function.UnaryOperator;
 
 /**
  * Scores a dataset under a model in minibatches: per-example log p(x), and the summary a paper
@@ -31,6 +34,15 @@ public final class LikelihoodEvaluator {
 
   /** log p(x) in nats for every example, in dataset order. */
   public double[] logProbs(DensityModel model, Dataset data) {
+    return perExample(model, data, model::logProb);
+  }
+
+  /**
+   * One value per example of {@code data}: {@code f} applied to minibatches of shape (n, D) in
+   * a scope of the model's manager (freed after each batch), returning shape (n).
+   */
+  public double[] perExample(GenerativeModel model, Dataset data,
+      UnaryOperator<NDArray> f) {
     if (data.dimension() != model.dimension()) {
       throw new IllegalArgumentException(data.name() + ": " + data.dimension()
           + " values per example, but the model was trained on " + model.dimension());
@@ -38,13 +50,12 @@ public final class LikelihoodEvaluator {
     double[] out = new double[data.size()];
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
-    float[] values = data.values();
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
-      System.arraycopy(values, start * d, buffer, 0, n * d);
+      data.copyRows(start, n, buffer);
       try (NDScope scope = new NDScope();
           NDManager step = model.manager().newSubManager()) {
-        float[] lp = model.logProb(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),
+        float[] lp = f.apply(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),
             new Shape(n, d))).toFloatArray();
         for (int i = 0; i < n; i++) {
           out[start + i] = lp[i];

@@ -61,7 +61,7 @@ public final class Throughput {
         start = System.nanoTime();
       }
       int from = (s * batchSize) % Math.max(1, data.size() - batchSize);
-      System.arraycopy(data.values(), from * d, buffer, 0, batchSize * d);
+      data.copyRows(from, batchSize, buffer);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         NDArray x = m.create(buffer, new Shape(batchSize, d));
         objective.step(Batch.of(x), s, 1e-4);

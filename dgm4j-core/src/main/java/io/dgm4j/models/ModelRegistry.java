@@ -11,6 +11,7 @@ import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import io.dgm4j.models.energy.Rbm;
+import io.dgm4j.models.conditional.PerClassModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,12 @@ public final class ModelRegistry {
     register(Family.flat("rbm", Support.BINARY,
         "restricted Boltzmann machine, binary hidden units; log Z exact or by AIS",
         Rbm.Config.class, Rbm.Config::defaults, Rbm::new, "cd", "pcd"));
+    register(new Family<>("per-class",
+        c -> family(c.base()).support(c.baseSettingsOrEmpty()),
+        "one model of another family per class label; p(x) = sum_y p(y) p(x|y), classifies"
+            + " by Bayes' rule (train with --per-class)",
+        PerClassModel.Config.class, PerClassModel.Config::defaults, PerClassModel::new,
+        List.of("mle")));
   }
 
   private ModelRegistry() {}

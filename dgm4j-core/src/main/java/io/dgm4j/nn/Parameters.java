@@ -78,6 +78,21 @@ public final class Parameters {
     return array;
   }
 
+  /**
+   * Adds every tensor of {@code other} (the same tensors, not copies) under {@code prefix} +
+   * its name: a model made of sub-models (one per class) owns their parameters this way, so
+   * optimizers and checkpoints see one set.
+   */
+  public void include(String prefix, Parameters other) {
+    other.tensors.forEach((name, array) -> {
+      String key = prefix + name;
+      if (tensors.containsKey(key)) {
+        throw new IllegalArgumentException("duplicate parameter " + key);
+      }
+      tensors.put(key, array);
+    });
+  }
+
   /** The tensor called {@code name}. */
   public NDArray get(String name) {
     NDArray a = tensors.get(name);
@@ -97,10 +112,13 @@ public final class Parameters {
     return tensors.values().stream().mapToLong(a -> a.getShape().size()).sum();
   }
 
-  /** The tensors as a named list (for safetensors encoding). */
+  /** The tensors as a list, each named by its key here (for safetensors encoding). */
   public NDList toNDList() {
     NDList list = new NDList();
-    tensors.values().forEach(list::add);
+    tensors.forEach((name, array) -> {
+      array.setName(name);
+      list.add(array);
+    });
     return list;
   }
 

@@ -37,6 +37,11 @@ public record TrainingConfig(
         seed);
   }
 
+  public TrainingConfig withSeed(long newSeed) {
+    return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
+        newSeed);
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);

@@ -39,7 +39,8 @@ class AllModelsTest {
       "nade", "{\"hidden\": 12}",
       "made", "{\"hidden\": [16], \"masks\": 2}",
       "rnade", "{\"hidden\": 8, \"components\": 3}",
-      "rbm", "{\"hidden\": 3}");
+      "rbm", "{\"hidden\": 3}",
+      "per-class", "{\"base\": \"fvsbn\", \"classes\": 2, \"priors\": [0.3, 0.7]}");
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images

@@ -86,6 +86,55 @@ public final class DgmScorer implements Serializable {
     return input.mapPartitions(scorePartition, Encoders.row(out));
   }
 
+  /**
+   * Scores pictures: {@code files} as Spark's {@code binaryFile} source gives them (columns
+   * {@code path} and {@code content}); each file is decoded, centre-cropped and resized to the
+   * run's image size and channels on the executor, then scored like {@link #score}. Unreadable
+   * files get a null score and the reason in {@link #ERROR_COLUMN}.
+   *
+   * @return {@code path}, the score column and {@link #ERROR_COLUMN}
+   */
+  public Dataset<Row> scoreImages(Dataset<Row> files) {
+    int[] shape = ExecutorModels.get(runFolder, device).itemShape;
+    if (shape.length < 2) {
+      throw new IllegalArgumentException("the run was trained on table rows, not pictures;"
+          + " score a .parquet or .csv input instead");
+    }
+    StructType decoded = new StructType().add("path", DataTypes.StringType)
+        .add("features", DataTypes.createArrayType(DataTypes.FloatType), true)
+        .add("decode_error", DataTypes.StringType, true);
+    int pathIndex = files.schema().fieldIndex("path");
+    int contentIndex = files.schema().fieldIndex("content");
+    MapPartitionsFunction<Row, Row> decode = rows -> new Iterator<Row>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row r = rows.next();
+        try {
+          float[] row = io.dgm4j.data.ImageDecoder.asRow((byte[]) r.get(contentIndex), shape);
+          List<Float> values = new ArrayList<>(row.length);
+          for (float v : row) {
+            values.add(v);
+          }
+          return RowFactory.create(r.getString(pathIndex), values, null);
+        } catch (io.dgm4j.data.ImageDecoder.Unreadable e) {
+          return RowFactory.create(r.getString(pathIndex), null, e.getMessage());
+        }
+      }
+    };
+    Dataset<Row> scored = score(files.mapPartitions(decode, Encoders.row(decoded)), "features");
+    String column = scoreColumn();
+    return scored.select(org.apache.spark.sql.functions.col("path"),
+        org.apache.spark.sql.functions.col(column),
+        org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.col(
+            "decode_error"), org.apache.spark.sql.functions.col(ERROR_COLUMN))
+            .as(ERROR_COLUMN));
+  }
+
   /** Scores a partition lazily, a batch at a time. */
   private static final class PartitionScorer implements Iterator<Row> {
     private final ExecutorModels.Loaded model;
@@ -177,7 +226,9 @@ public final class DgmScorer implements Serializable {
       if (row.isNullAt(featureIndex)) {
         return "no features (null)";
       }
-      List<Object> list = row.getList(featureIndex);
+      // a row decoded by scoreImages in the same stage may still hold its java.util.List
+      Object cell = row.get(featureIndex);
+      List<?> list = cell instanceof List<?> l ? l : row.getList(featureIndex);
       if (list.size() != dimension) {
         return list.size() + " values; the run's model takes " + dimension;
       }

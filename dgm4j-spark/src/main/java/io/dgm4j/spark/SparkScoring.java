@@ -16,8 +16,10 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Reading inputs and writing scores for {@code dgm spark-score}: the format follows the file
- * name — {@code .parquet} (an array column of features) or {@code .csv} (a header row; every
- * numeric column not kept as an identifier is a feature, in file order) — and the output is a
+ * name — {@code .parquet} (an array column of features), {@code .csv} (a header row; every
+ * numeric column not kept as an identifier is a feature, in file order), or a folder of pictures
+ * (read with Spark's {@code binaryFile} source, decoded on the executors at the run's image size)
+ * — and the output is a
  * folder of part files with a header row (CSV) or Parquet, holding the identifier columns, the
  * score and {@code dgm_error}.
  */
@@ -56,6 +58,18 @@ public final class SparkScoring {
     Dataset<Row> frame;
     String featureColumn;
     List<Column> carried = new ArrayList<>();
+    if (Files.isDirectory(input) && !in.endsWith(".parquet")) {
+      if (Files.exists(output) && !replace) {
+        throw new IllegalArgumentException(output + " already exists; choose another --output");
+      }
+      long start2 = System.nanoTime();
+      Dataset<Row> files = spark.read().format("binaryFile")
+          .option("recursiveFileLookup", "true")
+          .option("pathGlobFilter", "*.{png,PNG,jpg,JPG,jpeg,JPEG,bmp,BMP,gif,GIF}")
+          .load(in);
+      DgmScorer scorer = new DgmScorer(run, device);
+      return write(scorer.scoreImages(files), output, replace, scorer.scoreColumn(), start2);
+    }
     if (in.endsWith(".parquet")) {
       frame = spark.read().parquet(in);
       if (!Arrays.asList(frame.columns()).contains(features)) {
@@ -95,7 +109,13 @@ public final class SparkScoring {
     Dataset<Row> scored = scorer.score(frame, featureColumn);
     carried.add(functions.col(column));
     carried.add(functions.col(DgmScorer.ERROR_COLUMN));
-    Dataset<Row> result = scored.select(carried.toArray(Column[]::new)).cache();
+    return write(scored.select(carried.toArray(Column[]::new)), output, replace, column, start);
+  }
+
+  /** Writes scored rows (CSV with a header, or Parquet) and counts what was scored. */
+  private static Result write(Dataset<Row> scored, Path output, boolean replace, String column,
+      long start) {
+    Dataset<Row> result = scored.cache();
     long rows = result.count();
     long rejected = result.filter(functions.col(DgmScorer.ERROR_COLUMN).isNotNull()).count();
     String out = output.toString();
