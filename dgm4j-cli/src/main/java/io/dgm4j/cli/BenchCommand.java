@@ -34,7 +34,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--models", split = ",", paramLabel = "NAME,...",
       defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made",
-      description = "Models to measure, comma-separated (default: ${DEFAULT-VALUE}).")
+      description = "Density models to measure, comma-separated, or none (default:"
+          + " ${DEFAULT-VALUE}).")
   List<String> models;
 
   @Option(names = "--steps", defaultValue = "50", paramLabel = "N",
@@ -55,6 +56,15 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also write the results here (refused if it exists, unless --force).")
   Path json;
 
+  @Option(names = "--mcmc", description = "Also time the samplers on an RBM of --mcmc-hidden"
+      + " units: block Gibbs sweeps/s, Langevin and MALA steps/s (score by autograd) for"
+      + " --batch-size chains, and PCD-1 training examples/s over one epoch of the training set.")
+  boolean mcmc;
+
+  @Option(names = "--mcmc-hidden", defaultValue = "500",
+      description = "Hidden units of the RBM timed by --mcmc (default: ${DEFAULT-VALUE}).")
+  int mcmcHidden;
+
   @Mixin Options.Force force;
 
   @Mixin Options.Engine engine;
@@ -69,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (samples < 1) {
       throw Options.usage(spec, "--samples must be at least 1, got " + samples);
+    }
+    if (models.size() == 1 && models.get(0).equals("none")) {
+      models = List.of();
     }
     for (String name : models) {
       try {
@@ -134,6 +147,9 @@ final class BenchCommand implements Callable<Integer> {
             row.put("sample_seconds_" + other, t2);
           }
         }
+      }
+      if (mcmc) {
+        report.set("mcmc", McmcBench.run(root, source, batch.size, mcmcHidden, steps, out));
       }
       if (jsonFile != null) {
         AtomicFiles.writeString(jsonFile, report.toPrettyString() + "\n");

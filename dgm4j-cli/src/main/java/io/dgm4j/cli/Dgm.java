@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
         "2:usage error (bad or missing option)", "3:the training loss became NaN or infinite"},
     subcommands = {DataCommand.class, ModelsCommand.class, TrainCommand.class,
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
-        BenchCommand.class, EmbedCommand.class, ProbeCommand.class, PicturesCommand.class,
-        ServeCommand.class, SparkScoreCommand.class, OodCommand.class, ClassifyCommand.class,
+        FiltersCommand.class, BenchCommand.class, EmbedCommand.class, ProbeCommand.class,
+        PicturesCommand.class, ServeCommand.class, SparkScoreCommand.class, OodCommand.class,
+        ClassifyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
 

@@ -7,7 +7,9 @@ import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Autoencoder;
+import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,7 +25,10 @@ import picocli.CommandLine.Spec;
     "For a real-valued model of 8-bit pixels (dequantized, e.g. rnade) it reports the density"
         + " of the dequantized pixels and the 8-bit figure, density + D ln 256: an estimate"
         + " (one draw of the dequantization noise) of an upper bound on the pixels' NLL; `dgm"
-        + " score` writes the same 8-bit figure per example."})
+        + " score` writes the same 8-bit figure per example.",
+    "Energy models (rbm): NLL = E(x) + log Z, log Z exact when small enough, otherwise by"
+        + " annealed importance sampling from a base-rate model of the test set's pixel"
+        + " marginals, cached in the run folder (ais/) for `dgm score`."})
 final class EvalCommand implements Callable<Integer> {
   @Mixin Options.Run run;
 
@@ -50,6 +55,21 @@ final class EvalCommand implements Callable<Integer> {
           + " it if memory is short (default: ${DEFAULT-VALUE}).")
   int rowsPerPass;
 
+  @Option(names = "--ais-runs", defaultValue = "100", paramLabel = "M",
+      description = "Energy models whose log Z is not exact: annealed importance sampling runs"
+          + " (default: ${DEFAULT-VALUE}, as Salakhutdinov and Murray).")
+  int aisRuns;
+
+  @Option(names = "--ais-betas", defaultValue = "14500", paramLabel = "K",
+      description = "AIS intermediate distributions β (default: ${DEFAULT-VALUE}, as"
+          + " Salakhutdinov and Murray: 500 in [0, 0.5), 4,000 in [0.5, 0.9), 10,000 in"
+          + " [0.9, 1], scaled to K).")
+  int aisBetas;
+
+  @Option(names = "--ais-seed", defaultValue = "1", paramLabel = "S",
+      description = "Seed of the AIS runs (default: ${DEFAULT-VALUE}).")
+  long aisSeed;
+
   @Mixin Options.DataDir dataDir;
 
   @Mixin Options.Engine engine;
@@ -63,6 +83,10 @@ final class EvalCommand implements Callable<Integer> {
       String dataName = loaded.info.data().get("name").asText();
       if (QuadratureReport.applies(loaded.model, loaded.model.dimension())) {
         return quadrature(loaded, dataName);
+      }
+      if (!(loaded.model instanceof EnergyModel) && !(loaded.model instanceof LatentVariableModel)
+          && !(loaded.model instanceof Autoencoder)) {
+        loaded.require(DensityModel.class, "eval", "exact log-likelihood, an estimate or energy");
       }
       Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
           loaded.directory.runFile(), spec.commandLine().getErr());
@@ -78,9 +102,18 @@ final class EvalCommand implements Callable<Integer> {
       if (loaded.model instanceof Autoencoder autoencoder) {
         return evaluateReconstruction(autoencoder, test, dataName);
       }
-      DensityModel model = loaded.require(DensityModel.class, "eval", "exact log-likelihood");
       long start = System.nanoTime();
-      LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batch.size).evaluate(model, test);
+      LogPartitions.Resolved z = null;
+      if (loaded.model instanceof EnergyModel energy) {
+        if (aisRuns < 2 || aisBetas < 3) {
+          throw Options.usage(spec, "--ais-runs must be at least 2 and --ais-betas at least 3;"
+              + " got " + aisRuns + " and " + aisBetas);
+        }
+        // attaches the estimate to the model, so its log-likelihood below is -E(x) - log Z
+        z = LogPartitions.resolveOrEstimate(loaded, energy, test, aisRuns, aisBetas, aisSeed);
+      }
+      LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(
+          ExampleScores.of(loaded.model, test, batch.size).values(), test.dimension());
       double seconds = (System.nanoTime() - start) / 1e9;
       boolean dequantized = prep.pixelOffsetNats(test.dimension()) != 0;
       double pixelNll = r.nllNats() + prep.pixelOffsetNats(test.dimension());
@@ -98,6 +131,17 @@ final class EvalCommand implements Callable<Integer> {
         o.put("test_nll_nats", r.nllNats());
         o.put("standard_error_nats", r.standardError());
         o.put("bits_per_dim", r.bitsPerDim());
+        if (z != null) {
+          o.put("log_z", z.logZ().value());
+          o.put("log_z_stderr", z.logZ().standardError());
+          o.put("log_z_method", z.logZ().method());
+          o.put("ais_runs", z.runs());
+          o.put("ais_betas", z.betas());
+          if (z.cachedIn() != null) {
+            o.put("ais_cache", z.cachedIn().toString());
+            o.put("ais_seconds", z.seconds());
+          }
+        }
         if (dequantized) {
           o.put("test_nll_meaning", "density of dequantized pixels (pixel + u) / 256 on"
               + " [0,1]^D");
@@ -124,6 +168,15 @@ final class EvalCommand implements Callable<Integer> {
           out.printf("  test NLL     %.2f ± %.2f nats per example%n", r.nllNats(),
               r.standardError());
           out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
+        }
+        if (z != null) {
+          out.printf("  log Z        %.3f ± %.3f (%s%s)%n", z.logZ().value(),
+              z.logZ().standardError(), z.logZ().method(), z.runs() == 0 ? ""
+                  : String.format(", %d runs, %d β, ± the spread over runs; AIS is biased low,"
+                      + " so the NLL is if anything optimistic; cached in %s", z.runs(),
+                      z.betas(), z.cachedIn()));
+          out.printf("  NLL = E(x) + log Z: its ± is over examples; an error in log Z shifts"
+              + " every example alike%n");
         }
         out.printf("  examples     %,d (%.1f s)%n", r.examples(), seconds);
       }

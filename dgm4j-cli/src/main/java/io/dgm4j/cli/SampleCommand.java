@@ -10,6 +10,9 @@ import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Decodable;
 import io.dgm4j.models.Samplable;
+import io.dgm4j.sampling.BlockGibbs;
+import io.dgm4j.sampling.Chains;
+import io.dgm4j.sampling.GibbsSweep;
 import picocli.CommandLine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -59,6 +62,16 @@ final class SampleCommand implements Callable<Integer> {
       description = "manifold: instead of samples, decode an n x n grid over a 2-D latent space"
           + " (models with a 2-D latent only; n = sqrt of -n, rounded up).")
   String grid;
+
+  @Option(names = "--chain", paramLabel = "FILE",
+      description = "Also write a .png of chains over time: one row per chain (up to 8), a"
+          + " state every --chain-every Gibbs sweeps (models with Gibbs sweeps, e.g. rbm).")
+  Path chain;
+
+  @Option(names = "--chain-every", defaultValue = "0", paramLabel = "N",
+      description = "Sweeps between the states in --chain (0: a tenth of --steps, or of 1000"
+          + " when --steps is 0).")
+  int chainEvery;
 
   @Mixin Options.Engine engine;
 
@@ -110,6 +123,9 @@ final class SampleCommand implements Callable<Integer> {
       console.printf("%d samples from %s in %.2f s -> %s%n", count,
           loaded.info.model().family(), seconds, file);
       drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
+      if (chain != null) {
+        writeChain(loaded, m, console);
+      }
       return 0;
     }
   }
@@ -145,5 +161,39 @@ final class SampleCommand implements Callable<Integer> {
   private static <M extends GenerativeModel & Decodable> float[] manifoldOf(
       GenerativeModel model, int size) {
     return LatentPictures.manifold((M) model, size, 2.5);
+  }
+
+  /** Runs up to 8 fresh block Gibbs chains from uniform bits and draws a state every N. */
+  private void writeChain(LoadedRun loaded, NDManager m, java.io.PrintWriter console) {
+    if (!(loaded.model instanceof GibbsSweep gibbs)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--chain: "
+          + loaded.info.model().family() + " has no Gibbs sweep to follow; drop --chain");
+    }
+    int total = steps == 0 ? 1000 : steps;
+    int every = chainEvery > 0 ? chainEvery : Math.max(1, total / 10);
+    int rows = Math.min(8, count);
+    int d = loaded.model.dimension();
+    java.util.List<float[]> frames = new java.util.ArrayList<>();
+    try (Chains chains = new Chains(m, m.randomInteger(0, 2, new ai.djl.ndarray.types.Shape(
+        rows, d), ai.djl.ndarray.types.DataType.INT32).toType(
+            ai.djl.ndarray.types.DataType.FLOAT32, false))) {
+      frames.add(chains.state().toFloatArray());
+      chains.run(new BlockGibbs(gibbs), total, java.util.List.of((t, x) -> {
+        if (t % every == 0) {
+          frames.add(x.toFloatArray());
+        }
+      }));
+    }
+    int columns = frames.size();
+    float[] grid = new float[rows * columns * d];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns; c++) {
+        System.arraycopy(frames.get(c), r * d, grid, (r * columns + c) * d, d);
+      }
+    }
+    int[] hw = loaded.imageShape();
+    io.dgm4j.evaluation.ImageGrid.writeRows(chain, grid, rows, columns, hw[0], hw[1], scale);
+    console.printf("%d chains from uniform bits, a state every %d Gibbs sweeps up to %d -> %s%n",
+        rows, every, total, chain);
   }
 }

@@ -9,6 +9,7 @@ import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.io.AtomicFiles;
+import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.GenerativeModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +69,16 @@ final class ScoreCommand implements Callable<Integer> {
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);
       GenerativeModel model = loaded.model;
+      String logZNote = null;
+      if (model instanceof EnergyModel energy) {
+        // the log Z `dgm eval` estimated for this checkpoint, if any, makes -E(x) a log p(x)
+        logZNote = LogPartitions.resolveCached(loaded, energy).map(z -> String.format(
+            "log Z = %.3f ± %.3f by %s%s", z.logZ().value(), z.logZ().standardError(),
+            z.logZ().method(), z.cachedIn() == null ? "" : " (" + z.runs() + " runs, "
+                + z.betas() + " β, from " + z.cachedIn() + ")"))
+            .orElse("log Z not known for this checkpoint: run `dgm eval --run " + run.folder
+                + "` to estimate it by AIS, then score again for log p(x)");
+      }
       if (ExampleScores.columnFor(model) == null) {
         throw Options.usage(spec, loaded.info.model().family() + " has no per-example score:"
             + " neither a log-likelihood, an estimate of one, nor an energy (ncsn models only"
@@ -153,6 +164,9 @@ final class ScoreCommand implements Callable<Integer> {
       console.printf("scored %,d examples of %s (%s) -> %s%n", r.examples(), source.name(),
           which.equals("all") ? "all rows" : which + " split", file);
       console.printf("  %s: %s%n", column, meaning);
+      if (logZNote != null) {
+        console.printf("  %s%n", logZNote);
+      }
       if (likelihood) {
         console.printf("  mean NLL %.2f nats, %.4f bits/dim%n", r.nllNats(), r.bitsPerDim());
       }

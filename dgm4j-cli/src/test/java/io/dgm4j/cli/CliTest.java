@@ -63,6 +63,66 @@ class CliTest {
   }
 
   @Test
+  void rbmTrainsByPcdAndEvaluatesWithAisScoresSamplesCompletesAndDrawsFilters()
+      throws Exception {
+    Path run = dir.resolve("run-rbm");
+    // 30 hidden units > exactLimit 20: log Z must come from AIS
+    Run train = dgm("train", "--model", "rbm", "--objective", "pcd", "--set", "hidden=30",
+        "--set", "k=2", "--set", "sampleSteps=20", "--data", images.toString(), "--epochs", "2",
+        "--lr", "0.01", "--out", run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.out()).contains("PCD-2");
+
+    Run early = dgm("score", "--run", run.toString(), "--data", images.toString(), "--out",
+        dir.resolve("rbm-early.csv").toString());
+    assertThat(early.code()).as(early.err()).isZero();
+    assertThat(early.out()).contains("neg_energy").contains("dgm eval");
+
+    Run eval = dgm("eval", "--run", run.toString(), "--json", "--ais-runs", "20",
+        "--ais-betas", "200");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode e = ModelRegistry.json().readTree(eval.out());
+    assertThat(e.get("log_z_method").asText()).isEqualTo("ais");
+    assertThat(e.get("ais_runs").asInt()).isEqualTo(20);
+    assertThat(e.get("ais_betas").asInt()).isEqualTo(200);
+    assertThat(e.get("log_z_stderr").asDouble()).isPositive();
+    // 36 binary pixels: a trained model must beat the uniform 36 ln 2 = 24.95 nats
+    assertThat(e.get("test_nll_nats").asDouble()).isBetween(1.0, 36 * Math.log(2));
+
+    Path scores = dir.resolve("rbm-scores.csv");
+    Run score = dgm("score", "--run", run.toString(), "--data", images.toString(), "--out",
+        scores.toString());
+    assertThat(score.code()).as(score.err()).isZero();
+    assertThat(score.out()).contains("log_prob_nats").contains("log Z").contains("ais");
+    double mean = Files.readAllLines(scores).stream().skip(1)
+        .mapToDouble(l -> -Double.parseDouble(l.split(",")[2])).average().orElseThrow();
+    assertThat(mean).isCloseTo(e.get("test_nll_nats").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-3));
+
+    Run sample = dgm("sample", "--run", run.toString(), "--sampler", "gibbs", "--steps", "30",
+        "-n", "8", "--out", dir.resolve("rbm.png").toString(), "--chain",
+        dir.resolve("rbm-chain.png").toString(), "--chain-every", "10");
+    assertThat(sample.code()).as(sample.err()).isZero();
+    assertThat(sample.out()).contains("log_density_rhat").contains("mean_squared_jump");
+    assertThat(dir.resolve("rbm-chain.png")).exists();
+
+    Run complete = dgm("complete", "--run", run.toString(), "-n", "2", "--out",
+        dir.resolve("rbm-complete.png").toString());
+    assertThat(complete.code()).as(complete.err()).isZero();
+    assertThat(complete.out()).contains("MCMC");
+
+    Run filters = dgm("filters", "--run", run.toString(), "--out",
+        dir.resolve("rbm-filters.png").toString());
+    assertThat(filters.code()).as(filters.err()).isZero();
+    assertThat(dir.resolve("rbm-filters.png")).exists();
+
+    Run noChain = dgm("sample", "--run", dir.resolve("run-rbm").toString(), "--chain-every",
+        "5", "--out", dir.resolve("x.png").toString(), "--sampler", "langevin");
+    assertThat(noChain.code()).isNotZero();
+    assertThat(noChain.err()).contains("gibbs, bitflip");
+  }
+
+  @Test
   void trainEvalSampleScoreCompleteAndResume() throws Exception {
     Path run = dir.resolve("run-fvsbn");
     Run train = dgm("train", "--model", "fvsbn", "--data", images.toString(), "--epochs", "2",

@@ -18,7 +18,7 @@ import java.util.HexFormat;
  * "integrity" form), and atomic writes that verify a file's SHA-256 before it appears under
  * its name.
  */
-final class Digests {
+public final class Digests {
   private Digests() {}
 
   /**
@@ -44,7 +44,6 @@ final class Digests {
     }
   }
 
-  /** SHA-256 of a file's bytes, lower-case hex. */
   /** The SHA-256 of {@code bytes}, lowercase hex. */
   static String sha256Hex(byte[] bytes) {
     try {
@@ -55,7 +54,8 @@ final class Digests {
     }
   }
 
-  static String sha256Hex(Path file) {
+  /** SHA-256 of a file's bytes, lower-case hex. */
+  public static String sha256Hex(Path file) {
     return HexFormat.of().formatHex(hash(file, "SHA-256"));
   }
 

@@ -73,6 +73,9 @@ public final class Validator {
       return new Result(metric, new LikelihoodEvaluator(batchSize).evaluate(density, data)
           .nllNats());
     }
+    // log Z once per validation, not once per batch (an exact enumeration can take seconds)
+    double logZ = metric.equals("nll")
+        ? ((EnergyModel) model).logZ().orElseThrow().value() : Double.NaN;
     double sum = 0;
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
@@ -83,8 +86,7 @@ public final class Validator {
         var x = m.create(FloatBuffer.wrap(buffer, 0, n * d), new Shape(n, d));
         double batchMean = switch (metric) {
           case "nll" -> {
-            EnergyModel energy = (EnergyModel) model;
-            yield energy.energy(x).mean().getFloat() + energy.logZ().orElseThrow().value();
+            yield ((EnergyModel) model).energy(x).mean().getFloat() + logZ;
           }
           case "neg_elbo" -> -((LatentVariableModel) model).elbo(x).mean().getFloat();
           default -> objective.validationLoss(new Batch(x, labels(m, data, start, n)));

@@ -10,6 +10,7 @@ import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
 import io.dgm4j.models.baseline.IndependentBernoulli;
 import io.dgm4j.models.baseline.MixtureOfBernoullis;
+import io.dgm4j.models.energy.Rbm;
 import io.dgm4j.models.conditional.PerClassModel;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.ConditionalVae;
@@ -149,6 +150,9 @@ public final class ModelRegistry {
         "deterministic autoencoder (MLP or conv): features, no likelihood, no sampling",
         Autoencoder.Config.class, Autoencoder.Config::defaults, Autoencoder::new,
         List.of("reconstruction")));
+    register(Family.flat("rbm", Support.BINARY,
+        "restricted Boltzmann machine, binary hidden units; log Z exact or by AIS",
+        Rbm.Config.class, Rbm.Config::defaults, Rbm::new, "cd", "pcd"));
     register(new Family<>("per-class",
         c -> family(c.base()).support(c.baseSettingsOrEmpty()),
         "one model of another family per class label; p(x) = sum_y p(y) p(x|y), classifies"

@@ -7,7 +7,6 @@ import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.models.energy.LearnedLogPartition;
 import io.dgm4j.models.energy.Ncsn;
 import io.dgm4j.objectives.energy.AnnealedDenoisingScoreMatching;
-import io.dgm4j.objectives.energy.ContrastiveDivergence;
 import io.dgm4j.objectives.energy.AdversarialTraining;
 import io.dgm4j.objectives.energy.DenoisingScoreMatching;
 import io.dgm4j.objectives.energy.ExactScoreMatching;
@@ -18,6 +17,7 @@ import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.VariationalModel;
+import io.dgm4j.sampling.GibbsSweep;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,13 +89,14 @@ public final class Objectives {
         + " -log p(x | decode(encode(x))) (Adam)", NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new Reconstruction(require(model, Autoencoder.class,
             "reconstruction", "an encoder and a decoder"), clip)));
-    register(new Entry<>("pcd", "persistent contrastive divergence: Langevin chains in a replay"
-        + " buffer (Du & Mordatch 2019)", ContrastiveDivergence.Config.class,
-        ContrastiveDivergence.Config::defaults,
-        (model, c, clip) -> new ContrastiveDivergence(ebm(model, "pcd"), c, true, clip)));
-    register(new Entry<>("cd", "contrastive divergence: k Langevin steps from the data batch",
-        ContrastiveDivergence.Config.class, ContrastiveDivergence.Config::defaults,
-        (model, c, clip) -> new ContrastiveDivergence(ebm(model, "cd"), c, false, clip)));
+    register(new Entry<>("cd", "contrastive divergence: k chain steps from the data batch"
+        + " (Gibbs sweeps for rbm, Langevin steps for ebm)", ContrastiveDivergenceSettings.class,
+        ContrastiveDivergenceSettings::defaults,
+        (model, c, clip) -> contrastiveDivergence(model, c, false, clip, "cd")));
+    register(new Entry<>("pcd", "persistent contrastive divergence: chains kept across updates"
+        + " (rbm: Gibbs; ebm: Langevin with a replay buffer, Du & Mordatch 2019)",
+        ContrastiveDivergenceSettings.class, ContrastiveDivergenceSettings::defaults,
+        (model, c, clip) -> contrastiveDivergence(model, c, true, clip, "pcd")));
     register(new Entry<>("ncsn", "denoising score matching at every level of a geometric σ"
         + " ladder (Song & Ermon 2019)", NoSettings.class, NoSettings::defaults,
         (model, c, clip) -> new AnnealedDenoisingScoreMatching(require(model, Ncsn.class,
@@ -150,6 +151,33 @@ public final class Objectives {
     require(model, EnergyModel.class, objective, "an energy function");
     require(model, LearnedLogPartition.class, objective, "a learnable log Z");
     return (M) model;
+  }
+
+
+  /**
+   * cd and pcd for whichever sampler the model offers: block Gibbs sweeps for models with
+   * tractable conditionals (the RBM), Langevin dynamics for deep energy models.
+   */
+  private static Objective contrastiveDivergence(GenerativeModel model,
+      ContrastiveDivergenceSettings c, boolean persistent, double clipNorm, String name) {
+    if (model instanceof GibbsSweep gibbs) {
+      EnergyModel energy = require(model, EnergyModel.class, name, "an energy");
+      return new io.dgm4j.objectives.ContrastiveDivergence(energy, gibbs,
+          new io.dgm4j.objectives.ContrastiveDivergence.Config(c.k() > 0 ? c.k() : 1,
+              c.weightDecay()), persistent, clipNorm);
+    }
+    if (model instanceof Ebm) {
+      var defaults = io.dgm4j.objectives.energy.ContrastiveDivergence.Config.defaults();
+      return new io.dgm4j.objectives.energy.ContrastiveDivergence(ebm(model, name),
+          new io.dgm4j.objectives.energy.ContrastiveDivergence.Config(
+              c.k() > 0 ? c.k() : defaults.steps(), c.stepSize(), c.noiseScale(),
+              c.energyRegularization(), c.bufferSize(), c.reinitialization()),
+          persistent, clipNorm);
+    }
+    throw new IllegalArgumentException("objective " + name + " needs a model with Gibbs"
+        + " conditionals (rbm) or a deep energy (ebm); " + model.family() + " trains with"
+        + " --objective " + String.join(" or ", ModelRegistry.family(model.family())
+            .objectives()));
   }
 
   private Objectives() {}

@@ -50,7 +50,8 @@ class AllModelsTest {
       Map.entry("diagonal-bilstm", "{\"features\": 4, \"layers\": 1, \"firstKernel\": 3}"),
       Map.entry("ebm", "{\"hidden\": [8]}"),
       Map.entry("ncsn", "{\"hidden\": [8], \"levels\": 3}"),
-      Map.entry("maf", "{\"hidden\": [8], \"layers\": 1}"));
+      Map.entry("maf", "{\"hidden\": [8], \"layers\": 1}"),
+      Map.entry("rbm", "{\"hidden\": 3}"));
 
   /**
    * Families whose models take images (H, W) rather than flat vectors: tested on one-row images
