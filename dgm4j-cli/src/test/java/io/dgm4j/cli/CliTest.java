@@ -76,7 +76,7 @@ class CliTest {
     Run early = dgm("score", "--run", run.toString(), "--data", images.toString(), "--out",
         dir.resolve("rbm-early.csv").toString());
     assertThat(early.code()).as(early.err()).isZero();
-    assertThat(early.out()).contains("neg_energy").contains("dgm eval");
+    assertThat(early.out()).contains("unnormalized_log_density").contains("dgm eval");
 
     Run eval = dgm("eval", "--run", run.toString(), "--json", "--ais-runs", "20",
         "--ais-betas", "200");
