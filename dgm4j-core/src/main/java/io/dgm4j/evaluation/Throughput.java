@@ -12,58 +12,52 @@ import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.objectives.MaximumLikelihood;
 import io.dgm4j.training.Adam;
+import java.util.function.DoubleSupplier;
 
 /**
  * Speed measurements in one engine and one process, so figures compare: a plain large matmul
  * (what the hardware reaches through the engine), a model's training step (forward, backward,
- * Adam) and its sampling.
+ * Adam) and its sampling. Rates are measured in windows of several seconds each and reported
+ * with their spread and the machine's load meanwhile ({@link WindowedRate}).
  */
 public final class Throughput {
   private Throughput() {}
 
-  /** GFLOP/s of a float32 {@code size x size} matmul (2 size^3 flops), best of {@code reps}. */
-  public static double matmulGflops(NDManager manager, int size, int reps) {
-    double best = 0;
+  /**
+   * Flop/s of a float32 {@code size x size} matmul (2 size^3 flops each), repeated in windows
+   * (see {@link WindowedRate}) after one untimed product.
+   */
+  public static WindowedRate matmul(NDManager manager, int size, int windows,
+      double windowSeconds) {
     try (NDManager m = manager.newSubManager()) {
       NDArray a = m.randomNormal(new Shape(size, size));
       NDArray b = m.randomNormal(new Shape(size, size));
-      for (int r = 0; r < reps + 1; r++) {
+      double flops = 2.0 * size * size * (double) size;
+      DoubleSupplier product = () -> {
         try (NDScope scope = new NDScope()) {
-          long t = System.nanoTime();
           a.matMul(b).getFloat(0, 0);
-          double s = (System.nanoTime() - t) / 1e9;
-          if (r > 0) {
-            best = Math.max(best, 2.0 * size * size * (double) size / s / 1e9);
-          }
         }
-      }
-    }
-    return best;
-  }
-
-  /** Result of timing training steps. */
-  public record StepTiming(int steps, int batchSize, double seconds) {
-    public double examplesPerSecond() {
-      return steps * (double) batchSize / seconds;
+        return flops;
+      };
+      product.getAsDouble();
+      return WindowedRate.measure(product, windows, windowSeconds);
     }
   }
 
   /**
-   * Times {@code steps} maximum-likelihood Adam steps on consecutive batches of {@code data},
-   * after {@code warmup} untimed steps.
+   * Training examples/s of maximum-likelihood Adam steps on consecutive batches of {@code data},
+   * in windows (see {@link WindowedRate}), after {@code warmup} untimed steps.
    */
-  public static StepTiming trainingSteps(DensityModel model, Dataset data, int batchSize,
-      int warmup, int steps) {
+  public static WindowedRate training(DensityModel model, Dataset data, int batchSize,
+      int warmup, int windows, double windowSeconds) {
     Adam adam = new Adam(model.parameters());
     MaximumLikelihood objective = new MaximumLikelihood();
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
-    long start = 0;
-    for (int s = 0; s < warmup + steps; s++) {
-      if (s == warmup) {
-        start = System.nanoTime();
-      }
-      int from = (s * batchSize) % Math.max(1, data.size() - batchSize);
+    long[] step = {0};
+    DoubleSupplier trainingStep = () -> {
+      long s = step[0]++;
+      int from = (int) ((s * batchSize) % Math.max(1, data.size() - batchSize));
       System.arraycopy(data.values(), from * d, buffer, 0, batchSize * d);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         NDArray x = m.create(buffer, new Shape(batchSize, d));
@@ -74,8 +68,12 @@ public final class Throughput {
         }
         adam.step(1e-4);
       }
+      return batchSize;
+    };
+    for (int s = 0; s < warmup; s++) {
+      trainingStep.getAsDouble();
     }
-    return new StepTiming(steps, batchSize, (System.nanoTime() - start) / 1e9);
+    return WindowedRate.measure(trainingStep, windows, windowSeconds);
   }
 
   /** Seconds to draw {@code n} samples (after one untimed draw of the same size). */
