@@ -105,8 +105,8 @@ final class BenchCommand implements Callable<Integer> {
             }
           });
         }
-        try (DensityModel model = ModelRegistry.family(name).create(root.newSubManager(),
-            binary.dimension(), overrides, 1)) {
+        try (DensityModel model = (DensityModel) ModelRegistry.family(name).create(
+            root.newSubManager(), binary.dimension(), overrides, 1)) {
           Dataset train = model.support() == Support.BINARY ? binary
               : new Preprocessing("dequantize", 1f, 0, 0).fixed(images,
                   1, name);

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
-import io.dgm4j.models.AutoregressiveModel;
+import io.dgm4j.models.Completer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,10 +40,8 @@ final class CompleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
-      if (!(loaded.model instanceof AutoregressiveModel ar)) {
-        throw new IllegalArgumentException(loaded.info.model().family()
-            + " is not autoregressive; completion needs fvsbn, nade, rnade or made");
-      }
+      Completer ar = loaded.require(Completer.class, "complete",
+          "way to draw missing values given observed ones");
       int[] hw = loaded.imageShape();
       int d = hw[0] * hw[1];
       float[] mask = new float[d];
@@ -62,7 +60,9 @@ final class CompleteCommand implements Callable<Integer> {
       int perRow = samples + 2;
       float[] grid = new float[n * perRow * d];
       Engines.seed(seed);
+      String method;
       try (NDManager m = loaded.model.manager().newSubManager()) {
+        method = ar.completionMethod(m.create(mask));
         for (int i = 0; i < n; i++) {
           float[] x = java.util.Arrays.copyOfRange(test.values(), i * d, (i + 1) * d);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
@@ -80,8 +80,8 @@ final class CompleteCommand implements Callable<Integer> {
         }
       }
       io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], 3);
-      spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n", n,
-          samples, out);
+      spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n"
+          + "method: %s%n", n, samples, out, method);
       return 0;
     }
   }

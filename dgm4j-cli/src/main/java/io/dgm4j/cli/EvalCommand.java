@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
+import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
       Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
       long start = System.nanoTime();
       LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batchSize)
-          .evaluate(loaded.model, test);
+          .evaluate(loaded.require(DensityModel.class, "eval", "exact log-likelihood"), test);
       double seconds = (System.nanoTime() - start) / 1e9;
       // a density of y = (pixel + u) / 256 on [0,1]^D bounds the 8-bit pixels' discrete NLL:
       // -log P(pixels) <= -log p(y) + D ln 256 (Theis et al., 2016)

@@ -3,7 +3,7 @@ package io.dgm4j.cli;
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.training.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ import java.nio.file.Path;
 final class LoadedRun implements AutoCloseable {
   final RunDirectory directory;
   final RunDirectory.RunInfo info;
-  final DensityModel model;
+  final GenerativeModel model;
   final Path checkpoint;
   private final NDManager manager;
 
@@ -31,6 +31,18 @@ final class LoadedRun implements AutoCloseable {
     }
     manager = Engines.newManager(Engines.device(device));
     model = Checkpoint.read(checkpoint, manager.newSubManager()).model();
+  }
+
+  /**
+   * The model as the capability {@code type} a command needs, or a clear error naming what the
+   * model's family is and what the command needs ({@code needs}, e.g. "an exact likelihood").
+   */
+  <T> T require(Class<T> type, String command, String needs) {
+    if (!type.isInstance(model)) {
+      throw new IllegalArgumentException(info.model().family() + " has no " + needs
+          + ", which `dgm " + command + "` needs");
+    }
+    return type.cast(model);
   }
 
   /** The item shape as (height, width) for images; (1, D) for flat data. */

@@ -2,7 +2,7 @@ package io.dgm4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Engines;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,12 +22,14 @@ final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    out.printf("%-10s %12s  %s%n", "model", "parameters", "description (default settings)");
+    out.printf("%-10s %12s  %-12s %s%n", "model", "parameters", "objectives",
+        "description (default settings)");
     for (ModelRegistry.Family<?> family : ModelRegistry.families()) {
       try (NDManager manager = Engines.newManager();
-          DensityModel model = family.create(manager.newSubManager(), dimension, null, 1)) {
-        out.printf("%-10s %,12d  %s %s%n", family.name(), model.parameterCount(),
-            family.description(), ModelRegistry.json().valueToTree(model.config()));
+          GenerativeModel model = family.create(manager.newSubManager(), dimension, null, 1)) {
+        out.printf("%-10s %,12d  %-12s %s %s%n", family.name(), model.parameterCount(),
+            String.join(",", family.objectives()), family.description(),
+            ModelRegistry.json().valueToTree(model.config()));
       }
     }
     return 0;

@@ -48,9 +48,15 @@ final class ProgressListener implements TrainingListener {
       bar.close();
       bar = null;
     }
-    out.printf("epoch %d/%d  train %.3f  validation %.3f nats (%.4f bits/dim)  %,.0f ex/s"
-            + "  %.1f s%s%n", r.epoch(), trainer.config().epochs(), r.trainLoss(),
-        r.validationNll(), r.validationNll() / (dimension * Math.log(2)), r.examplesPerSecond(),
+    String validation = switch (r.validationMetric()) {
+      case "nll" -> String.format("validation %.3f nats (%.4f bits/dim)", r.validationLoss(),
+          r.validationLoss() / (dimension * Math.log(2)));
+      case "neg_elbo" -> String.format("validation -ELBO %.3f nats", r.validationLoss());
+      case "none" -> "no validation figure";
+      default -> String.format("validation loss %.4f", r.validationLoss());
+    };
+    out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%n", r.epoch(),
+        trainer.config().epochs(), r.trainLoss(), validation, r.examplesPerSecond(),
         r.seconds(), r.improved() ? "  *best" : "");
     out.flush();
   }

@@ -3,6 +3,9 @@ package io.dgm4j.cli;
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.ImageGrid;
+import io.dgm4j.models.Conditional;
+import io.dgm4j.models.Samplable;
+import picocli.CommandLine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,6 +31,19 @@ final class SampleCommand implements Callable<Integer> {
 
   @Option(names = "--checkpoint", defaultValue = "best") String which;
 
+  @Option(names = "--sampler", paramLabel = "NAME",
+      description = "Which sampler, among those the model offers (default: the model's first;"
+          + " e.g. ancestral, fast, naive, gibbs, langevin).")
+  String sampler;
+
+  @Option(names = "--steps", defaultValue = "0", paramLabel = "N",
+      description = "Steps of a chain sampler (0: the model's default).")
+  int steps;
+
+  @Option(names = "--label", paramLabel = "Y",
+      description = "Draw from p(x | y = Y) (models trained with labels only).")
+  Integer label;
+
   @Mixin Dgm.Common common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -43,13 +59,34 @@ final class SampleCommand implements Callable<Integer> {
     }
     try (LoadedRun loaded = new LoadedRun(run, which, common.device);
         NDManager m = loaded.model.manager().newSubManager()) {
+      Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
       Engines.seed(seed);
       long start = System.nanoTime();
-      float[] samples = loaded.model.sample(m, count).toFloatArray();
+      Samplable.Samples drawn;
+      if (label != null) {
+        if (!(loaded.model instanceof Conditional conditional)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--label: "
+              + loaded.info.model().family() + " was trained without labels; drop --label");
+        }
+        if (label < 0 || label >= conditional.classes()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--label must be in 0.."
+              + (conditional.classes() - 1) + ", got " + label);
+        }
+        int[] labels = new int[count];
+        java.util.Arrays.fill(labels, label);
+        drawn = new Samplable.Samples(conditional.sampleGiven(m, m.create(labels)),
+            java.util.Map.of());
+      } else {
+        drawn = loaded.require(Samplable.class, "sample", "way to draw samples")
+            .sample(m, count, options);
+      }
+      float[] samples = drawn.values().toFloatArray();
       double seconds = (System.nanoTime() - start) / 1e9;
       Outputs.writeRows(out, samples, count, loaded.imageShape(), scale);
-      spec.commandLine().getOut().printf("%d samples from %s in %.2f s -> %s%n", count,
+      var console = spec.commandLine().getOut();
+      console.printf("%d samples from %s in %.2f s -> %s%n", count,
           loaded.info.model().family(), seconds, out);
+      drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
       return 0;
     }
   }

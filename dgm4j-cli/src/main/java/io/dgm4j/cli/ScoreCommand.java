@@ -5,6 +5,7 @@ import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
+import io.dgm4j.models.DensityModel;
 import io.dgm4j.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,7 +54,8 @@ final class ScoreCommand implements Callable<Integer> {
             + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
       }
       Dataset prepared = prep.fixed(raw, prep.testSeed(), loaded.info.model().family());
-      double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(loaded.model, prepared);
+      double[] logProbs = new LikelihoodEvaluator(batchSize).logProbs(
+          loaded.require(DensityModel.class, "score", "exact log-likelihood"), prepared);
       StringBuilder csv = new StringBuilder("index,label,log_prob_nats,bits_per_dim\n");
       double ln2d = Math.log(2) * prepared.dimension();
       for (int i = 0; i < logProbs.length; i++) {

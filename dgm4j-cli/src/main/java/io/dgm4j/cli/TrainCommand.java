@@ -8,10 +8,11 @@ import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.ModelSpec;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
-import io.dgm4j.objectives.MaximumLikelihood;
-import io.dgm4j.training.Adam;
+import io.dgm4j.objectives.Objective;
+import io.dgm4j.objectives.ObjectiveSpec;
+import io.dgm4j.objectives.Objectives;
 import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
@@ -25,9 +26,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Trains a model by maximum likelihood into a run folder, or resumes one. */
+/** Trains a model with its objective into a run folder, or resumes one. */
 @Command(name = "train", description = {
-    "Train a model by maximum likelihood (Adam) into a run folder.",
+    "Train a model into a run folder with its objective (maximum likelihood by default, Adam).",
     "Writes run.json, checkpoint-last.zip, checkpoint-best.zip, metrics.jsonl and loss.png;"
         + " --resume continues a stopped run from its last checkpoint up to --epochs."})
 final class TrainCommand implements Callable<Integer> {
@@ -38,6 +39,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "SPEC",
       description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
   String data;
+
+  @Option(names = "--objective", paramLabel = "NAME",
+      description = "How to train: mle, or what the model's family offers (see `dgm models`);"
+          + " default: the family's first.")
+  String objectiveName;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
   Path out;
@@ -96,21 +102,25 @@ final class TrainCommand implements Callable<Integer> {
     try (NDManager root = Engines.newManager(Engines.device(common.device))) {
       RunDirectory.RunInfo info;
       RunData runData;
-      DensityModel densityModel;
-      Adam adam;
+      GenerativeModel generativeModel;
+      Objective objective;
       TrainingState state;
       if (resume) {
-        if (model != null || data != null) {
-          console.println("note: --resume takes the model and data from " + run.runFile());
+        if (model != null || data != null || objectiveName != null) {
+          console.println("note: --resume takes the model, objective and data from "
+              + run.runFile());
         }
         RunDirectory.RunInfo recorded = run.readInfo();
         TrainingConfig config = epochs == null ? recorded.training()
             : recorded.training().withEpochs(epochs);
-        info = new RunDirectory.RunInfo(recorded.model(), config, recorded.data());
+        info = new RunDirectory.RunInfo(recorded.model(), recorded.objectiveOrDefault(), config,
+            recorded.data());
         Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
-        densityModel = loaded.model();
-        adam = Checkpoint.restoreOptimizer(loaded, run.lastCheckpoint());
+        generativeModel = loaded.model();
+        objective = Objectives.create(info.objective(), generativeModel, config.clipNorm());
         state = loaded.state();
+        objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
+            run.lastCheckpoint().toString());
         if (state.epoch() >= config.epochs()) {
           console.printf("%s already has %d of %d epochs; pass a larger --epochs to continue%n",
               out, state.epoch(), config.epochs());
@@ -128,47 +138,73 @@ final class TrainCommand implements Callable<Integer> {
               + " continue it or choose another --out");
         }
         ModelRegistry.Family<?> family = ModelRegistry.family(model);
-        ObjectNode overrides = settingsJson();
-        family.parseConfig(overrides); // reject bad settings before loading data
+        String objectiveChoice = objectiveName != null ? objectiveName
+            : family.defaultObjective();
+        if (!family.objectives().contains(objectiveChoice)) {
+          throw new IllegalArgumentException("--objective " + objectiveChoice + " does not train "
+              + model + "; it trains with " + String.join(", ", family.objectives()));
+        }
+        Objectives.Entry<?> objectiveEntry = Objectives.entry(objectiveChoice);
+        ObjectNode modelOverrides = ModelRegistry.json().createObjectNode();
+        ObjectNode objectiveOverrides = ModelRegistry.json().createObjectNode();
+        splitSettings(family, objectiveEntry, modelOverrides, objectiveOverrides);
+        family.parseConfig(modelOverrides); // reject bad settings before loading data
+        ObjectiveSpec objectiveSpec = objectiveEntry.spec(objectiveOverrides);
         TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
             learningRate, schedule, clipNorm, patience, seed);
         DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
-        Preprocessing prep = Preprocessing.choose(family.support(), source, seed);
+        Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source, seed);
         runData = RunData.load(data, source, prep, validation, limit, model);
-        densityModel = family.create(root.newSubManager(), runData.train().dimension(),
-            overrides, seed);
-        ModelSpec modelSpec = ModelSpec.of(densityModel, runData.train().itemShape(), seed);
-        info = new RunDirectory.RunInfo(modelSpec, config, runData.describe());
+        generativeModel = family.create(root.newSubManager(), runData.train().itemShape(),
+            modelOverrides, seed);
+        objective = Objectives.create(objectiveSpec, generativeModel, config.clipNorm());
+        ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), seed);
+        info = new RunDirectory.RunInfo(modelSpec, objectiveSpec, config, runData.describe());
         run.writeInfo(info);
-        if (densityModel instanceof io.dgm4j.models.DataInitialized init) {
+        if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
           init.initializeFrom(prep.trainingEpoch(runData.train(), seed, 0), seed);
         }
-        adam = new Adam(densityModel.parameters());
         state = TrainingState.start();
-        console.printf("training %s (%,d parameters) on %s: %,d train / %,d validation examples,"
-            + " %s%n", model, densityModel.parameterCount(), runData.source().name(),
-            runData.train().size(), runData.validation().size(), prep.kind());
+        console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
+            + " examples, %s%n", model, generativeModel.parameterCount(), objective.name(),
+            runData.source().name(), runData.train().size(), runData.validation().size(),
+            prep.kind());
       }
       Preprocessing prep = runData.preprocessing();
       Dataset train = runData.train();
       long runSeed = info.training().seed();
-      Trainer trainer = new Trainer(densityModel, new MaximumLikelihood(), info.training(), adam,
-          state, List.of(run.recorder(info.model()), new ProgressListener(console,
-              quiet || System.console() == null, densityModel.dimension())));
+      Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
+          List.of(run.recorder(info.model()), new ProgressListener(console,
+              quiet || System.console() == null, generativeModel.dimension())));
       TrainingState end = trainer.fit(
           epoch -> prep.trainingEpoch(train, runSeed, epoch), runData.validation());
-      console.printf("done: %d epochs, best validation NLL %.2f nats (epoch %d); run folder %s%n",
-          end.epoch(), end.bestValidationNll(), end.bestEpoch(), out);
-      densityModel.close();
+      String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
+      console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
+          end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
+          out);
+      generativeModel.close();
       return 0;
     }
   }
 
-  private ObjectNode settingsJson() {
-    ObjectNode node = ModelRegistry.json().createObjectNode();
-    if (settings != null) {
-      settings.forEach((k, v) -> node.set(k, Settings.parseValue(v)));
+  /**
+   * Sends each {@code --set key=value} to the model's settings or the objective's, whichever has
+   * the key (the model's first); a key neither has is an error that names both.
+   */
+  private void splitSettings(ModelRegistry.Family<?> family, Objectives.Entry<?> objectiveEntry,
+      ObjectNode modelOverrides, ObjectNode objectiveOverrides) {
+    if (settings == null) {
+      return;
     }
-    return node;
+    settings.forEach((k, v) -> {
+      if (family.hasSetting(k)) {
+        modelOverrides.set(k, Settings.parseValue(v));
+      } else if (objectiveEntry.hasSetting(k)) {
+        objectiveOverrides.set(k, Settings.parseValue(v));
+      } else {
+        // let the model's own check name its settings
+        modelOverrides.set(k, Settings.parseValue(v));
+      }
+    });
   }
 }

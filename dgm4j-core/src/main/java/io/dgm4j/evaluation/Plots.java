@@ -12,20 +12,24 @@ public final class Plots {
   private Plots() {}
 
   /**
-   * Writes a PNG with training loss and validation NLL (nats per example) against epoch.
+   * Writes a PNG with the training loss and the validation figure against epoch.
    *
    * @param epochs epoch numbers
    * @param trainLoss mean training loss per epoch
-   * @param validationNll validation NLL per epoch
+   * @param validation validation figure per epoch (NaN where there is none)
+   * @param validationLabel what the validation figure is, e.g. {@code validation NLL}
+   * @param unit the y axis, e.g. {@code nats per example}
    */
   public static void lossCurve(java.nio.file.Path file, String title, List<Integer> epochs,
-      List<Double> trainLoss, List<Double> validationNll) {
+      List<Double> trainLoss, List<Double> validation, String validationLabel, String unit) {
     XYChart chart = new XYChartBuilder().width(720).height(440).title(title)
-        .xAxisTitle("epoch").yAxisTitle("nats per example").build();
+        .xAxisTitle("epoch").yAxisTitle(unit).build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     chart.addSeries("train loss", epochs, trainLoss).setMarker(SeriesMarkers.CIRCLE);
-    chart.addSeries("validation NLL", epochs, validationNll).setMarker(SeriesMarkers.DIAMOND);
+    if (validation.stream().anyMatch(v -> !v.isNaN())) {
+      chart.addSeries(validationLabel, epochs, validation).setMarker(SeriesMarkers.DIAMOND);
+    }
     AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out,
         BitmapEncoder.BitmapFormat.PNG));
   }

@@ -1,17 +1,15 @@
 package io.dgm4j.evaluation;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.Batch;
 import io.dgm4j.objectives.MaximumLikelihood;
-import io.dgm4j.training.Adam;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -50,8 +48,7 @@ public final class Throughput {
    */
   public static WindowedRate training(DensityModel model, Dataset data, int batchSize,
       int warmup, int windows, double windowSeconds) {
-    Adam adam = new Adam(model.parameters());
-    MaximumLikelihood objective = new MaximumLikelihood();
+    MaximumLikelihood objective = new MaximumLikelihood(model);
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
     long[] step = {0};
@@ -61,12 +58,7 @@ public final class Throughput {
       System.arraycopy(data.values(), from * d, buffer, 0, batchSize * d);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         NDArray x = m.create(buffer, new Shape(batchSize, d));
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray loss = objective.loss(model, x, s);
-          gc.backward(loss);
-          loss.getFloat();
-        }
-        adam.step(1e-4);
+        objective.step(Batch.of(x), s, 1e-4);
       }
       return batchSize;
     };

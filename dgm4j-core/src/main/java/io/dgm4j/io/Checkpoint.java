@@ -3,9 +3,8 @@ package io.dgm4j.io;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
-import io.dgm4j.training.Adam;
 import io.dgm4j.training.TrainingState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +26,8 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code model.json} — the {@link ModelSpec} (family, item shape, seed, configuration);
  *   <li>{@code weights.safetensors} — the parameters by name (safetensors, readable by other
  *       tools);
- *   <li>{@code optimizer.safetensors} and {@code state.json} — Adam's moments and the
+ *   <li>{@code optimizer.safetensors} and {@code state.json} — the objective's state (optimizer
+ *       moments, other players, persistent chains: {@code Objective.state()}) and the
  *       {@link TrainingState}, present in training checkpoints so a run can resume exactly.
  * </ul>
  *
@@ -39,19 +39,35 @@ public final class Checkpoint {
 
   private Checkpoint() {}
 
-  /** A loaded checkpoint: the model, and the optimizer state when the file had one. */
-  public record Loaded(ModelSpec spec, DensityModel model, NDList optimizerState,
-      TrainingState state) {}
-
-  /** Saves {@code model} (and, when not null, optimizer and state) to {@code file}. */
-  public static void write(Path file, ModelSpec spec, DensityModel model, Adam optimizer,
+  /**
+   * A loaded checkpoint: the model, and the objective's state and training state when the file
+   * had them (training checkpoints).
+   */
+  public record Loaded(ModelSpec spec, GenerativeModel model, NDList objectiveState,
       TrainingState state) {
+
+    /** The objective state, or a clear error when the file is not a training checkpoint. */
+    public NDList requireObjectiveState(Path file) {
+      if (objectiveState == null) {
+        throw new IllegalArgumentException(file + ": holds no optimizer state (not a training"
+            + " checkpoint)");
+      }
+      return objectiveState;
+    }
+  }
+
+  /**
+   * Saves {@code model} (and, when not null, the objective's state and the training state) to
+   * {@code file}.
+   */
+  public static void write(Path file, ModelSpec spec, GenerativeModel model,
+      NDList objectiveState, TrainingState state) {
     AtomicFiles.write(file, out -> {
       ZipOutputStream zip = new ZipOutputStream(out);
       entry(zip, "model.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(spec));
       entry(zip, "weights.safetensors", encode(model.parameters().toNDList()));
-      if (optimizer != null) {
-        entry(zip, "optimizer.safetensors", encode(optimizer.state()));
+      if (objectiveState != null) {
+        entry(zip, "optimizer.safetensors", encode(objectiveState));
         entry(zip, "state.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
       }
       zip.finish();
@@ -73,7 +89,7 @@ public final class Checkpoint {
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": corrupt model.json: " + firstLine(e), e);
     }
-    DensityModel model = spec.build(manager);
+    GenerativeModel model = spec.build(manager);
     try {
       model.parameters().load(NDList.decode(manager, weights), file.toString());
       NDList optimizer = null;
@@ -90,17 +106,6 @@ public final class Checkpoint {
       model.close();
       throw new IllegalArgumentException(file + ": corrupt checkpoint: " + firstLine(e), e);
     }
-  }
-
-  /** Restores an optimizer for {@code loaded.model()} from the checkpoint's saved state. */
-  public static Adam restoreOptimizer(Loaded loaded, Path file) {
-    Adam adam = new Adam(loaded.model().parameters());
-    if (loaded.optimizerState() == null) {
-      throw new IllegalArgumentException(file + ": holds no optimizer state (not a training"
-          + " checkpoint)");
-    }
-    adam.load(loaded.optimizerState(), loaded.state().step(), file.toString());
-    return adam;
   }
 
   private static Map<String, byte[]> readEntries(Path file) {

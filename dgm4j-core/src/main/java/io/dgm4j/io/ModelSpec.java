@@ -2,7 +2,7 @@ package io.dgm4j.io;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
 
 /**
@@ -13,22 +13,18 @@ import io.dgm4j.models.ModelRegistry;
 public record ModelSpec(String family, int[] itemShape, long seed, ObjectNode config) {
 
   /** The spec of an existing model. */
-  public static ModelSpec of(DensityModel model, int[] itemShape, long seed) {
+  public static ModelSpec of(GenerativeModel model, int[] itemShape, long seed) {
     ObjectNode config = ModelRegistry.json().valueToTree(model.config());
     return new ModelSpec(model.family(), itemShape.clone(), seed, config);
   }
 
   /** Number of values per example. */
   public int dimension() {
-    int d = 1;
-    for (int s : itemShape) {
-      d = Math.multiplyExact(d, s);
-    }
-    return d;
+    return ModelRegistry.product(itemShape);
   }
 
   /** Builds a freshly initialised model of this spec in {@code manager} (which it then owns). */
-  public DensityModel build(NDManager manager) {
-    return ModelRegistry.family(family).create(manager, dimension(), config, seed);
+  public GenerativeModel build(NDManager manager) {
+    return ModelRegistry.family(family).create(manager, itemShape, config, seed);
   }
 }

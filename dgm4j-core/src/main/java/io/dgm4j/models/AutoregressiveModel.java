@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * A density model factorised by the chain rule along an ordering o of the coordinates:
  * p(x) = prod_i p(x_{o(i)} | x_{o(1)}, ..., x_{o(i-1)}).
  */
-public interface AutoregressiveModel extends DensityModel {
+public interface AutoregressiveModel extends DensityModel, Completer {
 
   /**
    * Conditional completion: keeps the coordinates where {@code observed} is 1 and draws the rest
@@ -20,6 +20,7 @@ public interface AutoregressiveModel extends DensityModel {
    * @param observed shape (N, D) or (D), 1 where the value is given, 0 where it is to be drawn
    * @return shape (N, D), equal to x where observed
    */
+  @Override
   NDArray complete(NDArray x, NDArray observed);
 
   /**
@@ -27,4 +28,19 @@ public interface AutoregressiveModel extends DensityModel {
    * Models trained over many orderings return the one {@link #complete} uses.
    */
   int[] ordering();
+
+  @Override
+  default String completionMethod(NDArray observed) {
+    float[] o = observed.toFloatArray();
+    boolean seenUnobserved = false;
+    for (int d : ordering()) {
+      if (o[d] == 0f) {
+        seenUnobserved = true;
+      } else if (seenUnobserved) {
+        return "ancestral in the model's ordering; NOT the exact conditional: some observed"
+            + " values come after values drawn before them";
+      }
+    }
+    return "exact: the observed values precede the rest in the model's ordering";
+  }
 }

@@ -13,6 +13,7 @@ import io.dgm4j.models.baseline.MixtureOfBernoullis;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,21 +25,67 @@ import java.util.function.Supplier;
  */
 public final class ModelRegistry {
 
-  /** Builds a model from its configuration. */
+  /** Builds a model from its configuration and the shape of one example. */
   @FunctionalInterface
   public interface Factory<C extends Record> {
-    DensityModel create(NDManager manager, int dimension, C config, long seed);
+    GenerativeModel create(NDManager manager, int[] itemShape, C config, long seed);
   }
 
-  /** One family: its name, what data it models, a one-line description, how to build it. */
+  /** Builds a model that sees each example as a flat vector of D values. */
+  @FunctionalInterface
+  public interface FlatFactory<C extends Record> {
+    GenerativeModel create(NDManager manager, int dimension, C config, long seed);
+  }
+
+  /**
+   * One family: its name, what data it models (which may depend on its settings, e.g. binary or
+   * 8-bit pixels), a one-line description, how to build it, and the objectives it can be trained
+   * with (the first is the default; names from {@code io.dgm4j.objectives.Objectives}).
+   */
   public record Family<C extends Record>(
-      String name, Support support, String description, Class<C> configType,
-      Supplier<C> defaults, Factory<C> factory) {
+      String name, Function<C, Support> supportOf, String description, Class<C> configType,
+      Supplier<C> defaults, Factory<C> factory, List<String> objectives) {
+
+    /** A family with one support whatever its settings, whose model sees flat vectors. */
+    public static <C extends Record> Family<C> flat(String name, Support support,
+        String description, Class<C> configType, Supplier<C> defaults, FlatFactory<C> factory,
+        String... objectives) {
+      return new Family<>(name, c -> support, description, configType, defaults,
+          (m, shape, c, seed) -> factory.create(m, product(shape), c, seed),
+          List.of(objectives));
+    }
 
     /** Builds the model with {@code config} given as JSON (fields missing take defaults). */
-    public DensityModel create(NDManager manager, int dimension, ObjectNode config, long seed) {
+    public GenerativeModel create(NDManager manager, int[] itemShape, ObjectNode config,
+        long seed) {
       C parsed = parseConfig(config);
-      return factory.create(manager, dimension, parsed, seed);
+      return factory.create(manager, itemShape.clone(), parsed, seed);
+    }
+
+    /** Builds the model for flat examples of {@code dimension} values. */
+    public GenerativeModel create(NDManager manager, int dimension, ObjectNode config,
+        long seed) {
+      return create(manager, new int[] {dimension}, config, seed);
+    }
+
+    /** The values this family models with the settings {@code overrides}. */
+    public Support support(ObjectNode overrides) {
+      return supportOf.apply(parseConfig(overrides));
+    }
+
+    /** The values this family models at its default settings. */
+    public Support support() {
+      return supportOf.apply(defaults.get());
+    }
+
+    /** The objective used when none is named: the first of {@link #objectives()}. */
+    public String defaultObjective() {
+      return objectives.get(0);
+    }
+
+    /** Whether the family's settings record has a field called {@code name}. */
+    public boolean hasSetting(String name) {
+      return JSON.valueToTree(defaults.get()).has(name);
     }
 
     /** The defaults with the fields of {@code overrides} replaced. */
@@ -69,26 +116,26 @@ public final class ModelRegistry {
   private static final Map<String, Family<?>> FAMILIES = new LinkedHashMap<>();
 
   static {
-    register(new Family<>("bernoulli", Support.BINARY,
+    register(Family.flat("bernoulli", Support.BINARY,
         "independent Bernoulli per pixel (D parameters)",
         IndependentBernoulli.Config.class, IndependentBernoulli.Config::defaults,
-        IndependentBernoulli::new));
-    register(new Family<>("mixture", Support.BINARY,
+        IndependentBernoulli::new, "mle"));
+    register(Family.flat("mixture", Support.BINARY,
         "mixture of K independent-Bernoulli components",
         MixtureOfBernoullis.Config.class, MixtureOfBernoullis.Config::defaults,
-        MixtureOfBernoullis::new));
-    register(new Family<>("fvsbn", Support.BINARY,
+        MixtureOfBernoullis::new, "mle"));
+    register(Family.flat("fvsbn", Support.BINARY,
         "fully visible sigmoid belief network (one masked matrix)",
-        Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new));
-    register(new Family<>("nade", Support.BINARY,
+        Fvsbn.Config.class, Fvsbn.Config::defaults, Fvsbn::new, "mle"));
+    register(Family.flat("nade", Support.BINARY,
         "NADE, shared hidden layer, logistic conditionals",
-        Nade.Config.class, Nade.Config::defaults, Nade::new));
-    register(new Family<>("rnade", Support.REAL,
+        Nade.Config.class, Nade.Config::defaults, Nade::new, "mle"));
+    register(Family.flat("rnade", Support.REAL,
         "real-valued NADE, Gaussian-mixture conditionals",
-        RealNade.Config.class, RealNade.Config::defaults, RealNade::new));
-    register(new Family<>("made", Support.BINARY,
+        RealNade.Config.class, RealNade.Config::defaults, RealNade::new, "mle"));
+    register(Family.flat("made", Support.BINARY,
         "MADE: masked autoencoder, K connectivity/order masks averaged",
-        Made.Config.class, Made.Config::defaults, Made::new));
+        Made.Config.class, Made.Config::defaults, Made::new, "mle"));
   }
 
   private ModelRegistry() {}
@@ -115,6 +162,15 @@ public final class ModelRegistry {
   /** Shared JSON mapper for configurations. */
   public static ObjectMapper json() {
     return JSON;
+  }
+
+  /** The number of values in an example of shape {@code itemShape}. */
+  public static int product(int[] itemShape) {
+    int d = 1;
+    for (int s : itemShape) {
+      d = Math.multiplyExact(d, s);
+    }
+    return d;
   }
 
   private static String iterable(ObjectNode node) {

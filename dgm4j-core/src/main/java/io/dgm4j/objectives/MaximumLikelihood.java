@@ -1,6 +1,7 @@
 package io.dgm4j.objectives;
 
 import ai.djl.ndarray.NDArray;
+import io.dgm4j.models.Batch;
 import io.dgm4j.models.DensityModel;
 
 /**
@@ -9,15 +10,25 @@ import io.dgm4j.models.DensityModel;
  * H(p_data, p_θ) = H(p_data) + KL(p_data || p_θ) and H(p_data) does not depend on θ, this is
  * minimising KL(p_data || p_θ) (seed 001).
  */
-public final class MaximumLikelihood implements Objective {
+public final class MaximumLikelihood extends LossObjective {
+  private final DensityModel density;
 
-  @Override
-  public NDArray loss(DensityModel model, NDArray batch, long step) {
-    return model.trainingLogProb(batch, step).mean().neg();
+  public MaximumLikelihood(DensityModel model, double clipNorm) {
+    super(model, clipNorm);
+    this.density = model;
+  }
+
+  public MaximumLikelihood(DensityModel model) {
+    this(model, 0);
   }
 
   @Override
-  public String toString() {
+  public NDArray loss(Batch batch, long step) {
+    return density.trainingLogProb(batch, step).mean().neg();
+  }
+
+  @Override
+  public String name() {
     return "maximum likelihood";
   }
 }

@@ -1,20 +1,49 @@
 package io.dgm4j.objectives;
 
-import ai.djl.ndarray.NDArray;
-import io.dgm4j.models.DensityModel;
+import ai.djl.ndarray.NDList;
+import io.dgm4j.models.Batch;
 
 /**
- * Turns a model and a minibatch into the scalar loss a training step minimises. The training
- * loop knows nothing of any model beyond this.
+ * How a model learns: one training step turns a minibatch into parameter updates. The training
+ * loop knows nothing else of a model or of how it is trained.
+ *
+ * <p>Most objectives minimise one loss with one optimizer ({@link LossObjective}). Objectives
+ * with two players (adversarial training, flow contrastive estimation, GANs) or their own
+ * sampling (contrastive divergence with persistent chains) own their optimizers, players and
+ * chains here too, and save them through {@link #state()} so a run resumes exactly.
  */
-@FunctionalInterface
 public interface Objective {
 
+  /** The name shown to users, e.g. {@code maximum likelihood}. */
+  String name();
+
   /**
-   * @param model the model being trained
-   * @param batch shape (N, D)
-   * @param step the global step count (models trained as ensembles pick a member from it)
-   * @return a scalar
+   * One training step: updates the model (and any other player) from {@code batch}.
+   *
+   * @param step the global step count, from 0 (ensembles pick a member from it)
+   * @param learningRate this step's learning rate
+   * @return the loss to report for this batch, a mean per example (nats for likelihood-based
+   *     objectives)
+   * @throws io.dgm4j.optim.NonFiniteException when a loss or gradient is NaN or infinite (no
+   *     update is applied)
    */
-  NDArray loss(DensityModel model, NDArray batch, long step);
+  double step(Batch batch, long step, double learningRate);
+
+  /**
+   * Everything beyond the model's weights that an exact resume needs, as named tensors:
+   * optimizer moments, other players' weights, persistent chains.
+   */
+  NDList state();
+
+  /** Restores what {@link #state()} saved; {@code step} is the number of steps already taken. */
+  void restore(NDList state, long step, String source);
+
+  /**
+   * This objective's loss on held-out data without any update, lower is better; NaN when the
+   * objective has no such figure (e.g. contrastive divergence, whose loss needs fresh samples).
+   * The trainer uses it only for models with no likelihood or bound of their own.
+   */
+  default double validationLoss(Batch batch) {
+    return Double.NaN;
+  }
 }

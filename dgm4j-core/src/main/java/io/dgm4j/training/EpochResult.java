@@ -1,17 +1,31 @@
 package io.dgm4j.training;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+
 /**
  * What one epoch measured; one line of a run's {@code metrics.jsonl}.
  *
  * @param epoch the epoch number, from 1
  * @param step optimizer steps taken by its end
- * @param trainLoss mean training loss over its minibatches (nats per example)
- * @param validationNll mean negative log-likelihood of the validation set (nats per example)
+ * @param trainLoss mean training loss over its minibatches (nats per example for likelihood
+ *     objectives)
+ * @param validationLoss the validation figure, lower is better (see {@code validationMetric})
+ * @param validationMetric what {@code validationLoss} is: {@code nll} (nats per example),
+ *     {@code neg_elbo} (nats, a bound), {@code objective} (the objective's own loss) or
+ *     {@code none}
  * @param learningRate the learning rate at its last step
  * @param seconds wall time of the epoch (training and validation)
  * @param examplesPerSecond training examples processed per second of training time
- * @param improved whether the validation NLL is the best so far
+ * @param improved whether the validation figure is the best so far
  */
 public record EpochResult(
-    int epoch, long step, double trainLoss, double validationNll, double learningRate,
-    double seconds, double examplesPerSecond, boolean improved) {}
+    int epoch, long step, double trainLoss,
+    @JsonAlias("validationNll") double validationLoss, String validationMetric,
+    double learningRate, double seconds, double examplesPerSecond, boolean improved) {
+
+  public EpochResult {
+    if (validationMetric == null) {
+      validationMetric = "nll"; // metrics written before the metric was recorded were all NLLs
+    }
+  }
+}

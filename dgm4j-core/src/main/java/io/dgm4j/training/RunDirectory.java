@@ -8,6 +8,7 @@ import io.dgm4j.io.AtomicFiles;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.objectives.ObjectiveSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,19 @@ public final class RunDirectory {
     this.root = root;
   }
 
-  /** The description stored in {@code run.json}. */
-  public record RunInfo(ModelSpec model, TrainingConfig training, ObjectNode data) {}
+  /**
+   * The description stored in {@code run.json}. {@code objective} is null in runs written before
+   * objectives were recorded: they were all trained by maximum likelihood.
+   */
+  public record RunInfo(ModelSpec model, ObjectiveSpec objective, TrainingConfig training,
+      ObjectNode data) {
+
+    /** The objective, defaulting to maximum likelihood for runs that did not record one. */
+    public ObjectiveSpec objectiveOrDefault() {
+      return objective != null ? objective
+          : new ObjectiveSpec("mle", JSON.createObjectNode());
+    }
+  }
 
   public Path root() {
     return root;
@@ -131,17 +143,22 @@ public final class RunDirectory {
       @Override
       public void onEpochEnd(EpochResult result, Trainer trainer) {
         appendMetrics(result);
-        Checkpoint.write(lastCheckpoint(), spec, trainer.model(), trainer.optimizer(),
+        var objectiveState = trainer.objective().state();
+        Checkpoint.write(lastCheckpoint(), spec, trainer.model(), objectiveState,
             trainer.state());
         if (result.improved()) {
-          Checkpoint.write(bestCheckpoint(), spec, trainer.model(), trainer.optimizer(),
+          Checkpoint.write(bestCheckpoint(), spec, trainer.model(), objectiveState,
               trainer.state());
         }
         List<EpochResult> all = readMetrics();
+        boolean nats = result.validationMetric().equals("nll")
+            || result.validationMetric().equals("neg_elbo");
         Plots.lossCurve(lossPlot(), spec.family() + " — " + root.getFileName(),
             all.stream().map(EpochResult::epoch).toList(),
             all.stream().map(EpochResult::trainLoss).toList(),
-            all.stream().map(EpochResult::validationNll).toList());
+            all.stream().map(EpochResult::validationLoss).toList(),
+            "validation " + result.validationMetric().replace('_', ' ').replace("neg elbo",
+                "-ELBO"), nats ? "nats per example" : "loss");
       }
     };
   }

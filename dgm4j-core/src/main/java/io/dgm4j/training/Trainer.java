@@ -1,25 +1,27 @@
 package io.dgm4j.training;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.tracker.Tracker;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
-import io.dgm4j.evaluation.LikelihoodEvaluator;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.evaluation.Validator;
+import io.dgm4j.models.Batch;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.objectives.Objective;
+import io.dgm4j.optim.NonFiniteException;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 
 /**
- * The minibatch training loop: for each epoch, shuffle, step Adam on the objective, measure the
- * validation NLL, and tell the listeners. It knows nothing of any model family.
+ * The minibatch training loop, one for every family: for each epoch, shuffle, let the objective
+ * take a step on each minibatch, measure the validation figure the model supports
+ * ({@link Validator}), and tell the listeners. It knows nothing of any model family or of how an
+ * objective updates its players.
  *
  * <p>Reproducibility: everything random in epoch e — the shuffle, the engine's generator (used
  * by models that sample inside a step) and, through {@code trainingData}, dynamic binarization —
@@ -27,21 +29,26 @@ import java.util.function.IntFunction;
  * continues exactly as the uninterrupted run would have.
  */
 public final class Trainer {
-  private final DensityModel model;
+  private final GenerativeModel model;
   private final Objective objective;
   private final TrainingConfig config;
-  private final Adam optimizer;
   private final List<TrainingListener> listeners;
   private TrainingState state;
   private Tracker schedule;
   private long scheduleSteps;
 
-  public Trainer(DensityModel model, Objective objective, TrainingConfig config, Adam optimizer,
+  /**
+   * @param model the model to train
+   * @param objective how it is trained (owns its optimizers; restored already when resuming)
+   * @param config epochs, batch size, learning rate and schedule, early stopping, seed
+   * @param state where the run stands ({@link TrainingState#start()} for a new run)
+   * @param listeners progress display, metrics log, checkpoints
+   */
+  public Trainer(GenerativeModel model, Objective objective, TrainingConfig config,
       TrainingState state, List<TrainingListener> listeners) {
     this.model = model;
     this.objective = objective;
     this.config = config;
-    this.optimizer = optimizer;
     this.state = state;
     this.listeners = List.copyOf(listeners);
   }
@@ -53,10 +60,11 @@ public final class Trainer {
    *     binarization of the same images
    * @param validation held-out examples scored after every epoch
    * @return the state at the end
-   * @throws NonFiniteLossException when a loss is NaN or infinite (nothing is updated by it)
+   * @throws NonFiniteLossException when a loss or gradient is NaN or infinite (nothing is
+   *     updated by it)
    */
   public TrainingState fit(IntFunction<Dataset> trainingData, Dataset validation) {
-    LikelihoodEvaluator evaluator = new LikelihoodEvaluator(Math.max(config.batchSize(), 500));
+    Validator validator = new Validator(Math.max(config.batchSize(), 500));
     while (state.epoch() < config.epochs()) {
       if (config.patience() > 0 && state.epochsWithoutImprovement() >= config.patience()) {
         break;
@@ -74,15 +82,23 @@ public final class Trainer {
       double lossSum = 0;
       long step = state.step();
       float[] buffer = new float[config.batchSize() * data.dimension()];
+      int[] labelBuffer = data.hasLabels() ? new int[config.batchSize()] : null;
       double lr = learningRate(step, batches);
       for (int b = 0; b < batches; b++) {
         int from = b * config.batchSize();
         int count = Math.min(config.batchSize(), n - from);
         data.gather(order, from, count, buffer);
+        if (labelBuffer != null) {
+          for (int i = 0; i < count; i++) {
+            labelBuffer[i] = data.labels()[order[from + i]];
+          }
+        }
         lr = learningRate(step, batches);
-        double loss = step(buffer, count, data.dimension(), step, lr);
-        if (!Double.isFinite(loss)) {
-          throw new NonFiniteLossException(epoch, b + 1, loss);
+        double loss;
+        try {
+          loss = step(buffer, labelBuffer, count, data.dimension(), step, lr);
+        } catch (NonFiniteException e) {
+          throw new NonFiniteLossException(epoch, b + 1, e.what(), e.value());
         }
         lossSum += loss * count;
         step++;
@@ -90,45 +106,37 @@ public final class Trainer {
         listeners.forEach(l -> l.onBatchEnd(epoch, batch, loss));
       }
       double trainSeconds = (System.nanoTime() - started) / 1e9;
-      double validationNll = evaluator.evaluate(model, validation).nllNats();
+      Validator.Result validated = validator.validate(model, objective, validation);
+      double validationLoss = validated.value();
       double seconds = (System.nanoTime() - started) / 1e9;
 
-      boolean improved = Double.isNaN(state.bestValidationNll())
-          || validationNll < state.bestValidationNll();
+      boolean improved = validated.metric().equals("none")
+          || Double.isNaN(state.bestValidationLoss())
+          || validationLoss < state.bestValidationLoss();
       state = new TrainingState(epoch, step,
-          improved ? validationNll : state.bestValidationNll(),
+          improved ? validationLoss : state.bestValidationLoss(),
           improved ? epoch : state.bestEpoch(),
           improved ? 0 : state.epochsWithoutImprovement() + 1,
           state.trainingSeconds() + seconds);
-      EpochResult result = new EpochResult(epoch, step, lossSum / n, validationNll, lr, seconds,
-          n / trainSeconds, improved);
+      EpochResult result = new EpochResult(epoch, step, lossSum / n, validationLoss,
+          validated.metric(), lr, seconds, n / trainSeconds, improved);
       listeners.forEach(l -> l.onEpochEnd(result, this));
     }
     return state;
   }
 
-  /** One optimizer step on a batch held in {@code buffer}; returns the batch loss. */
-  private double step(float[] buffer, int count, int dimension, long step, double lr) {
+  /** One objective step on a batch held in the buffers; returns the batch loss. */
+  private double step(float[] buffer, int[] labels, int count, int dimension, long step,
+      double lr) {
     // NDScope frees every tensor made in the step, whichever manager owns it (an operation's
     // result lands in its first operand's manager, which may be the model's).
     try (NDScope stepScope = new NDScope();
         NDManager scope = model.manager().newSubManager()) {
       NDArray x = scope.create(FloatBuffer.wrap(buffer, 0, count * dimension),
           new Shape(count, dimension));
-      double loss;
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray value = objective.loss(model, x, step);
-        loss = value.getFloat();
-        if (!Double.isFinite(loss)) {
-          return loss;
-        }
-        collector.backward(value);
-      }
-      if (config.clipNorm() > 0) {
-        optimizer.clipGradientNorm(config.clipNorm());
-      }
-      optimizer.step(lr);
-      return loss;
+      NDArray y = labels == null ? null
+          : scope.create(java.util.Arrays.copyOf(labels, count));
+      return objective.step(new Batch(x, y), step, lr);
     }
   }
 
@@ -169,12 +177,12 @@ public final class Trainer {
     return z ^ (z >>> 31);
   }
 
-  public DensityModel model() {
+  public GenerativeModel model() {
     return model;
   }
 
-  public Adam optimizer() {
-    return optimizer;
+  public Objective objective() {
+    return objective;
   }
 
   public TrainingState state() {

@@ -5,13 +5,16 @@ package io.dgm4j.training;
  *
  * @param epoch epochs completed
  * @param step optimizer steps taken
- * @param bestValidationNll best validation NLL so far (nats), {@code NaN} before the first
+ * @param bestValidationLoss best validation figure so far (lower is better; the NLL in nats for
+ *     density models), {@code NaN} before the first
  * @param bestEpoch the epoch that reached it (0 before the first)
  * @param epochsWithoutImprovement epochs since then, for early stopping
  * @param trainingSeconds wall time spent training so far
  */
 public record TrainingState(
-    int epoch, long step, double bestValidationNll, int bestEpoch,
+    int epoch, long step,
+    @com.fasterxml.jackson.annotation.JsonAlias("bestValidationNll") double bestValidationLoss,
+    int bestEpoch,
     int epochsWithoutImprovement, double trainingSeconds) {
 
   public static TrainingState start() {

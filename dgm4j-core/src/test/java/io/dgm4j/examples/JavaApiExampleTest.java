@@ -9,7 +9,6 @@ import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.models.autoregressive.Made;
 import io.dgm4j.objectives.MaximumLikelihood;
-import io.dgm4j.training.Adam;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
 import io.dgm4j.training.TrainingState;
@@ -30,9 +29,8 @@ class JavaApiExampleTest {
 
       Made made = new Made(manager.newSubManager(), train.dimension(),
           new Made.Config(new int[] {64}, 4, true, false, 0), 1);
-      Trainer trainer = new Trainer(made, new MaximumLikelihood(),
-          new TrainingConfig(3, 50, 1e-2, "cosine", 0, 0, 1), new Adam(made.parameters()),
-          TrainingState.start(), List.of());
+      Trainer trainer = new Trainer(made, new MaximumLikelihood(made),
+          new TrainingConfig(3, 50, 1e-2, "cosine", 0, 0, 1), TrainingState.start(), List.of());
       trainer.fit(epoch -> Binarization.dynamic(train, 255f, 1, epoch), validation);
 
       NDArray x = manager.create(validation.values(), new ai.djl.ndarray.types.Shape(

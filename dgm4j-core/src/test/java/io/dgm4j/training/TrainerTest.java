@@ -49,19 +49,21 @@ class TrainerTest {
       Dataset data, boolean resume, int crashAfterEpoch) {
     try (NDManager root = Engines.newManager()) {
       DensityModel model;
-      Adam adam;
+      MaximumLikelihood objective;
       TrainingState state;
       if (resume) {
         Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
-        model = loaded.model();
-        adam = Checkpoint.restoreOptimizer(loaded, run.lastCheckpoint());
+        model = (DensityModel) loaded.model();
+        objective = new MaximumLikelihood(model, config.clipNorm());
         state = loaded.state();
+        objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
+            run.lastCheckpoint().toString());
       } else {
-        model = spec.build(root.newSubManager());
-        adam = new Adam(model.parameters());
+        model = (DensityModel) spec.build(root.newSubManager());
+        objective = new MaximumLikelihood(model, config.clipNorm());
         state = TrainingState.start();
       }
-      Trainer trainer = new Trainer(model, new MaximumLikelihood(), config, adam, state,
+      Trainer trainer = new Trainer(model, objective, config, state,
           List.of(run.recorder(spec), new TrainingListener() {
             @Override
             public void onEpochEnd(EpochResult result, Trainer t) {

@@ -115,7 +115,7 @@ class FvsbnTest {
   @Test
   void registryBuildsIt() {
     try (NDManager m = Engines.newManager()) {
-      DensityModel model = ModelRegistry.family("fvsbn").create(m.newSubManager(), 4,
+      DensityModel model = (DensityModel) ModelRegistry.family("fvsbn").create(m.newSubManager(), 4,
           ModelRegistry.json().createObjectNode().put("ordering", "random"), 1);
       assertThat(model).isInstanceOf(Fvsbn.class);
       assertThat(model.family()).isEqualTo("fvsbn");

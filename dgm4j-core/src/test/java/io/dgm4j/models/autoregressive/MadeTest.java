@@ -246,7 +246,7 @@ class MadeTest {
         .put("directConnection", false);
     settings.putArray("hidden").add(8).add(6);
     try (NDManager m = Engines.newManager()) {
-      DensityModel model = ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
+      DensityModel model = (DensityModel) ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
       assertThat(model).isInstanceOf(Made.class);
       assertThat(model.family()).isEqualTo("made");
       assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, true, false, 0));

@@ -208,7 +208,7 @@ class NadeTest {
   void registryBuildsItWithThePapersDefaults() {
     try (NDManager m = Engines.newManager()) {
       assertThat(Nade.Config.defaults().hidden()).isEqualTo(500);
-      DensityModel model = ModelRegistry.family("nade").create(m.newSubManager(), 4,
+      DensityModel model = (DensityModel) ModelRegistry.family("nade").create(m.newSubManager(), 4,
           ModelRegistry.json().createObjectNode().put("hidden", 3), 1);
       assertThat(model).isInstanceOf(Nade.class);
       assertThat(model.parameterCount()).isEqualTo(4 * 3 + 3 + 4 * 3 + 4);

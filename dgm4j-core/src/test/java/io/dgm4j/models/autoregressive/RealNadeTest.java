@@ -197,7 +197,7 @@ class RealNadeTest {
   @Test
   void registryBuildsIt() {
     try (NDManager m = Engines.newManager()) {
-      DensityModel model = ModelRegistry.family("rnade").create(m.newSubManager(), 3,
+      DensityModel model = (DensityModel) ModelRegistry.family("rnade").create(m.newSubManager(), 3,
           ModelRegistry.json().createObjectNode().put("hidden", 4).put("components", 2), 1);
       assertThat(model).isInstanceOf(RealNade.class);
       assertThat(model.support()).isEqualTo(Support.REAL);

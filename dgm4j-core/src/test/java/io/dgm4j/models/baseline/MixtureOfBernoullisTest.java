@@ -136,7 +136,7 @@ class MixtureOfBernoullisTest {
   void parametersAndRegistry() {
     try (NDManager m = Engines.newManager()) {
       ObjectNode settings = ModelRegistry.json().createObjectNode().put("components", 4);
-      DensityModel model = ModelRegistry.family("mixture").create(m.newSubManager(), 6, settings, 1);
+      DensityModel model = (DensityModel) ModelRegistry.family("mixture").create(m.newSubManager(), 6, settings, 1);
       assertThat(model).isInstanceOf(MixtureOfBernoullis.class);
       assertThat(model.family()).isEqualTo("mixture");
       assertThat(model.parameterCount()).isEqualTo(4 + 4 * 6);

@@ -1,4 +1,4 @@
-package io.dgm4j.training;
+package io.dgm4j.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -47,24 +47,38 @@ public final class Adam {
   }
 
   /**
-   * Rescales all gradients together so their global L2 norm is at most {@code maxNorm}
-   * (Pascanu et al., 2013); returns the norm before clipping. {@code maxNorm <= 0} only measures.
+   * The global L2 norm of all gradients, sqrt(Σ_p ||∇p||²), computed on the engine with one read
+   * back; NaN or infinite when any gradient entry is.
    */
-  public double clipGradientNorm(double maxNorm) {
-    double squared = 0;
+  public double gradientNorm() {
     try (NDScope scope = new NDScope()) {
+      NDArray squared = null;
       for (NDArray p : parameters.asMap().values()) {
-        squared += p.getGradient().square().sum().getFloat();
+        NDArray s = p.getGradient().square().sum();
+        squared = squared == null ? s : squared.add(s);
       }
+      return squared == null ? 0 : Math.sqrt(squared.getFloat());
     }
-    double norm = Math.sqrt(squared);
+  }
+
+  /**
+   * Rescales all gradients together so their global L2 norm is at most {@code maxNorm}
+   * (Pascanu et al., 2013), given the norm {@code norm} measured by {@link #gradientNorm()}.
+   */
+  public void clipGradientNorm(double maxNorm, double norm) {
     if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {
       float scale = (float) (maxNorm / norm);
       for (NDArray p : parameters.asMap().values()) {
         p.getGradient().muli(scale);
       }
     }
-    return norm;
+  }
+
+  /** Sets every gradient to zero without updating (after a step that must not be applied). */
+  public void zeroGradients() {
+    for (NDArray p : parameters.asMap().values()) {
+      Autograd.zeroGradient(p);
+    }
   }
 
   /** One update with learning rate {@code learningRate}, then the gradients are zeroed. */

@@ -1,0 +1,103 @@
+package io.dgm4j.evaluation;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.models.Batch;
+import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.EnergyModel;
+import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.models.LatentVariableModel;
+import io.dgm4j.objectives.Objective;
+import java.nio.FloatBuffer;
+
+/**
+ * The figure a training run watches on held-out data after every epoch (for the best checkpoint
+ * and early stopping), chosen by what the model can compute — lower is better in every case:
+ *
+ * <ul>
+ *   <li>{@code nll}: exact negative log-likelihood, nats per example ({@link DensityModel}, or an
+ *       {@link EnergyModel} whose log Z is known);
+ *   <li>{@code neg_elbo}: the negative evidence lower bound, nats per example
+ *       ({@link LatentVariableModel}; an upper bound on the NLL);
+ *   <li>{@code objective}: the training objective's own loss on held-out data, for models with
+ *       neither;
+ *   <li>{@code none}: nothing to measure (the objective has no held-out loss); every epoch then
+ *       counts as the best so far and early stopping is unavailable.
+ * </ul>
+ */
+public final class Validator {
+  private final int batchSize;
+
+  public Validator(int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+    }
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * A validation figure.
+   *
+   * @param metric {@code nll}, {@code neg_elbo}, {@code objective} or {@code none}
+   * @param value the mean over examples (NaN only for {@code none}, or when the model diverged)
+   */
+  public record Result(String metric, double value) {
+    /** Whether the value is in nats per example (so bits/dim can be shown). */
+    public boolean inNats() {
+      return metric.equals("nll") || metric.equals("neg_elbo");
+    }
+  }
+
+  /** The metric this validator reports for {@code model} trained by {@code objective}. */
+  public static String metricFor(GenerativeModel model, Objective objective) {
+    if (model instanceof DensityModel
+        || model instanceof EnergyModel e && e.logZ().isPresent()) {
+      return "nll";
+    }
+    if (model instanceof LatentVariableModel) {
+      return "neg_elbo";
+    }
+    return "objective";
+  }
+
+  /** Measures {@code model} on {@code data}. */
+  public Result validate(GenerativeModel model, Objective objective, Dataset data) {
+    String metric = metricFor(model, objective);
+    if (metric.equals("nll") && model instanceof DensityModel density) {
+      return new Result(metric, new LikelihoodEvaluator(batchSize).evaluate(density, data)
+          .nllNats());
+    }
+    double sum = 0;
+    int d = data.dimension();
+    float[] buffer = new float[batchSize * d];
+    for (int start = 0; start < data.size(); start += batchSize) {
+      int n = Math.min(batchSize, data.size() - start);
+      System.arraycopy(data.values(), start * d, buffer, 0, n * d);
+      try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+        var x = m.create(FloatBuffer.wrap(buffer, 0, n * d), new Shape(n, d));
+        double batchMean = switch (metric) {
+          case "nll" -> {
+            EnergyModel energy = (EnergyModel) model;
+            yield energy.energy(x).mean().getFloat() + energy.logZ().orElseThrow().value();
+          }
+          case "neg_elbo" -> -((LatentVariableModel) model).elbo(x).mean().getFloat();
+          default -> objective.validationLoss(new Batch(x, labels(m, data, start, n)));
+        };
+        if (Double.isNaN(batchMean) && metric.equals("objective")) {
+          return new Result("none", Double.NaN);
+        }
+        sum += batchMean * n;
+      }
+    }
+    return new Result(metric, sum / data.size());
+  }
+
+  private static ai.djl.ndarray.NDArray labels(NDManager m, Dataset data, int start, int n) {
+    if (!data.hasLabels()) {
+      return null;
+    }
+    return m.create(java.util.Arrays.copyOfRange(data.labels(), start, start + n));
+  }
+}

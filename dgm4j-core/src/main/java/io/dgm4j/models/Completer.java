@@ -1,0 +1,29 @@
+package io.dgm4j.models;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A model that fills in the unobserved part of an example given the observed part: a draw from
+ * p(x_unobserved | x_observed), exactly or by a chain that converges to it. Implementations say
+ * in {@link #completionMethod(NDArray)} which it is for a given mask, and commands print it.
+ */
+public interface Completer {
+
+  /**
+   * Keeps x where {@code observed} is 1 and draws the rest.
+   *
+   * @param x shape (N, D); values at unobserved coordinates are ignored
+   * @param observed shape (N, D) or (D), 1 where the value is given, 0 where it is to be drawn
+   * @return shape (N, D), equal to x where observed
+   */
+  NDArray complete(NDArray x, NDArray observed);
+
+  /**
+   * How {@link #complete} draws for this mask, in words a user reads next to the result, e.g.
+   * "exact: observed pixels precede the rest in the ordering" or "Gibbs, 20 sweeps (converges to
+   * p(x_u | x_o))".
+   *
+   * @param observed shape (D)
+   */
+  String completionMethod(NDArray observed);
+}
