@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 
 /**
@@ -62,7 +63,7 @@ import io.dgm4j.models.Batch;
  *       the exponentials; the other loops (fma, add) gain from the same vectors;
  *   <li>the flag: the vector API is an incubator module in Java 17, so the build compiles with
  *       {@code --add-modules jdk.incubator.vector} and the {@code dgm} launcher and the tests
- *       run with it. A JVM started without it still runs dgm4j: {@link #VECTOR_API} is false and
+ *       run with it. A JVM started without it still runs dgm4j: {@link SharedMemory#VECTOR_API} is false and
  *       training falls back to autograd, with the same results, only slower.
  * </ul>
  *
@@ -106,10 +107,6 @@ public final class Nade extends BinaryAutoregressiveModel {
   private final NDArray b; // (D): output bias
   private final NDArray lowerTriangle; // (B, 1, B): 1 where r' <= r
   private NadeGradient gradient; // created on first use, holds per-thread buffers
-
-  /** Whether the JVM has the vector API ({@code --add-modules jdk.incubator.vector}). */
-  static final boolean VECTOR_API =
-      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
   public Nade(NDManager manager, int dimension, Config config, long seed) {
     super(manager, dimension, seed);
@@ -245,7 +242,7 @@ public final class Nade extends BinaryAutoregressiveModel {
   @Override
   public NDArray meanNegativeLogLikelihood(Batch batch, long step) {
     NDArray x = batch.x();
-    if (!VECTOR_API || x.getShape().dimension() != 2) {
+    if (!SharedMemory.VECTOR_API || x.getShape().dimension() != 2) {
       return trainingLogProb(batch, step).mean().neg();
     }
     if (gradient == null) {

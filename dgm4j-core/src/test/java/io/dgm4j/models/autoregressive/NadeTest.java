@@ -120,7 +120,7 @@ class NadeTest {
   @ParameterizedTest
   @ValueSource(strings = {"raster:37:1", "random:37:3", "raster:48:2", "random:5:1"})
   void handDerivedGradientEqualsAutograd(String setting) {
-    assertThat(Nade.VECTOR_API).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+    assertThat(io.dgm4j.engine.SharedMemory.VECTOR_API).as("tests run with --add-modules jdk.incubator.vector").isTrue();
     String[] parts = setting.split(":");
     int hidden = Integer.parseInt(parts[1]);
     int threads = Integer.parseInt(parts[2]);
