@@ -10,16 +10,18 @@ import io.dgm4j.evaluation.Throughput;
 import io.dgm4j.evaluation.WindowedRate;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.autoregressive.Nade;
-import io.dgm4j.objectives.LossObjective;
 import io.dgm4j.objectives.MaximumLikelihood;
+import io.dgm4j.optim.Adam;
+import io.dgm4j.optim.GradientStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 
 /**
- * NADE's training speed through autograd (the block-wise forward pass, before) and with the
- * hand-derived gradient (after), in one process, windows alternating, next to a plain matmul.
+ * NADE's training speed through autograd (the block-wise forward pass, with Adam in tensor form:
+ * before) and with the hand-derived gradient and the fused Adam (after), in one process, windows
+ * alternating, next to a plain matmul.
  * Run by bench/nade-before-after.sh THREADS ROUNDS WINDOW_SECONDS.
  */
 public class NadeBeforeAfter {
@@ -34,18 +36,13 @@ public class NadeBeforeAfter {
     Dataset data = Binarization.fixed(mnist.train().slice(0, 10_000), 255f, 1);
     try (NDManager root = Engines.newManager()) {
       Nade nade = new Nade(root.newSubManager(), 784, Nade.Config.defaults(), 1);
-      LossObjective before = new LossObjective(nade, 0) {
-        @Override
-        public NDArray loss(Batch b, long step) {
-          return nade.logProb(b.x()).mean().neg(); // autograd through the forward pass
-        }
-
-        @Override
-        public String name() {
-          return "autograd";
-        }
-      };
-      MaximumLikelihood after = new MaximumLikelihood(nade); // the hand-derived gradient
+      // before: autograd through the block-wise forward pass, Adam in tensor form (as on main
+      // before issue 11); after: the hand-derived gradient and the fused Adam
+      Adam tensorFormAdam = new Adam(nade.parameters()).fused(false);
+      StepFunction before = (b, step) -> GradientStep.minimize(
+          () -> nade.logProb(b.x()).mean().neg(), tensorFormAdam, 0, 1e-4);
+      MaximumLikelihood objective = new MaximumLikelihood(nade);
+      StepFunction after = (b, step) -> objective.step(b, step, 1e-4);
       List<WindowedRate.Window> beforeWindows = new ArrayList<>();
       List<WindowedRate.Window> afterWindows = new ArrayList<>();
       List<WindowedRate.Window> matmulWindows = new ArrayList<>();
@@ -92,7 +89,11 @@ public class NadeBeforeAfter {
     return w.get(w.size() - 1);
   }
 
-  private static DoubleSupplier steps(LossObjective objective, Nade nade, Dataset data,
+  interface StepFunction {
+    double step(Batch batch, long step);
+  }
+
+  private static DoubleSupplier steps(StepFunction objective, Nade nade, Dataset data,
       int batch) {
     int d = data.dimension();
     float[] buffer = new float[batch * d];
@@ -102,7 +103,7 @@ public class NadeBeforeAfter {
       int from = (int) ((s * batch) % (data.size() - batch));
       System.arraycopy(data.values(), from * d, buffer, 0, batch * d);
       try (NDScope scope = new NDScope(); NDManager m = nade.manager().newSubManager()) {
-        objective.step(Batch.of(m.create(buffer, new Shape(batch, d))), s, 1e-4);
+        objective.step(Batch.of(m.create(buffer, new Shape(batch, d))), s);
       }
       return batch;
     };

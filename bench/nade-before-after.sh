@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 launch="$(cat dgm4j-cli/target/launch/current)"
 OPT_OUT_TRACKING=true exec java -Xmx4g --add-modules jdk.incubator.vector -Doffline=true \
   -Dai.djl.offline=true -cp "$launch/dgm4j-core-0.1.0-SNAPSHOT.jar:$(cat dgm4j-cli/target/classpath.txt)" \
-  bench/NadeBeforeAfter.java "${1:-2}" "${2:-5}" "${3:-10}" 2>&1 | grep -v -e AutoNonVariableTypeMode -e SLF4J
+  bench/NadeBeforeAfter.java "${1:-2}" "${2:-5}" "${3:-10}" 2>&1 | grep -v -e AutoNonVariableTypeMode -e SLF4J -e " DEBUG " -e " INFO " -e "WARN ai.djl" -e incubat
