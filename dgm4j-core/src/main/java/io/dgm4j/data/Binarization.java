@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
  *       {@code x ~ Bernoulli(value / scale)} for every pixel, so a model never sees the same
  *       binary image twice and cannot overfit one particular draw ({@link #dynamic});
  *   <li><b>the test set</b> is binarized <em>once</em> with a fixed seed, recorded in the run,
- *       so every model is scored on the same binary images ({@link #fixed}).
+ *       so every model is scored on the same binary images ({@link #fixed}). Each example's
+ *       draw is keyed by the seed and the example's own values, not by its position: an image
+ *       binarizes the same way alone (a request to {@code dgm serve}), in a file, or in any
+ *       partition of a Spark job, so its score never depends on what was scored with it.
  * </ul>
  *
  * <p>The draws come from a {@link SplittableRandom} whose seed is a fixed hash of
@@ -47,9 +50,43 @@ public final class Binarization {
     return copyWith(data, out);
   }
 
-  /** The test-set draw: {@link #dynamic} with the reserved epoch tag {@link #FIXED_EPOCH}. */
+  /**
+   * The held-out draw (validation, test, scoring): like {@link #dynamic}, but each example's
+   * random stream is keyed by {@code seed} and the example's values ({@link #exampleSeed}), so
+   * the same image always binarizes the same way wherever it appears.
+   */
   public static Dataset fixed(Dataset data, float scale, long seed) {
-    return dynamic(data, scale, seed, FIXED_EPOCH);
+    if (!(scale > 0) || Float.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
+    }
+    float[] in = data.values();
+    float[] out = new float[in.length];
+    int d = data.dimension();
+    for (int n = 0; n < data.size(); n++) {
+      SplittableRandom random = new SplittableRandom(exampleSeed(seed, in, n * d, d));
+      for (int i = n * d; i < (n + 1) * d; i++) {
+        float v = in[i];
+        if (!(v >= 0 && v <= scale)) {
+          throw outOfRange(data, i, v, scale);
+        }
+        float u = (random.nextInt() >>> 8) * 0x1.0p-24f;
+        out[i] = u < v / scale ? 1f : 0f;
+      }
+    }
+    return copyWith(data, out);
+  }
+
+  /**
+   * The seed of one example's held-out draw: the stream seed of ({@code seed},
+   * {@link #FIXED_EPOCH}) mixed with a 64-bit hash of the example's {@code length} values from
+   * {@code offset}.
+   */
+  public static long exampleSeed(long seed, float[] values, int offset, int length) {
+    long h = streamSeed(seed, FIXED_EPOCH);
+    for (int i = offset; i < offset + length; i++) {
+      h = mix64(h ^ Float.floatToIntBits(values[i]) + 0x9E3779B97F4A7C15L);
+    }
+    return h;
   }
 
   /** Deterministic thresholding: 1 where {@code value >= threshold}, else 0. */

@@ -65,7 +65,7 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
   public Dataset fixed(Dataset raw, long seed, String modelName) {
     Dataset out = switch (kind) {
       case "binarize" -> Binarization.fixed(raw, scale, seed);
-      case "dequantize" -> dequantize(raw, seed, Binarization.FIXED_EPOCH);
+      case "dequantize" -> dequantizeFixed(raw, seed);
       default -> raw;
     };
     check(out, modelName);
@@ -80,18 +80,41 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     }
   }
 
+  /**
+   * The held-out dequantization: (pixel + u) / 256 with each example's u drawn from a stream
+   * keyed by the seed and the example's pixels ({@link Binarization#exampleSeed}), so an image
+   * gets the same u wherever it is scored.
+   */
+  static Dataset dequantizeFixed(Dataset raw, long seed) {
+    float[] in = raw.values();
+    float[] out = new float[in.length];
+    int d = raw.dimension();
+    for (int n = 0; n < raw.size(); n++) {
+      SplittableRandom random = new SplittableRandom(Binarization.exampleSeed(seed, in, n * d,
+          d));
+      for (int i = n * d; i < (n + 1) * d; i++) {
+        out[i] = (float) ((pixel(raw, in, i) + random.nextDouble()) / 256.0);
+      }
+    }
+    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+
+  private static float pixel(Dataset raw, float[] in, int i) {
+    float v = in[i];
+    if (!(v >= 0 && v <= 255)) {
+      throw new DataException(raw.name(), "pixel value " + v + " at example "
+          + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
+    }
+    return v;
+  }
+
   /** (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch). */
   static Dataset dequantize(Dataset raw, long seed, int epoch) {
     float[] in = raw.values();
     float[] out = new float[in.length];
     SplittableRandom random = new SplittableRandom(Binarization.streamSeed(seed, epoch));
     for (int i = 0; i < in.length; i++) {
-      float v = in[i];
-      if (!(v >= 0 && v <= 255)) {
-        throw new DataException(raw.name(), "pixel value " + v + " at example "
-            + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
-      }
-      out[i] = (float) ((v + random.nextDouble()) / 256.0);
+      out[i] = (float) ((pixel(raw, in, i) + random.nextDouble()) / 256.0);
     }
     return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
   }

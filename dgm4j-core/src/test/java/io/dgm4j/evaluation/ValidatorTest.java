@@ -1,0 +1,113 @@
+package io.dgm4j.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.models.AbstractModel;
+import io.dgm4j.models.Batch;
+import io.dgm4j.models.Support;
+import io.dgm4j.models.baseline.IndependentBernoulli;
+import io.dgm4j.objectives.MaximumLikelihood;
+import io.dgm4j.objectives.Objective;
+import org.junit.jupiter.api.Test;
+
+/** Validation reports what the model supports, labelled. */
+class ValidatorTest {
+
+  private static Dataset bits(int n, int d) {
+    float[] v = new float[n * d];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (i * 7 % 3) == 0 ? 1f : 0f;
+    }
+    return new Dataset("bits", v, n, new int[] {d}, null);
+  }
+
+  @Test
+  void densityModelsReportTheirExactNll() {
+    try (NDManager m = Engines.newManager();
+        IndependentBernoulli model = new IndependentBernoulli(m.newSubManager(), 5,
+            IndependentBernoulli.Config.defaults(), 1)) {
+      model.parameters().get("logits").set(new float[5]); // p = 1/2 everywhere
+      Validator.Result r = new Validator(3).validate(model, new MaximumLikelihood(model),
+          bits(10, 5));
+      assertThat(r.metric()).isEqualTo("nll");
+      assertThat(r.value()).isCloseTo(5 * Math.log(2), within(1e-5));
+      assertThat(r.inNats()).isTrue();
+    }
+  }
+
+  /** A model with no likelihood, bound or energy: only the objective can say anything. */
+  private static final class Opaque extends AbstractModel {
+    Opaque(NDManager m) {
+      super(m, 2, 1);
+      parameters.zeros("w", 2);
+    }
+
+    @Override
+    public String family() {
+      return "opaque";
+    }
+
+    @Override
+    public Support support() {
+      return Support.REAL;
+    }
+
+    @Override
+    public Record config() {
+      return null;
+    }
+  }
+
+  private static Objective objectiveWithLoss(double value) {
+    return new Objective() {
+      @Override
+      public String name() {
+        return "fixed";
+      }
+
+      @Override
+      public double step(Batch batch, long step, double learningRate) {
+        return value;
+      }
+
+      @Override
+      public NDList state() {
+        return new NDList();
+      }
+
+      @Override
+      public void restore(NDList state, long step, String source) {}
+
+      @Override
+      public double validationLoss(Batch batch) {
+        return value * batch.size();
+      }
+    };
+  }
+
+  @Test
+  void otherModelsFallBackToTheObjectivesLossWeightedByBatch() {
+    try (NDManager m = Engines.newManager(); Opaque model = new Opaque(m.newSubManager())) {
+      // batches of 4, 4 and 2: per-batch means 4, 4, 2 weighted by size -> (16 + 16 + 4) / 10
+      Validator.Result r = new Validator(4).validate(model, objectiveWithLoss(1.0),
+          new Dataset("x", new float[20], 10, new int[] {2}, null));
+      assertThat(r.metric()).isEqualTo("objective");
+      assertThat(r.value()).isCloseTo(3.6, within(1e-9));
+      assertThat(r.inNats()).isFalse();
+    }
+  }
+
+  @Test
+  void anObjectiveWithoutAHeldOutLossGivesNone() {
+    try (NDManager m = Engines.newManager(); Opaque model = new Opaque(m.newSubManager())) {
+      Validator.Result r = new Validator(4).validate(model, objectiveWithLoss(Double.NaN),
+          new Dataset("x", new float[20], 10, new int[] {2}, null));
+      assertThat(r.metric()).isEqualTo("none");
+    }
+  }
+}
