@@ -50,10 +50,26 @@ public final class Adam {
   }
 
   /**
-   * The global L2 norm of all gradients, sqrt(Σ_p ||∇p||²), computed on the engine with one read
-   * back; NaN or infinite when any gradient entry is.
+   * The global L2 norm of all gradients, sqrt(Σ_p ||∇p||²): one read pass over each gradient's
+   * memory where the fused update applies, else on the engine with one read back; NaN or
+   * infinite when any gradient entry is.
    */
   public double gradientNorm() {
+    if (fused) {
+      double sum = 0;
+      boolean viewed = true;
+      for (NDArray p : parameters.asMap().values()) {
+        ByteBuffer g = SharedMemory.view(p.getGradient());
+        if (g == null) {
+          viewed = false;
+          break;
+        }
+        sum += FusedAdam.sumOfSquares(g);
+      }
+      if (viewed) {
+        return Math.sqrt(sum);
+      }
+    }
     try (NDScope scope = new NDScope()) {
       NDArray squared = null;
       for (NDArray p : parameters.asMap().values()) {

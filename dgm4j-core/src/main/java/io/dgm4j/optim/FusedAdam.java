@@ -3,6 +3,7 @@ package io.dgm4j.optim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -50,5 +51,30 @@ final class FusedAdam {
       second.putFloat(at, v);
       theta.putFloat(at, theta.getFloat(at) - m / ((float) Math.sqrt(v) + epsHat) * stepSize);
     }
+  }
+
+  /**
+   * Sum of squares of a float buffer in one read pass: float lanes over blocks of 1,024 values,
+   * each block's sum added in double. NaN or infinite when any value is.
+   */
+  static double sumOfSquares(ByteBuffer values) {
+    int n = values.capacity() / Float.BYTES;
+    int lanes = SPECIES.length();
+    double total = 0;
+    int i = 0;
+    while (i < SPECIES.loopBound(n)) {
+      int end = Math.min(SPECIES.loopBound(n), i + 1024);
+      FloatVector acc = FloatVector.zero(SPECIES);
+      for (; i < end; i += lanes) {
+        FloatVector g = FloatVector.fromByteBuffer(SPECIES, values, i * Float.BYTES, ORDER);
+        acc = g.fma(g, acc);
+      }
+      total += acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      double g = values.getFloat(i * Float.BYTES);
+      total += g * g;
+    }
+    return total;
   }
 }

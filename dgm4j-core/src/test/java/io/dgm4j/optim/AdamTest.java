@@ -58,6 +58,32 @@ class AdamTest {
     }
   }
 
+  @Test
+  void fusedGradientNormMatchesPlainJava() {
+    try (NDManager m = Engines.newManager()) {
+      Parameters params = new Parameters(m.newSubManager(), 5);
+      params.normal("a", 1.0, 3000); // blocks of 1,024 and a tail
+      params.normal("b", 1.0, 3);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(params.get("a").pow(2).sum().add(params.get("b").mul(3).sum()));
+      }
+      double expected = 0;
+      for (float v : params.get("a").toFloatArray()) {
+        expected += 4.0 * v * v; // d/da a^2 = 2a
+      }
+      expected += 3 * 9.0;
+      double fused = new Adam(params).gradientNorm();
+      double tensor = new Adam(params).fused(false).gradientNorm();
+      assertThat(fused).isCloseTo(Math.sqrt(expected), within(1e-5 * Math.sqrt(expected)));
+      assertThat(tensor).isCloseTo(Math.sqrt(expected), within(1e-5 * Math.sqrt(expected)));
+      params.get("a").getGradient().set(new float[3000]); // a NaN shows through
+      float[] nan = new float[3];
+      nan[1] = Float.NaN;
+      params.get("b").getGradient().set(nan);
+      assertThat(new Adam(params).gradientNorm()).isNaN();
+    }
+  }
+
   /** The update against Adam written out in double precision for one scalar. */
   @Test
   void fusedUpdateMatchesTheFormula() {
