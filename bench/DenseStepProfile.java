@@ -47,7 +47,7 @@ public class DenseStepProfile {
     try (NDManager root = Engines.newManager()) {
       DensityModel model = (DensityModel) ModelRegistry.family(name)
           .create(root.newSubManager(), d, settings, 1);
-      double flopsPerStep = 3 * Throughput.forwardFlopsPerExample(model) * batch;
+      double flopsPerStep = Throughput.trainingFlopsPerExample(model) * batch;
       MaximumLikelihood objective = new MaximumLikelihood(model);
       Adam adam = new Adam(model.parameters());
       float[] buffer = new float[batch * d];
@@ -147,7 +147,7 @@ public class DenseStepProfile {
       var c = ModelRegistry.json().valueToTree(model.config());
       if (model.family().equals("made") && c.get("hidden").size() == 1
           && !c.get("directConnection").asBoolean()) {
-        return new JsonShapes(c.get("hidden").get(0).asInt(), 5.0 / 6); // 5 of 6 products
+        return new JsonShapes(c.get("hidden").get(0).asInt(), 1.0); // the 5 products a step runs
       }
       return null;
     }

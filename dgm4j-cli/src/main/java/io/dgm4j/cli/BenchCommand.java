@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
           WindowedRate examples =
               Throughput.training(model, train, batchSize, 5, windows, windowSeconds);
           WindowedRate gflops =
-              examples.scaled(3 * Throughput.forwardFlopsPerExample(model) / 1e9);
+              examples.scaled(Throughput.trainingFlopsPerExample(model) / 1e9);
           double sampling = Throughput.samplingSeconds(model, samples);
           out.printf("%-10s %,12d  %-44s %-28s %14.3f%n", name, model.parameterCount(),
               describe(examples, "%,.0f"), describe(gflops, "%.1f", false), sampling);

@@ -84,8 +84,7 @@ public final class Throughput {
   /**
    * Floating-point operations of one example's forward pass, counting the matrix products
    * (2 flops per multiply-add) that dominate each family; {@code NaN} where no product
-   * dominates. A training step costs about three times this (forward, and the two products
-   * of the backward pass).
+   * dominates. See {@link #trainingFlopsPerExample} for a training step.
    */
   public static double forwardFlopsPerExample(DensityModel model) {
     JsonNode c = ModelRegistry.json().valueToTree(model.config());
@@ -111,6 +110,26 @@ public final class Throughput {
         yield flops;
       }
       default -> Double.NaN;
+    };
+  }
+
+  /**
+   * Floating-point operations of one example's training step (forward and backward), counting
+   * the matrix products a step executes: each forward product P = A B has two backward products,
+   * dA and dB, except that no gradient flows into the data, so the products that read x (the
+   * mixture's, FVSBN's, MADE's first layer and direct connection) have only dB. Hence 2x the
+   * forward products for the mixture and FVSBN, 3x less the input-side products for MADE; for
+   * NADE and RNADE, whose work is not one product per layer, 3x the forward count.
+   */
+  public static double trainingFlopsPerExample(DensityModel model) {
+    double forward = forwardFlopsPerExample(model);
+    JsonNode c = ModelRegistry.json().valueToTree(model.config());
+    double d = model.dimension();
+    return switch (model.family()) {
+      case "mixture", "fvsbn" -> 2 * forward;
+      case "made" -> 3 * forward - 2 * d * c.get("hidden").get(0).asDouble()
+          - (c.get("directConnection").asBoolean() ? 2 * d * d : 0);
+      default -> 3 * forward;
     };
   }
 }
