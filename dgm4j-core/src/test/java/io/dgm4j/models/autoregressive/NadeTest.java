@@ -186,14 +186,7 @@ class NadeTest {
         gc.backward(nade.meanNegativeLogLikelihood(io.dgm4j.models.Batch.of(x), 0));
       }
       String[] names = {"w", "c", "v", "b"};
-      double[][] params = new double[4][];
-      for (int p = 0; p < 4; p++) {
-        float[] f = nade.parameters().get(names[p]).toFloatArray();
-        params[p] = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-          params[p][i] = f[i];
-        }
-      }
+      double[][] params = doubleParams(nade);
       int[] order = nade.ordering();
       for (int p = 0; p < 4; p++) {
         float[] grad = nade.parameters().get(names[p]).getGradient().toFloatArray();
@@ -216,38 +209,48 @@ class NadeTest {
   /** -(1/N) sum_n log p(x_n) of NADE, in double precision; params = {w, c, v, b}. */
   private static double meanNll(double[][] params, float[] x, int n, int dimension, int hidden,
       int[] order) {
-    double[] w = params[0];
-    double[] c = params[1];
-    double[] v = params[2];
-    double[] b = params[3];
+    double[] logits = doubleLogits(params, x, n, dimension, hidden, order);
     double total = 0;
-    for (int row = 0; row < n; row++) {
-      for (int i = 0; i < dimension; i++) {
-        int d = order[i];
-        double logit = b[d];
-        for (int k = 0; k < hidden; k++) {
-          double a = c[k];
-          for (int before = 0; before < i; before++) {
-            int j = order[before];
-            a += w[j * hidden + k] * x[row * dimension + j];
-          }
-          logit += v[d * hidden + k] / (1 + Math.exp(-a));
-        }
-        double p = 1 / (1 + Math.exp(-logit));
-        total -= x[row * dimension + d] == 1f ? Math.log(p) : Math.log(1 - p);
-      }
+    for (int i = 0; i < logits.length; i++) {
+      double p = 1 / (1 + Math.exp(-logits[i]));
+      total -= x[i] == 1f ? Math.log(p) : Math.log(1 - p);
     }
     return total / n;
   }
 
   /** h_d = sigmoid(c + sum_{j before d} W_j x_j), l_d = b_d + V_d . h_d, in double precision. */
   private static float[] naiveLogits(Nade nade, float[] x, int n, int dimension, int hidden) {
-    float[] w = nade.parameters().get("w").toFloatArray();
-    float[] c = nade.parameters().get("c").toFloatArray();
-    float[] v = nade.parameters().get("v").toFloatArray();
-    float[] b = nade.parameters().get("b").toFloatArray();
-    int[] order = nade.ordering();
-    float[] out = new float[n * dimension];
+    double[] logits = doubleLogits(doubleParams(nade), x, n, dimension, hidden,
+        nade.ordering());
+    float[] out = new float[logits.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) logits[i];
+    }
+    return out;
+  }
+
+  /** The model's {w, c, v, b} in double precision. */
+  private static double[][] doubleParams(Nade nade) {
+    String[] names = {"w", "c", "v", "b"};
+    double[][] params = new double[4][];
+    for (int p = 0; p < 4; p++) {
+      float[] f = nade.parameters().get(names[p]).toFloatArray();
+      params[p] = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        params[p][i] = f[i];
+      }
+    }
+    return params;
+  }
+
+  /** The (n, D) logits of NADE with params = {w, c, v, b}, one conditional at a time. */
+  private static double[] doubleLogits(double[][] params, float[] x, int n, int dimension,
+      int hidden, int[] order) {
+    double[] w = params[0];
+    double[] c = params[1];
+    double[] v = params[2];
+    double[] b = params[3];
+    double[] out = new double[n * dimension];
     for (int row = 0; row < n; row++) {
       for (int i = 0; i < dimension; i++) {
         int d = order[i];
@@ -260,7 +263,7 @@ class NadeTest {
           }
           logit += v[d * hidden + k] / (1 + Math.exp(-a));
         }
-        out[row * dimension + d] = (float) logit;
+        out[row * dimension + d] = logit;
       }
     }
     return out;
