@@ -82,6 +82,35 @@ public class NadeBeforeAfter {
       java.util.Arrays.sort(ratios);
       System.out.printf("speed-up per round: median %.2fx [%.2f-%.2f]%n", ratios[rounds / 2],
           ratios[0], ratios[rounds - 1]);
+      // evaluation: log p(x) of 500 examples, block-wise forward (as recorded under autograd;
+      // here run inside a collector) against the sweep's forward half
+      float[] evalBuffer = java.util.Arrays.copyOf(data.values(), 500 * d);
+      DoubleSupplier recorded = () -> {
+        try (NDScope scope = new NDScope(); NDManager m = nade.manager().newSubManager();
+            ai.djl.training.GradientCollector gc =
+                ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          nade.logProb(m.create(evalBuffer, new Shape(500, d))).getFloat(0);
+        }
+        return 500;
+      };
+      DoubleSupplier swept = () -> {
+        try (NDScope scope = new NDScope(); NDManager m = nade.manager().newSubManager()) {
+          nade.logProb(m.create(evalBuffer, new Shape(500, d))).getFloat(0);
+        }
+        return 500;
+      };
+      recorded.getAsDouble();
+      swept.getAsDouble();
+      List<WindowedRate.Window> rw = new ArrayList<>();
+      List<WindowedRate.Window> sw = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        rw.addAll(WindowedRate.measure(recorded, 1, seconds).windows());
+        sw.addAll(WindowedRate.measure(swept, 1, seconds).windows());
+      }
+      WindowedRate re = new WindowedRate(rw);
+      WindowedRate se = new WindowedRate(sw);
+      System.out.printf("log p(x), examples/s: block-wise forward %.0f [%.0f-%.0f], sweep %.0f"
+          + " [%.0f-%.0f]%n", re.median(), re.min(), re.max(), se.median(), se.min(), se.max());
     }
   }
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.distributions.Bernoulli;
+import io.dgm4j.engine.Autograd;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
@@ -48,8 +49,10 @@ import io.dgm4j.models.Batch;
  * {@link NadeGradient}): one sweep over the ordering per example computes the loss and the
  * exact gradient of all four parameters in O(D H), with the paper's backward recursion folded
  * into the forward sweep, on plain float arrays with the JDK's vector API, examples split over
- * the engine's thread count. The forward pass above stays for {@link #logProb} (any objective
- * can differentiate it) and is the reference the hand-derived gradient is tested against. Why
+ * the engine's thread count; {@link #logProb} outside autograd (evaluation, validation) runs the
+ * sweep's forward half. The block-wise forward pass above stays for {@link #logits} and for
+ * {@link #logProb} under autograd (any objective can differentiate it), and is the reference
+ * the sweep is tested against. Why
  * this route, by measurement (2026-11-22, on a shared machine that other sessions kept at a
  * load of about 20 on 2 cores, so the figures compare only within one line):
  * <ul>
@@ -237,6 +240,30 @@ public final class Nade extends BinaryAutoregressiveModel {
   }
 
   /**
+   * Exact log p(x). Outside autograd (evaluation, validation, scoring) and with the vector API,
+   * the forward half of {@link NadeGradient}'s sweep; under autograd (any objective that
+   * differentiates it) the block-wise forward pass above, which the tests check it against.
+   */
+  @Override
+  public NDArray logProb(NDArray x) {
+    if (!SharedMemory.VECTOR_API || Autograd.isRecording() || x.getShape().dimension() != 2) {
+      return super.logProb(x);
+    }
+    int n = (int) x.getShape().get(0);
+    float[] out = new float[n];
+    kernel().logProb(x.toFloatArray(), n, order, w.toFloatArray(), c.toFloatArray(),
+        v.toFloatArray(), b.toFloatArray(), Engines.threads(), out);
+    return x.getManager().create(out);
+  }
+
+  private NadeGradient kernel() {
+    if (gradient == null) {
+      gradient = new NadeGradient(dimension, hidden);
+    }
+    return gradient;
+  }
+
+  /**
    * The maximum-likelihood loss with its hand-derived gradient ({@link NadeGradient}) when the
    * JVM has the vector API module, else through autograd of {@link #logProb}. The returned
    * scalar equals the mean negative log-likelihood; its gradient reaches the four parameters
@@ -249,15 +276,12 @@ public final class Nade extends BinaryAutoregressiveModel {
     if (!SharedMemory.VECTOR_API || x.getShape().dimension() != 2) {
       return trainingLogProb(batch, step).mean().neg();
     }
-    if (gradient == null) {
-      gradient = new NadeGradient(dimension, hidden);
-    }
     int n = (int) x.getShape().get(0);
     float[] gw = new float[dimension * hidden];
     float[] gc = new float[hidden];
     float[] gv = new float[dimension * hidden];
     float[] gb = new float[dimension];
-    double loss = gradient.meanLossAndGradient(x.toFloatArray(), n, order, w.toFloatArray(),
+    double loss = kernel().meanLossAndGradient(x.toFloatArray(), n, order, w.toFloatArray(),
         c.toFloatArray(), v.toFloatArray(), b.toFloatArray(), gw, gc, gv, gb, Engines.threads());
     NDManager m = x.getManager();
     NDArray linear = w.mul(m.create(gw, w.getShape())).sum()

@@ -85,16 +85,7 @@ final class NadeGradient {
       pending.add(WORKERS.submit(() -> ws.run(x, from, to, order, wp, cp, vp, b)));
     }
     workspaces.get(0).run(x, 0, n / workers, order, wp, cp, vp, b);
-    for (Future<?> f : pending) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while computing NADE gradients", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("NADE gradient worker failed", e.getCause());
-      }
-    }
+    await(pending);
     float scale = 1f / n;
     double loss = 0;
     java.util.Arrays.fill(gradB, 0f);
@@ -123,6 +114,44 @@ final class NadeGradient {
       }
     }
     return loss / n;
+  }
+
+  /**
+   * log p(x_n) of each example, the forward half of the sweep only (no gradient).
+   *
+   * @param out receives n values
+   */
+  synchronized void logProb(float[] x, int n, int[] order, float[] w, float[] c, float[] v,
+      float[] b, int threads, float[] out) {
+    float[] wp = pad(w);
+    float[] vp = pad(v);
+    float[] cp = java.util.Arrays.copyOf(c, padded);
+    int workers = Math.max(1, Math.min(threads, n));
+    while (workspaces.size() < workers) {
+      workspaces.add(new Workspace(dimension, padded));
+    }
+    List<Future<?>> pending = new ArrayList<>();
+    for (int t = 1; t < workers; t++) {
+      Workspace ws = workspaces.get(t);
+      int from = n * t / workers;
+      int to = n * (t + 1) / workers;
+      pending.add(WORKERS.submit(() -> ws.logProbs(x, from, to, order, wp, cp, vp, b, out)));
+    }
+    workspaces.get(0).logProbs(x, 0, n / workers, order, wp, cp, vp, b, out);
+    await(pending);
+  }
+
+  private static void await(List<Future<?>> pending) {
+    for (Future<?> f : pending) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while computing NADE", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("NADE worker failed", e.getCause());
+      }
+    }
   }
 
   /** (D, H) to (D, padded) with zero columns. */
@@ -174,6 +203,40 @@ final class NadeGradient {
       loss = 0;
       for (int e = from; e < to; e++) {
         loss += example(x, e * dimension, order, w, c, v, b);
+      }
+    }
+
+    /** log p(x_e) for examples [from, to) into out[e]: the sweep's forward half. */
+    void logProbs(float[] x, int from, int to, int[] order, float[] w, float[] c, float[] v,
+        float[] b, float[] out) {
+      int lanes = SPECIES.length();
+      FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+      for (int e = from; e < to; e++) {
+        int offset = e * dimension;
+        System.arraycopy(c, 0, a, 0, padded);
+        double logProb = 0;
+        for (int i = 0; i < dimension; i++) {
+          int d = order[i];
+          int row = d * padded;
+          FloatVector dot = FloatVector.zero(SPECIES);
+          for (int k = 0; k < padded; k += lanes) {
+            FloatVector hv = one.div(one.add(
+                FloatVector.fromArray(SPECIES, a, k).neg().lanewise(VectorOperators.EXP)));
+            dot = FloatVector.fromArray(SPECIES, v, row + k).fma(hv, dot);
+          }
+          double logit = b[d] + dot.reduceLanes(VectorOperators.ADD);
+          float xd = x[offset + d];
+          logProb -= (logit > 0 ? logit + Math.log1p(Math.exp(-logit))
+              : Math.log1p(Math.exp(logit))) - xd * logit;
+          if (xd != 0f) {
+            FloatVector xv = FloatVector.broadcast(SPECIES, xd);
+            for (int k = 0; k < padded; k += lanes) {
+              FloatVector.fromArray(SPECIES, w, row + k)
+                  .fma(xv, FloatVector.fromArray(SPECIES, a, k)).intoArray(a, k);
+            }
+          }
+        }
+        out[e] = (float) logProb;
       }
     }
 

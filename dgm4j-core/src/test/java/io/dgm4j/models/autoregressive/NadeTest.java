@@ -167,6 +167,39 @@ class NadeTest {
   }
 
   /**
+   * log p(x) outside autograd (the sweep's forward half, on several threads) equals the
+   * block-wise forward pass that autograd records.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster:37:1", "random:37:3", "random:48:2"})
+  void logProbOutsideAutogradEqualsTheRecordedForwardPass(String setting) {
+    String[] parts = setting.split(":");
+    int previous = Engines.threads();
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(10);
+      Nade nade = model(m, 29, Integer.parseInt(parts[1]), parts[0], 20);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(9, 29)).gt(0.5f)
+          .toType(DataType.FLOAT32, false);
+      float[] recorded;
+      try (ai.djl.training.GradientCollector gc =
+          ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        assertThat(io.dgm4j.engine.Autograd.isRecording()).isTrue();
+        recorded = nade.logProb(x).toFloatArray();
+      }
+      assertThat(io.dgm4j.engine.Autograd.isRecording()).isFalse();
+      Engines.threads(Integer.parseInt(parts[2]));
+      float[] swept = nade.logProb(x).toFloatArray();
+      assertThat(swept).hasSize(9);
+      for (int i = 0; i < swept.length; i++) {
+        assertThat(swept[i]).as("%s row %d", setting, i)
+            .isCloseTo(recorded[i], within(1e-4f * Math.abs(recorded[i])));
+      }
+    } finally {
+      Engines.threads(previous);
+    }
+  }
+
+  /**
    * The hand-derived gradient against central differences of the loss written out in plain
    * double-precision Java (no engine, no shared code).
    */
