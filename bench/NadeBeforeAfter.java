@@ -84,6 +84,7 @@ public class NadeBeforeAfter {
           ratios[0], ratios[rounds - 1]);
       // evaluation: log p(x) of 500 examples, block-wise forward (as recorded under autograd;
       // here run inside a collector) against the sweep's forward half
+      int d = data.dimension();
       float[] evalBuffer = java.util.Arrays.copyOf(data.values(), 500 * d);
       DoubleSupplier recorded = () -> {
         try (NDScope scope = new NDScope(); NDManager m = nade.manager().newSubManager();
