@@ -21,7 +21,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Measures training and sampling speed of each model next to a plain matmul, in one run. */
@@ -32,56 +31,70 @@ import picocli.CommandLine.Spec;
         + " the slowest and fastest window beside it; a window is marked disturbed when other"
         + " processes kept more than 0.2 cores busy meanwhile (read from /proc/stat)."})
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--data", defaultValue = "mnist", paramLabel = "SPEC",
-      description = "Data whose first 10,000 training images feed the steps"
-          + " (default: ${DEFAULT-VALUE}).")
-  String data;
+  @Mixin Options.Data data;
 
-  @Option(names = "--models", split = ",",
+  @Mixin Options.DataDir dataDir;
+
+  @Option(names = "--models", split = ",", paramLabel = "NAME,...",
       defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made",
-      description = "Models to measure (default: ${DEFAULT-VALUE}).")
+      description = "Models to measure, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
-  @Option(names = "--windows", defaultValue = "3",
-      description = "Timed windows per measurement; the median is reported with the spread"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--windows", defaultValue = "3", paramLabel = "N",
+      description = "Timed windows per measurement, at least 1; the median is reported with the"
+          + " spread (default: ${DEFAULT-VALUE}).")
   int windows;
 
   @Option(names = "--window-seconds", defaultValue = "10", paramLabel = "S",
-      description = "Least length of each timed window in seconds (default: ${DEFAULT-VALUE}).")
+      description = "Least length of each timed window in seconds, positive"
+          + " (default: ${DEFAULT-VALUE}).")
   double windowSeconds;
 
-  @Option(names = "--batch-size", defaultValue = "100",
-      description = "Training batch size (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin Options.BatchSize batch;
 
-  @Option(names = "--samples", defaultValue = "100", description = "Samples drawn per model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--samples", defaultValue = "100", paramLabel = "N",
+      description = "Samples drawn per model, at least 1 (default: ${DEFAULT-VALUE}).")
   int samples;
 
   @Option(names = "--set", paramLabel = "MODEL.KEY=VALUE",
       description = "Override a setting of one model, e.g. --set made.hidden=[8000].")
   java.util.Map<String, String> settings;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results here.")
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Also write the results here (refused if it exists, unless --force).")
   Path json;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Force force;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    if (windows < 1 || !(windowSeconds > 0)) {
-      throw new ParameterException(spec.commandLine(),
-          "--windows must be at least 1 and --window-seconds positive, got --windows " + windows
-              + " --window-seconds " + windowSeconds);
+    if (windows < 1) {
+      throw Options.usage(spec, "--windows must be at least 1, got " + windows);
     }
-    DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
+    if (!(windowSeconds > 0)) {
+      throw Options.usage(spec, "--window-seconds must be positive, got " + windowSeconds);
+    }
+    if (samples < 1) {
+      throw Options.usage(spec, "--samples must be at least 1, got " + samples);
+    }
+    for (String name : models) {
+      try {
+        ModelRegistry.family(name);
+      } catch (IllegalArgumentException e) {
+        throw Options.usage(spec, "--models: " + e.getMessage());
+      }
+    }
+    Path jsonFile = json == null ? null : force.writable("--json", json, List.of());
+    String dataSpec = data.spec != null ? data.spec : "mnist";
+    DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
     Dataset images = source.train().slice(0, Math.min(10_000, source.train().size()));
-    Dataset binary = Binarization.fixed(images,
-        source.binarizationScale(), 1);
-    try (NDManager root = Engines.newManager(Engines.device(common.device))) {
+    Dataset binary = Binarization.fixed(images, source.binarizationScale(), 1);
+    try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
       WindowedRate matmul = Throughput.matmul(root, 2048, windows, windowSeconds).scaled(1e-9);
       ObjectNode report = ModelRegistry.json().createObjectNode();
       report.put("date", java.time.LocalDate.now().toString());
@@ -108,10 +121,9 @@ final class BenchCommand implements Callable<Integer> {
         try (DensityModel model = (DensityModel) ModelRegistry.family(name).create(
             root.newSubManager(), binary.dimension(), overrides, 1)) {
           Dataset train = model.support() == Support.BINARY ? binary
-              : new Preprocessing("dequantize", 1f, 0, 0).fixed(images,
-                  1, name);
+              : new Preprocessing("dequantize", 1f, 0, 0).fixed(images, 1, name);
           WindowedRate examples =
-              Throughput.training(model, train, batchSize, 5, windows, windowSeconds);
+              Throughput.training(model, train, batch.size, 5, windows, windowSeconds);
           WindowedRate gflops =
               examples.scaled(Throughput.trainingFlopsPerExample(model) / 1e9);
           double sampling = Throughput.samplingSeconds(model, samples);
@@ -129,8 +141,8 @@ final class BenchCommand implements Callable<Integer> {
           row.put("samples", samples);
         }
       }
-      if (json != null) {
-        AtomicFiles.writeString(json, report.toPrettyString() + "\n");
+      if (jsonFile != null) {
+        AtomicFiles.writeString(jsonFile, report.toPrettyString() + "\n");
       }
     }
     return 0;

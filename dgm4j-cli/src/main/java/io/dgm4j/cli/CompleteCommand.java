@@ -1,11 +1,12 @@
 package io.dgm4j.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.evaluation.ImageGrid;
 import io.dgm4j.models.Completer;
+import io.dgm4j.sampling.GibbsCompletion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,75 +14,111 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Conditional completion with an autoregressive model: given part of each image, draw the rest. */
+/** Conditional completion: given part of each test image, draw the rest from the model. */
 @Command(name = "complete", description = {
-    "Show the top (or left) part of test images and let an autoregressive model draw the rest.",
+    "Show the top (or left) half of test images and let the model draw the rest from"
+        + " p(missing | observed).",
+    "Exact when the observed pixels come first in the model's ordering (top-half with a raster"
+        + " ordering); otherwise the chain-rule draw is followed by --sweeps Gibbs sweeps on"
+        + " log p(x), an MCMC that converges to p(missing | observed) (binary models; a"
+        + " real-valued model refuses). The command prints which was used.",
     "The PNG has one row per image: the original, the observed part, then the completions."})
 final class CompleteCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = {"-n", "--count"}, defaultValue = "8", description = "Test images to complete.")
+  @Option(names = {"-n", "--count"}, defaultValue = "8", paramLabel = "N",
+      description = "Test images to complete, at least 1 (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--samples", defaultValue = "6", description = "Completions per image.")
+  @Option(names = "--samples", defaultValue = "6", paramLabel = "N",
+      description = "Completions per image, at least 1 (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--observe", defaultValue = "top-half", description = "top-half or left-half.")
+  @Option(names = "--observe", defaultValue = "top-half", paramLabel = "PART",
+      description = "top-half or left-half (default: ${DEFAULT-VALUE}).")
   String observe;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+  @Option(names = "--sweeps", defaultValue = "" + GibbsCompletion.DEFAULT_SWEEPS,
+      paramLabel = "N",
+      description = "Gibbs sweeps on log p(x) after the chain-rule draw, used only when the"
+          + " observed pixels do not come first in the model's ordering (then the draw alone"
+          + " is not p(missing | observed)); default: ${DEFAULT-VALUE}.")
+  int sweeps;
 
-  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Mixin Options.Out out;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Force force;
+
+  @Mixin Options.Seed seed;
+
+  @Mixin Options.DataDir dataDir;
+
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    try (LoadedRun loaded = new LoadedRun(run, "best", common.device)) {
-      Completer ar = loaded.require(Completer.class, "complete",
+    if (count < 1) {
+      throw Options.usage(spec, "-n must be at least 1, got " + count);
+    }
+    if (samples < 1) {
+      throw Options.usage(spec, "--samples must be at least 1, got " + samples);
+    }
+    if (sweeps < 0) {
+      throw Options.usage(spec, "--sweeps must be 0 or more, got " + sweeps);
+    }
+    if (!observe.equals("top-half") && !observe.equals("left-half")) {
+      throw Options.usage(spec, "--observe must be top-half or left-half, got " + observe);
+    }
+    if (!out.path.getFileName().toString().toLowerCase().endsWith(".png")) {
+      throw Options.usage(spec, "--out must end in .png (complete writes an image grid), got "
+          + out.path);
+    }
+    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+      Path file = force.writable("--out", out.path, loaded.inputFiles());
+      Completer completer = loaded.require(Completer.class, "complete",
           "way to draw missing values given observed ones");
       int[] hw = loaded.imageShape();
       int d = hw[0] * hw[1];
       float[] mask = new float[d];
       for (int i = 0; i < d; i++) {
-        int row = i / hw[1];
-        int col = i % hw[1];
-        mask[i] = switch (observe) {
-          case "top-half" -> row < hw[0] / 2 ? 1 : 0;
-          case "left-half" -> col < hw[1] / 2 ? 1 : 0;
-          default -> throw new IllegalArgumentException("--observe must be top-half or"
-              + " left-half, got " + observe);
-        };
+        boolean given = observe.equals("top-half") ? i / hw[1] < hw[0] / 2
+            : i % hw[1] < hw[1] / 2;
+        mask[i] = given ? 1 : 0;
       }
-      Dataset test = RunData.testSetOf(loaded.info.data(), common.dataHome());
+      Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
+          loaded.directory.runFile());
       int n = Math.min(count, test.size());
       int perRow = samples + 2;
       float[] grid = new float[n * perRow * d];
-      Engines.seed(seed);
+      Engines.seed(seed.seed);
       String method;
       try (NDManager m = loaded.model.manager().newSubManager()) {
-        method = ar.completionMethod(m.create(mask));
+        method = completer.completionMethod(m.create(mask), sweeps);
+        // every image's copies in one batch: a Gibbs sweep costs the same for 1 row or 100
+        float[] repeated = new float[n * samples * d];
         for (int i = 0; i < n; i++) {
           float[] x = java.util.Arrays.copyOfRange(test.values(), i * d, (i + 1) * d);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
           for (int j = 0; j < d; j++) {
             grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f;
           }
-          float[] repeated = new float[samples * d];
           for (int s = 0; s < samples; s++) {
-            System.arraycopy(x, 0, repeated, s * d, d);
+            System.arraycopy(x, 0, repeated, (i * samples + s) * d, d);
           }
-          NDArray completed = ar.complete(m.create(repeated, new Shape(samples, d)),
-              m.create(mask));
-          System.arraycopy(completed.toFloatArray(), 0, grid, (i * perRow + 2) * d,
+        }
+        float[] completed = completer.complete(
+            m.create(repeated, new Shape((long) n * samples, d)), m.create(mask), sweeps)
+            .toFloatArray();
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(completed, i * samples * d, grid, (i * perRow + 2) * d,
               samples * d);
         }
       }
-      io.dgm4j.evaluation.ImageGrid.writeRows(out, grid, n, perRow, hw[0], hw[1], 3);
-      spec.commandLine().getOut().printf("completed %d test images x %d samples -> %s%n"
-          + "method: %s%n", n, samples, out, method);
+      ImageGrid.writeRows(file, grid, n, perRow, hw[0], hw[1], 3);
+      spec.commandLine().getOut().printf("completed %d test images x %d samples (%s observed)"
+          + " -> %s%nmethod: %s%n", n, samples, observe, file, method);
       return 0;
     }
   }

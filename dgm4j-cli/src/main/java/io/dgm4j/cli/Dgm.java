@@ -2,45 +2,25 @@ package io.dgm4j.cli;
 
 import io.dgm4j.engine.Engines;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** The {@code dgm} command: train, evaluate, sample and score deep generative models. */
+/**
+ * The {@code dgm} command: train, evaluate, sample and score deep generative models. Every
+ * command and subcommand answers {@code --help} and {@code -h} (inherited from here).
+ */
 @Command(name = "dgm", mixinStandardHelpOptions = true, version = "dgm4j 0.1.0",
+    scope = CommandLine.ScopeType.INHERIT,
     description = "Deep generative models for the JVM: learn p(x) from data, then sample,"
         + " score and complete.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:error (a message names the file or option)",
+        "2:usage error (bad or missing option)", "3:the training loss became NaN or infinite"},
     subcommands = {DataCommand.class, ModelsCommand.class, TrainCommand.class,
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
-        BenchCommand.class,
+        BenchCommand.class, ServeCommand.class, SparkScoreCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
-
-  /** Options every command shares. */
-  public static final class Common {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Where datasets live (default: $DGM_DATA or ./data).")
-    Path dataDir;
-
-    @Option(names = "--device", paramLabel = "NAME", defaultValue = "cpu",
-        description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--threads", paramLabel = "N",
-        description = "Engine threads per operation (default: one per core).")
-    void threads(int n) {
-      Engines.threads(n);
-    }
-
-    Path dataHome() {
-      if (dataDir != null) {
-        return dataDir;
-      }
-      String env = System.getenv("DGM_DATA");
-      return Path.of(env != null && !env.isBlank() ? env : "data");
-    }
-  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -72,8 +52,9 @@ public final class Dgm implements Runnable {
     });
     cli.setParameterExceptionHandler((e, badArgs) -> {
       CommandLine c = e.getCommandLine();
-      c.getErr().println("dgm: " + e.getMessage());
-      c.getErr().println("see: " + c.getCommandSpec().qualifiedName() + " --help");
+      String name = c.getCommandSpec().qualifiedName();
+      c.getErr().println(name + ": " + e.getMessage().strip().replace("\n", " ")
+          + " (see " + name + " --help)");
       c.getErr().flush();
       return 2;
     });

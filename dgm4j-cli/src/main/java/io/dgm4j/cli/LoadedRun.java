@@ -7,6 +7,8 @@ import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.training.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** A trained run opened for use: its description and the model of its best checkpoint. */
 final class LoadedRun implements AutoCloseable {
@@ -16,21 +18,39 @@ final class LoadedRun implements AutoCloseable {
   final Path checkpoint;
   private final NDManager manager;
 
-  LoadedRun(Path runFolder, String which, String device) {
+  /**
+   * @param which best or last ({@code --checkpoint})
+   * @param command the command, for usage errors
+   */
+  LoadedRun(Path runFolder, String which, String device, CommandSpec command) {
     directory = new RunDirectory(runFolder);
-    info = directory.readInfo();
     checkpoint = switch (which) {
       case "best" -> directory.bestCheckpoint();
       case "last" -> directory.lastCheckpoint();
-      default -> throw new IllegalArgumentException("--checkpoint must be best or last, got "
+      default -> throw Options.usage(command, "--checkpoint must be best or last, got "
           + which);
     };
+    info = directory.readInfo();
     if (!Files.exists(checkpoint)) {
       throw new IllegalArgumentException(runFolder + ": no " + checkpoint.getFileName()
           + " yet (has the first epoch finished?)");
     }
     manager = Engines.newManager(Engines.device(device));
-    model = Checkpoint.read(checkpoint, manager.newSubManager()).model();
+    Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, manager.newSubManager());
+    try {
+      loaded.spec().requireSameAs(info.model(), checkpoint, directory.runFile());
+    } catch (IllegalArgumentException e) {
+      loaded.model().close();
+      manager.close();
+      throw e;
+    }
+    model = loaded.model();
+  }
+
+  /** The files of the run this command reads: never to be overwritten by its output. */
+  List<Path> inputFiles() {
+    return List.of(directory.runFile(), directory.lastCheckpoint(), directory.bestCheckpoint(),
+        directory.metricsFile());
   }
 
   /**

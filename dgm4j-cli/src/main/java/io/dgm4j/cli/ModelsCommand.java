@@ -21,6 +21,9 @@ final class ModelsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (dimension < 1) {
+      throw Options.usage(spec, "--dimension must be at least 1, got " + dimension);
+    }
     var out = spec.commandLine().getOut();
     out.printf("%-10s %12s  %-12s %s%n", "model", "parameters", "objectives",
         "description (default settings)");

@@ -16,20 +16,26 @@ import picocli.CommandLine.Spec;
 /** Draws samples from a trained run into a PNG grid (images) or a CSV (tables). */
 @Command(name = "sample", description = "Draw samples x ~ p(x) into a PNG grid (or .csv).")
 final class SampleCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "DIR") Path run;
+  @Mixin Options.Run run;
 
-  @Option(names = {"-n", "--count"}, defaultValue = "64") int count;
+  @Option(names = {"-n", "--count"}, defaultValue = "64", paramLabel = "N",
+      description = "Samples to draw, at least 1 (default: ${DEFAULT-VALUE}).")
+  int count;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE",
-      description = "A .png image grid, or a .csv with one sample per row.")
-  Path out;
+  @Mixin Options.Out out;
 
-  @Option(names = "--seed", defaultValue = "1") long seed;
+  @Mixin Options.Force force;
 
-  @Option(names = "--scale", defaultValue = "3", description = "Pixels per image pixel in PNG.")
+  @Mixin Options.Seed seed;
+
+  @Option(names = "--scale", defaultValue = "3", paramLabel = "N",
+      description = "Screen pixels per image pixel in a PNG, at least 1 (default:"
+          + " ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--checkpoint", defaultValue = "best") String which;
+  @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
+      description = "best or last (default: ${DEFAULT-VALUE}).")
+  String which;
 
   @Option(names = "--sampler", paramLabel = "NAME",
       description = "Which sampler, among those the model offers (default: the model's first;"
@@ -44,23 +50,27 @@ final class SampleCommand implements Callable<Integer> {
       description = "Draw from p(x | y = Y) (models trained with labels only).")
   Integer label;
 
-  @Mixin Dgm.Common common;
+  @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     if (count < 1) {
-      throw new IllegalArgumentException("-n must be at least 1, got " + count);
+      throw Options.usage(spec, "-n must be at least 1, got " + count);
     }
-    String name = out.getFileName().toString().toLowerCase();
+    if (scale < 1) {
+      throw Options.usage(spec, "--scale must be at least 1, got " + scale);
+    }
+    String name = out.path.getFileName().toString().toLowerCase();
     if (!name.endsWith(".png") && !name.endsWith(".csv")) {
-      throw new IllegalArgumentException("--out must end in .png or .csv, got " + out);
+      throw Options.usage(spec, "--out must end in .png or .csv, got " + out.path);
     }
-    try (LoadedRun loaded = new LoadedRun(run, which, common.device);
+    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec);
         NDManager m = loaded.model.manager().newSubManager()) {
+      Path file = force.writable("--out", out.path, loaded.inputFiles());
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
-      Engines.seed(seed);
+      Engines.seed(seed.seed);
       long start = System.nanoTime();
       Samplable.Samples drawn;
       if (label != null) {
@@ -82,10 +92,10 @@ final class SampleCommand implements Callable<Integer> {
       }
       float[] samples = drawn.values().toFloatArray();
       double seconds = (System.nanoTime() - start) / 1e9;
-      Outputs.writeRows(out, samples, count, loaded.imageShape(), scale);
+      Outputs.writeRows(file, samples, count, loaded.imageShape(), scale);
       var console = spec.commandLine().getOut();
       console.printf("%d samples from %s in %.2f s -> %s%n", count,
-          loaded.info.model().family(), seconds, out);
+          loaded.info.model().family(), seconds, file);
       drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
       return 0;
     }

@@ -17,7 +17,8 @@ import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
 import io.dgm4j.training.TrainingState;
-import java.nio.file.Path;
+import io.dgm4j.training.NonFiniteLossException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,90 +33,106 @@ import picocli.CommandLine.Spec;
     "Writes run.json, checkpoint-last.zip, checkpoint-best.zip, metrics.jsonl and loss.png;"
         + " --resume continues a stopped run from its last checkpoint up to --epochs."})
 final class TrainCommand implements Callable<Integer> {
+  /** Options that fix a run: given with --resume they must agree with run.json. */
+  private static final List<String> RECORDED = List.of("--model", "--data", "--objective",
+      "--seed", "--batch-size", "--lr", "--schedule", "--clip-norm", "--patience", "--set",
+      "--validation", "--limit");
+
   @Option(names = "--model", paramLabel = "NAME",
-      description = "bernoulli, mixture, fvsbn, nade, rnade or made (see `dgm models`).")
+      description = "The model family (see `dgm models`); required unless --resume.")
   String model;
 
-  @Option(names = "--data", paramLabel = "SPEC",
-      description = "mnist, fashion-mnist, a folder of IDX files, or a .csv file.")
-  String data;
+  @Mixin Options.Data data;
+
+  @Mixin Options.DataDir dataDir;
 
   @Option(names = "--objective", paramLabel = "NAME",
       description = "How to train: mle, or what the model's family offers (see `dgm models`);"
           + " default: the family's first.")
   String objectiveName;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder.")
-  Path out;
+  @Mixin Options.Out out;
 
-  @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+  @Option(names = "--resume",
+      description = "Continue the run in --out from its last checkpoint, with the settings"
+          + " recorded in its run.json (only --epochs may change).")
   boolean resume;
 
-  @Option(names = "--epochs", description = "Total epochs (default: 10).")
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "Total epochs, at least 1 (default: 10; with --resume: the recorded"
+          + " number).")
   Integer epochs;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of everything random.")
-  long seed;
+  @Mixin Options.Seed seed;
 
-  @Option(names = "--batch-size", defaultValue = "100") int batchSize;
+  @Mixin Options.BatchSize batch;
 
-  @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate.")
+  @Option(names = "--lr", defaultValue = "0.001", paramLabel = "RATE",
+      description = "Adam learning rate, positive (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--schedule", defaultValue = "constant", description = "constant or cosine.")
+  @Option(names = "--schedule", defaultValue = "constant", paramLabel = "NAME",
+      description = "Learning-rate schedule: constant or cosine (default: ${DEFAULT-VALUE}).")
   String schedule;
 
-  @Option(names = "--clip-norm", defaultValue = "0",
-      description = "Clip the global gradient norm (0: off).")
+  @Option(names = "--clip-norm", defaultValue = "0", paramLabel = "NORM",
+      description = "Clip the global gradient norm to this; 0: off (default: ${DEFAULT-VALUE}).")
   double clipNorm;
 
-  @Option(names = "--patience", defaultValue = "0",
-      description = "Stop after this many epochs without a better validation NLL (0: off).")
+  @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+      description = "Stop after this many epochs without a better validation figure; 0: off"
+          + " (default: ${DEFAULT-VALUE}).")
   int patience;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Model setting, e.g. --set hidden=500 (repeatable; see `dgm models`).")
+      description = "A model or objective setting, e.g. --set hidden=500 (repeatable; see"
+          + " `dgm models` for each model's settings and defaults).")
   Map<String, String> settings;
 
-  @Option(names = "--validation", defaultValue = "0",
-      description = "Validation examples taken from the end of the training file"
-          + " (default: 10000 for MNIST, else a sixth).")
-  int validation;
+  @Option(names = "--validation", paramLabel = "N",
+      description = "Validation examples taken from the end of the training data; 0: none"
+          + " (every epoch is then kept as the best; no early stopping). Default: 10000 for"
+          + " MNIST's 60000, else a sixth.")
+  Integer validation;
 
-  @Option(names = "--limit", defaultValue = "0",
-      description = "Train on only the first N training examples (quick tries).")
+  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+      description = "Train on only the first N training examples; 0: all (default:"
+          + " ${DEFAULT-VALUE}).")
   int limit;
 
   @Option(names = "--quiet", description = "No progress bar; one line per epoch.")
   boolean quiet;
 
-  @Mixin
-  Dgm.Common common;
+  @Mixin Options.Engine engine;
 
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    RunDirectory run = new RunDirectory(out);
+    RunDirectory run = new RunDirectory(out.path);
     var console = spec.commandLine().getOut();
-    try (NDManager root = Engines.newManager(Engines.device(common.device))) {
+    checkValues();
+    try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
       RunDirectory.RunInfo info;
       RunData runData;
       GenerativeModel generativeModel;
       Objective objective;
       TrainingState state;
       if (resume) {
-        if (model != null || data != null || objectiveName != null) {
-          console.println("note: --resume takes the model, objective and data from "
-              + run.runFile());
-        }
         RunDirectory.RunInfo recorded = run.readInfo();
+        refuseChangesOnResume(recorded, run);
+        if (!Files.exists(run.lastCheckpoint())) {
+          throw new IllegalArgumentException(out.path + ": no epoch has finished yet, so there"
+              + " is nothing to resume; start it again with the same `dgm train` command"
+              + " without --resume (it reuses the folder)");
+        }
         TrainingConfig config = epochs == null ? recorded.training()
             : recorded.training().withEpochs(epochs);
         info = new RunDirectory.RunInfo(recorded.model(), recorded.objectiveOrDefault(), config,
             recorded.data());
         Checkpoint.Loaded loaded = Checkpoint.read(run.lastCheckpoint(), root.newSubManager());
+        loaded.spec().requireSameAs(recorded.model(), run.lastCheckpoint(), run.runFile());
         generativeModel = loaded.model();
         objective = Objectives.create(info.objective(), generativeModel, config.clipNorm());
         state = loaded.state();
@@ -123,46 +140,66 @@ final class TrainCommand implements Callable<Integer> {
             run.lastCheckpoint().toString());
         if (state.epoch() >= config.epochs()) {
           console.printf("%s already has %d of %d epochs; pass a larger --epochs to continue%n",
-              out, state.epoch(), config.epochs());
+              out.path, state.epoch(), config.epochs());
           return 0;
         }
-        console.printf("resuming %s at epoch %d of %d%n", out, state.epoch() + 1,
+        runData = RunData.ofRun(info.data(), dataDir.home(), info.model().family(),
+            run.runFile());
+        run.prepareResume(state.epoch());
+        if (config.epochs() != recorded.training().epochs()) {
+          run.writeInfo(info); // run.json keeps saying how many epochs the run is for
+        }
+        console.printf("resuming %s at epoch %d of %d%n", out.path, state.epoch() + 1,
             config.epochs());
-        runData = RunData.ofRun(info.data(), common.dataHome(), info.model().family());
       } else {
-        if (model == null || data == null) {
-          throw new IllegalArgumentException("--model and --data are required (or --resume)");
+        if (model == null) {
+          throw Options.usage(spec, "--model is required (see `dgm models`), or pass --resume"
+              + " to continue the run in --out");
+        }
+        String dataSpec = data.required();
+        if (Files.isRegularFile(out.path)) {
+          throw Options.usage(spec, "--out " + out.path + " is a file; give a folder for the"
+              + " run");
         }
         if (run.exists()) {
-          throw new IllegalArgumentException(out + " already holds a run; use --resume to"
-              + " continue it or choose another --out");
+          if (Files.exists(run.lastCheckpoint())) {
+            throw new IllegalArgumentException(out.path + " already holds a run; use --resume"
+                + " to continue it or choose another --out");
+          }
+          console.printf("note: no epoch of the run in %s finished; starting it afresh%n",
+              out.path);
+          run.clearUnfinished();
         }
-        ModelRegistry.Family<?> family = ModelRegistry.family(model);
+        ModelRegistry.Family<?> family = usageOf(() -> ModelRegistry.family(model), "--model");
         String objectiveChoice = objectiveName != null ? objectiveName
             : family.defaultObjective();
         if (!family.objectives().contains(objectiveChoice)) {
-          throw new IllegalArgumentException("--objective " + objectiveChoice + " does not train "
+          throw Options.usage(spec, "--objective " + objectiveChoice + " does not train "
               + model + "; it trains with " + String.join(", ", family.objectives()));
         }
         Objectives.Entry<?> objectiveEntry = Objectives.entry(objectiveChoice);
         ObjectNode modelOverrides = ModelRegistry.json().createObjectNode();
         ObjectNode objectiveOverrides = ModelRegistry.json().createObjectNode();
         splitSettings(family, objectiveEntry, modelOverrides, objectiveOverrides);
-        family.parseConfig(modelOverrides); // reject bad settings before loading data
-        ObjectiveSpec objectiveSpec = objectiveEntry.spec(objectiveOverrides);
-        TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batchSize,
-            learningRate, schedule, clipNorm, patience, seed);
-        DataSources.DataSplits source = DataSources.resolve(data, common.dataHome());
-        Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source, seed);
-        runData = RunData.load(data, source, prep, validation, limit, model);
+        // reject bad settings before loading data
+        usageOf(() -> family.parseConfig(modelOverrides), "--set");
+        ObjectiveSpec objectiveSpec = usageOf(() -> objectiveEntry.spec(objectiveOverrides),
+            "--set");
+        TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batch.size,
+            learningRate, schedule, clipNorm, patience, seed.seed);
+        DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
+        Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source,
+            seed.seed);
+        runData = RunData.load(dataSpec, dataDir.home(), source, prep, validation, limit, model);
         generativeModel = family.create(root.newSubManager(), runData.train().itemShape(),
-            modelOverrides, seed);
+            modelOverrides, seed.seed);
         objective = Objectives.create(objectiveSpec, generativeModel, config.clipNorm());
-        ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), seed);
+        ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(),
+            seed.seed);
         info = new RunDirectory.RunInfo(modelSpec, objectiveSpec, config, runData.describe());
         run.writeInfo(info);
         if (generativeModel instanceof io.dgm4j.models.DataInitialized init) {
-          init.initializeFrom(prep.trainingEpoch(runData.train(), seed, 0), seed);
+          init.initializeFrom(prep.trainingEpoch(runData.train(), seed.seed, 0), seed.seed);
         }
         state = TrainingState.start();
         console.printf("training %s (%,d parameters) by %s on %s: %,d train / %,d validation"
@@ -176,14 +213,95 @@ final class TrainCommand implements Callable<Integer> {
       Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
           List.of(run.recorder(info.model()), new ProgressListener(console,
               quiet || System.console() == null, generativeModel.dimension())));
-      TrainingState end = trainer.fit(
-          epoch -> prep.trainingEpoch(train, runSeed, epoch), runData.validation());
+      TrainingState end;
+      try {
+        end = trainer.fit(epoch -> prep.trainingEpoch(train, runSeed, epoch),
+            runData.validation());
+      } catch (NonFiniteLossException e) {
+        throw new NonFiniteLossException(e.getMessage() + likelyCause(train, state, run), e);
+      }
       String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
-      console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
-          end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
-          out);
+      if (runData.validation().size() == 0) {
+        console.printf("done: %d epochs (no validation set: the last epoch is kept as the"
+            + " best); run folder %s%n", end.epoch(), out.path);
+      } else {
+        console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
+            end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
+            out.path);
+      }
       generativeModel.close();
       return 0;
+    }
+  }
+
+  /** Usage errors for values no run could use, before anything is read or written. */
+  private void checkValues() {
+    if (epochs != null && epochs < 1) {
+      throw Options.usage(spec, "--epochs must be at least 1, got " + epochs);
+    }
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw Options.usage(spec, "--lr must be a positive number, got " + learningRate);
+    }
+    if (!schedule.equals("constant") && !schedule.equals("cosine")) {
+      throw Options.usage(spec, "--schedule must be constant or cosine, got " + schedule);
+    }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw Options.usage(spec, "--clip-norm must be 0 (off) or positive, got " + clipNorm);
+    }
+    if (patience < 0) {
+      throw Options.usage(spec, "--patience must be 0 (off) or positive, got " + patience);
+    }
+    if (validation != null && validation < 0) {
+      throw Options.usage(spec, "--validation must be 0 (none) or positive, got "
+          + validation);
+    }
+    if (validation != null && validation == 0 && patience > 0) {
+      throw Options.usage(spec, "--patience needs a validation set; drop --validation 0 or"
+          + " --patience");
+    }
+    if (limit < 0) {
+      throw Options.usage(spec, "--limit must be 0 (all) or positive, got " + limit);
+    }
+  }
+
+  /**
+   * A resumed run continues exactly as recorded; options that would change it are refused
+   * rather than silently ignored.
+   */
+  private void refuseChangesOnResume(RunDirectory.RunInfo recorded, RunDirectory run) {
+    var parsed = spec.commandLine().getParseResult();
+    List<String> given = RECORDED.stream().filter(parsed::hasMatchedOption).toList();
+    if (!given.isEmpty()) {
+      throw Options.usage(spec, "--resume continues the run exactly as " + run.runFile()
+          + " records it, so " + String.join(", ", given) + " cannot change; drop "
+          + (given.size() == 1 ? "it" : "them") + " (only --epochs may change), or start a new"
+          + " run with another --out");
+    }
+  }
+
+  /** The most likely reason a loss or gradient became NaN, for the error message. */
+  private static String likelyCause(Dataset train, TrainingState start, RunDirectory run) {
+    double largest = 0;
+    for (float v : train.values()) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    String where = Files.exists(run.lastCheckpoint())
+        ? " Continue from the last good epoch with --resume, or start over with another --out."
+        : " No epoch finished, so the same `dgm train` command (with changed options) starts"
+            + " the run afresh in " + run.root() + ".";
+    if (largest > 1e4) {
+      return " Likely cause: the data holds values as large as " + String.format("%.3g",
+          largest) + " (" + train.name() + "); rescale them, e.g. to [0, 1]." + where;
+    }
+    return " Likely cause: too large a step; try a lower --lr or --clip-norm." + where;
+  }
+
+  /** Runs {@code parse}; an IllegalArgumentException becomes a usage error of {@code option}. */
+  private <T> T usageOf(java.util.function.Supplier<T> parse, String option) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw Options.usage(spec, option + ": " + e.getMessage());
     }
   }
 

@@ -45,6 +45,16 @@ final class Digests {
   }
 
   /** SHA-256 of a file's bytes, lower-case hex. */
+  /** The SHA-256 of {@code bytes}, lowercase hex. */
+  static String sha256Hex(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static String sha256Hex(Path file) {
     return HexFormat.of().formatHex(hash(file, "SHA-256"));
   }

@@ -114,13 +114,30 @@ public final class MnistFetcher {
    * Copies the four IDX files from {@code source} (any accepted spelling, plain or gzipped)
    * into {@code target} under their canonical names, uncompressed. They are read and checked
    * first, so nothing is copied from a folder with a bad file.
+   *
+   * @param expectedSha256 the SHA-256 each uncompressed file must have (e.g.
+   *     {@link #MNIST_SHA256}, so that other data is never stored as "mnist"), or null to
+   *     accept any valid IDX files
    */
-  public static Path importFrom(Path source, Path target) {
+  public static Path importFrom(Path source, Path target, Map<String, String> expectedSha256) {
     load(source);
+    Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : MNIST_SHA256.keySet()) {
       byte[] bytes = IdxReader.readMaybeGzipped(locate(source, name));
-      Digests.writeVerified(target.resolve(name), out -> out.write(bytes), null);
+      if (expectedSha256 != null) {
+        String actual = Digests.sha256Hex(bytes);
+        if (!actual.equals(expectedSha256.get(name))) {
+          throw new DataException(source, "not the canonical files: " + name + " has SHA-256 "
+              + actual.substring(0, 16) + "..., the canonical one " + expectedSha256.get(name)
+              .substring(0, 16) + "...; nothing was imported. Use the folder as it is with"
+              + " --data " + source + ", or get the canonical files with `dgm data fetch`"
+              + " without --from");
+        }
+      }
+      files.put(name, bytes);
     }
+    files.forEach((name, bytes) -> Digests.writeVerified(target.resolve(name),
+        out -> out.write(bytes), expectedSha256 == null ? null : expectedSha256.get(name)));
     return target;
   }
 

@@ -52,6 +52,17 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     return kind.equals("binarize") || kind.equals("dequantize");
   }
 
+  /**
+   * What turns a model's log-density of preprocessed data into a figure for the data as given:
+   * for {@code dequantize}, log p(y) - D ln 256 with y = (pixel + u) / 256 is, averaged over u,
+   * a lower bound on log P(pixels) (Theis et al., 2016), so this returns D ln 256; 0 for the
+   * other kinds, whose model scores the data itself. One draw of u per pixel gives an unbiased
+   * estimate of that bound, not the bound.
+   */
+  public double pixelOffsetNats(int dimension) {
+    return kind.equals("dequantize") ? dimension * Math.log(256) : 0;
+  }
+
   /** The training data of epoch {@code epoch} (from 1). */
   public Dataset trainingEpoch(Dataset raw, long seed, int epoch) {
     return switch (kind) {
@@ -93,10 +104,20 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
       SplittableRandom random = new SplittableRandom(Binarization.exampleSeed(seed, in, n * d,
           d));
       for (int i = n * d; i < (n + 1) * d; i++) {
-        out[i] = (float) ((pixel(raw, in, i) + random.nextDouble()) / 256.0);
+        out[i] = inBin(pixel(raw, in, i), random.nextDouble());
       }
     }
     return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+
+  /**
+   * (pixel + u) / 256 in float32, kept inside the pixel's bin [pixel, pixel + 1) / 256: with u
+   * just below 1 the float rounding would otherwise land on the next bin's edge.
+   */
+  private static float inBin(float pixel, double u) {
+    float y = (float) ((pixel + u) / 256.0);
+    float top = (pixel + 1) / 256f;
+    return y < top ? y : Math.nextDown(top);
   }
 
   private static float pixel(Dataset raw, float[] in, int i) {
@@ -114,7 +135,7 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     float[] out = new float[in.length];
     SplittableRandom random = new SplittableRandom(Binarization.streamSeed(seed, epoch));
     for (int i = 0; i < in.length; i++) {
-      out[i] = (float) ((pixel(raw, in, i) + random.nextDouble()) / 256.0);
+      out[i] = inBin(pixel(raw, in, i), random.nextDouble());
     }
     return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
   }

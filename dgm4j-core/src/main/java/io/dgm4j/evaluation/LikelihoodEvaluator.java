@@ -62,6 +62,9 @@ public final class LikelihoodEvaluator {
   /** The report for already-computed log-likelihoods. */
   public static Report summarize(double[] logProbs, int dimension) {
     int n = logProbs.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("no examples to evaluate: the data set is empty");
+    }
     double mean = 0;
     for (double v : logProbs) {
       mean += -v;

@@ -23,7 +23,8 @@ import java.nio.FloatBuffer;
  *       ({@link LatentVariableModel}; an upper bound on the NLL);
  *   <li>{@code objective}: the training objective's own loss on held-out data, for models with
  *       neither;
- *   <li>{@code none}: nothing to measure (the objective has no held-out loss); every epoch then
+ *   <li>{@code none}: nothing to measure (no validation examples, or the objective has no
+ *       held-out loss); every epoch then
  *       counts as the best so far and early stopping is unavailable.
  * </ul>
  */
@@ -64,6 +65,9 @@ public final class Validator {
 
   /** Measures {@code model} on {@code data}. */
   public Result validate(GenerativeModel model, Objective objective, Dataset data) {
+    if (data.size() == 0) {
+      return new Result("none", Double.NaN); // no validation set (dgm train --validation 0)
+    }
     String metric = metricFor(model, objective);
     if (metric.equals("nll") && model instanceof DensityModel density) {
       return new Result(metric, new LikelihoodEvaluator(batchSize).evaluate(density, data)

@@ -139,7 +139,8 @@ public final class InformationTheory {
         if (q[x] == 0) {
           return Double.POSITIVE_INFINITY;
         }
-        nats += p[x] * Math.log(p[x] / q[x]);
+        // log p - log q, not log(p / q): p / q overflows to infinity for a subnormal q
+        nats += p[x] * (Math.log(p[x]) - Math.log(q[x]));
       }
     }
     // each term may be negative; the sum is >= 0 up to rounding, which must not show as -1e-17

@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
  * over the target in one atomic rename.
  */
 public final class AtomicFiles {
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   /** Something that writes a file's content to a stream. */
@@ -42,7 +44,9 @@ public final class AtomicFiles {
     Path temp = null;
     try {
       Files.createDirectories(parent);
-      temp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
+      // Files.createFile honours the user's umask (createTempFile would make it 0600)
+      temp = Files.createFile(parent.resolve("." + file.getFileName() + "."
+          + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp))) {
         writer.writeTo(out);
       }

@@ -5,12 +5,14 @@ import ai.djl.ndarray.NDArray;
 /**
  * A model that fills in the unobserved part of an example given the observed part: a draw from
  * p(x_unobserved | x_observed), exactly or by a chain that converges to it. Implementations say
- * in {@link #completionMethod(NDArray)} which it is for a given mask, and commands print it.
+ * in {@link #completionMethod(NDArray, int)} which it is for a given mask, and commands print
+ * it.
  */
 public interface Completer {
 
   /**
-   * Keeps x where {@code observed} is 1 and draws the rest.
+   * Keeps x where {@code observed} is 1 and draws the rest, with the model's default number of
+   * chain steps where it needs a chain.
    *
    * @param x shape (N, D); values at unobserved coordinates are ignored
    * @param observed shape (N, D) or (D), 1 where the value is given, 0 where it is to be drawn
@@ -19,11 +21,19 @@ public interface Completer {
   NDArray complete(NDArray x, NDArray observed);
 
   /**
-   * How {@link #complete} draws for this mask, in words a user reads next to the result, e.g.
-   * "exact: observed pixels precede the rest in the ordering" or "Gibbs, 20 sweeps (converges to
-   * p(x_u | x_o))".
+   * As {@link #complete(NDArray, NDArray)}, with {@code sweeps} chain sweeps where the draw
+   * needs a chain (ignored where it is exact).
+   */
+  default NDArray complete(NDArray x, NDArray observed, int sweeps) {
+    return complete(x, observed);
+  }
+
+  /**
+   * How {@link #complete(NDArray, NDArray, int)} draws for this mask and number of sweeps, in
+   * words a user reads next to the result, e.g. "exact: observed pixels precede the rest in
+   * the ordering" or "MCMC: ... 20 Gibbs sweeps ...".
    *
    * @param observed shape (D)
    */
-  String completionMethod(NDArray observed);
+  String completionMethod(NDArray observed, int sweeps);
 }

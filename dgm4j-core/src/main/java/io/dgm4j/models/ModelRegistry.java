@@ -90,23 +90,7 @@ public final class ModelRegistry {
 
     /** The defaults with the fields of {@code overrides} replaced. */
     public C parseConfig(ObjectNode overrides) {
-      ObjectNode merged = JSON.valueToTree(defaults.get());
-      if (overrides != null) {
-        overrides.fieldNames().forEachRemaining(f -> {
-          if (!merged.has(f)) {
-            throw new IllegalArgumentException(
-                "model " + name + " has no setting '" + f + "'; its settings are "
-                    + iterable(merged));
-          }
-        });
-        merged.setAll(overrides);
-      }
-      try {
-        return JSON.treeToValue(merged, configType);
-      } catch (Exception e) {
-        throw new IllegalArgumentException(
-            "bad settings for model " + name + ": " + e.getMessage().split("\n")[0], e);
-      }
+      return Settings.merge("model " + name, configType, defaults.get(), overrides);
     }
   }
 
@@ -171,11 +155,5 @@ public final class ModelRegistry {
       d = Math.multiplyExact(d, s);
     }
     return d;
-  }
-
-  private static String iterable(ObjectNode node) {
-    StringBuilder sb = new StringBuilder();
-    node.fieldNames().forEachRemaining(f -> sb.append(sb.length() == 0 ? "" : ", ").append(f));
-    return sb.length() == 0 ? "(none)" : sb.toString();
   }
 }

@@ -39,22 +39,8 @@ public final class Objectives {
 
     /** The defaults with the fields of {@code overrides} replaced. */
     public C parseConfig(ObjectNode overrides) {
-      ObjectNode merged = ModelRegistry.json().valueToTree(defaults.get());
-      if (overrides != null) {
-        overrides.fieldNames().forEachRemaining(f -> {
-          if (!merged.has(f)) {
-            throw new IllegalArgumentException("objective " + name + " has no setting '" + f
-                + "'");
-          }
-        });
-        merged.setAll(overrides);
-      }
-      try {
-        return ModelRegistry.json().treeToValue(merged, configType);
-      } catch (Exception e) {
-        throw new IllegalArgumentException("bad settings for objective " + name + ": "
-            + e.getMessage().split("\n")[0], e);
-      }
+      return io.dgm4j.models.Settings.merge("objective " + name, configType, defaults.get(),
+          overrides);
     }
 
     /** The full settings as JSON, for run.json. */

@@ -1,10 +1,17 @@
 package io.dgm4j.training;
 
-/** Training met a NaN or infinite loss or gradient; the last completed epoch's checkpoint is intact. */
+/**
+ * Training met a NaN or infinite loss or gradient; nothing was updated by it, and the last
+ * completed epoch's checkpoint is intact.
+ */
 public final class NonFiniteLossException extends RuntimeException {
   public NonFiniteLossException(int epoch, int batch, String what, double value) {
     super(what + " became " + value + " at epoch " + epoch + ", batch " + batch
-        + "; stopped (the last checkpoint is from the last good epoch). Try a lower learning rate"
-        + " or --clip-norm.");
+        + "; stopped before it changed the weights.");
+  }
+
+  /** The same failure with more said about it (e.g. its likely cause). */
+  public NonFiniteLossException(String message, NonFiniteLossException cause) {
+    super(message, cause);
   }
 }

@@ -115,6 +115,66 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Readies the folder for resuming from the checkpoint of epoch {@code checkpointEpoch}:
+   * metrics lines of later epochs (written before a kill that came ahead of their checkpoint)
+   * are dropped, so the epochs run again are not recorded twice, and temporary files left by
+   * interrupted atomic writes are deleted.
+   */
+  public void prepareResume(int checkpointEpoch) {
+    deleteTemporaryFiles();
+    if (!Files.exists(metricsFile())) {
+      return;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (EpochResult r : readMetrics()) {
+      if (r.epoch() <= checkpointEpoch) {
+        try {
+          kept.append(JSON.writeValueAsString(r)).append('\n');
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    AtomicFiles.writeString(metricsFile(), kept.toString());
+  }
+
+  /**
+   * Empties a run folder in which no epoch finished (no {@code checkpoint-last.zip}), so the
+   * run can start afresh: after a NaN in the first epoch nothing worth keeping is there.
+   */
+  public void clearUnfinished() {
+    if (Files.exists(lastCheckpoint())) {
+      throw new IllegalStateException(root + " holds a finished epoch; it is not cleared");
+    }
+    deleteTemporaryFiles();
+    for (Path file : List.of(runFile(), metricsFile(), lossPlot(), bestCheckpoint())) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(file + ": cannot delete: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Deletes the hidden {@code .NAME....tmp} files an interrupted atomic write leaves. */
+  private void deleteTemporaryFiles() {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (var files = Files.list(root)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(root + ": cannot clean temporary files: " + e.getMessage(),
+          e);
+    }
+  }
+
   /** Every epoch recorded so far, at most one per epoch (the last line wins after a resume). */
   public List<EpochResult> readMetrics() {
     List<EpochResult> results = new ArrayList<>();

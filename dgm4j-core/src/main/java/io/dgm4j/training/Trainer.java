@@ -108,6 +108,11 @@ public final class Trainer {
       double trainSeconds = (System.nanoTime() - started) / 1e9;
       Validator.Result validated = validator.validate(model, objective, validation);
       double validationLoss = validated.value();
+      if (!validated.metric().equals("none") && !Double.isFinite(validationLoss)) {
+        // a NaN would compare as "not worse" forever after; stop before it is checkpointed
+        throw new NonFiniteLossException(epoch, batches, "validation " + validated.metric()
+            .replace('_', ' '), validationLoss);
+      }
       double seconds = (System.nanoTime() - started) / 1e9;
 
       boolean improved = validated.metric().equals("none")

@@ -91,7 +91,7 @@ class MnistFetcherTest {
     writeSet(source, "train-images.idx3-ubyte.gz", "train-labels-idx1-ubyte",
         "t10k-images-idx3-ubyte.gz", "t10k-labels.idx1-ubyte");
     Path target = dir.resolve("home/fashion-mnist");
-    MnistFetcher.importFrom(source, target);
+    MnistFetcher.importFrom(source, target, null);
     for (String name : MnistFetcher.MNIST_SHA256.keySet()) {
       assertThat(target.resolve(name)).isRegularFile();
     }
@@ -102,6 +102,20 @@ class MnistFetcherTest {
     assertThat(splits.train().name()).isEqualTo("fashion-mnist-train");
   }
 
+  /** Files of MNIST's layout that are not MNIST (other sizes, random data) are not "mnist". */
+  @Test
+  void importAsMnistRefusesFilesThatAreNotTheCanonicalOnes() {
+    Path source = dir.resolve("lookalike");
+    writeSet(source, "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    Path target = dir.resolve("home/mnist");
+    assertThat(message(() -> MnistFetcher.importFrom(source, target,
+        MnistFetcher.MNIST_SHA256)))
+        .contains("not the canonical files").contains("train-images-idx3-ubyte")
+        .contains("--data " + source);
+    assertThat(target).doesNotExist();
+  }
+
   @Test
   void importRefusesABadFolderAndCopiesNothing() throws IOException {
     Path source = dir.resolve("src");
@@ -109,7 +123,7 @@ class MnistFetcherTest {
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
     IdxWriter.writeLabels(source.resolve("t10k-labels-idx1-ubyte"), new int[] {1});
     Path target = dir.resolve("target");
-    assertThat(message(() -> MnistFetcher.importFrom(source, target)))
+    assertThat(message(() -> MnistFetcher.importFrom(source, target, null)))
         .contains("t10k-labels-idx1-ubyte: holds 1 labels but");
     assertThat(target).doesNotExist();
     Files.delete(source.resolve("t10k-labels-idx1-ubyte"));

@@ -133,4 +133,14 @@ class InformationTheoryTest {
     assertThatThrownBy(() -> InformationTheory.entropy(p))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void klStaysFiniteForATinyButPositiveQ() {
+    // p / q = 0.5 / 1e-320 overflows a double; the divergence itself is a modest number:
+    // 0.5 ln(0.5 / 1e-320) + 0.5 ln(0.5 / 1) = 160 ln 10 - ln 2
+    double[] p = {0.5, 0.5};
+    double[] q = {1e-320, 1.0};
+    assertThat(InformationTheory.klDivergence(p, q))
+        .isCloseTo(160 * Math.log(10) - Math.log(2), within(1e-4)); // 1e-320 is subnormal
+  }
 }

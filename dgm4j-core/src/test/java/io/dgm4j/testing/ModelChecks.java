@@ -111,48 +111,133 @@ public final class ModelChecks {
   }
 
   /**
-   * Completion is exact when the observed coordinate comes first: with the first coordinate of
-   * {@code model.ordering()} observed as {@code value} in every row, every completion keeps it,
-   * and the frequency of each state of the others is within {@code sigmas} binomial standard
-   * errors (plus 1/n) of p(x) / p(x_first = value) computed from logProb.
+   * Chain-rule completion is exact when the observed coordinates are a prefix of the ordering:
+   * the first {@code prefix} coordinates of {@code model.ordering()} observed with the values
+   * given by the bits of {@code pattern} (bit j for the j-th observed coordinate) in every row;
+   * see {@link #assertCompletionMatchesConditional(DensityModel, float[], float[], NDArray,
+   * int, double)}.
    */
   public static void assertCompletionMatchesConditional(
-      io.dgm4j.models.AutoregressiveModel model, float value, int n, double sigmas) {
+      io.dgm4j.models.AutoregressiveModel model, int prefix, int pattern, int n, double sigmas) {
     int dimension = model.dimension();
-    int first = model.ordering()[0];
+    float[] mask = new float[dimension];
+    float[] values = new float[dimension];
+    int[] order = model.ordering();
+    for (int j = 0; j < prefix; j++) {
+      mask[order[j]] = 1f;
+      values[order[j]] = (pattern >> j) & 1;
+    }
+    assertThat(model.completesExactly(model.manager().create(mask))).isTrue();
+    try (NDManager m = model.manager().newSubManager()) {
+      NDArray draws = model.complete(repeat(m, values, n), m.create(mask));
+      assertCompletionMatchesConditional(model, mask, values, draws, n, sigmas);
+    }
+  }
+
+  /** {@code n} copies of {@code row}, shape (n, D). */
+  public static NDArray repeat(NDManager m, float[] row, int n) {
+    float[] out = new float[n * row.length];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(row, 0, out, i * row.length, row.length);
+    }
+    return m.create(out, new Shape(n, row.length));
+  }
+
+  /**
+   * The exact conditional p(x_u | x_o) by enumeration: p(x) / sum of p over the states that
+   * agree with the observed values, 0 for the others. Indexed by state (bit d = x_d).
+   */
+  public static double[] exactConditional(DensityModel model, float[] mask, float[] values) {
+    int dimension = model.dimension();
     try (NDManager m = model.manager().newSubManager()) {
       float[] p = model.logProb(allBinaryStates(m, dimension)).exp().toFloatArray();
-      double marginal = 0;
+      double[] q = new double[p.length];
+      double total = 0;
       for (int s = 0; s < p.length; s++) {
-        if (((s >> first) & 1) == (int) value) {
-          marginal += p[s];
-        }
-      }
-      float[] mask = new float[dimension];
-      mask[first] = 1f;
-      float[] start = new float[n * dimension];
-      for (int i = 0; i < n; i++) {
-        start[i * dimension + first] = value;
-      }
-      float[] draws = model.complete(m.create(start, new Shape(n, dimension)),
-          m.create(mask)).toFloatArray();
-      int[] counts = new int[p.length];
-      for (int i = 0; i < n; i++) {
-        int state = 0;
+        boolean agrees = true;
         for (int d = 0; d < dimension; d++) {
-          float v = draws[i * dimension + d];
-          assertThat(v).as("completed value").isIn(0f, 1f);
-          state |= (v == 1f ? 1 : 0) << d;
+          agrees &= mask[d] == 0f || ((s >> d) & 1) == (int) values[d];
         }
-        assertThat(draws[i * dimension + first]).as("observed value kept").isEqualTo(value);
-        counts[state]++;
+        q[s] = agrees ? p[s] : 0;
+        total += q[s];
       }
-      for (int s = 0; s < p.length; s++) {
-        double q = ((s >> first) & 1) == (int) value ? p[s] / marginal : 0;
-        double se = Math.sqrt(q * (1 - q) / n);
-        assertThat(counts[s] / (double) n).as("conditional frequency of state %d", s)
-            .isCloseTo(q, within(sigmas * se + 1.0 / n));
+      for (int s = 0; s < q.length; s++) {
+        q[s] /= total;
+      }
+      return q;
+    }
+  }
+
+  /** The frequency of each state (bit d = x_d) among the rows of binary draws. */
+  public static double[] frequencies(NDArray draws) {
+    int dimension = (int) draws.getShape().get(1);
+    int n = (int) draws.getShape().get(0);
+    float[] v = draws.toFloatArray();
+    double[] f = new double[1 << dimension];
+    for (int i = 0; i < n; i++) {
+      int state = 0;
+      for (int d = 0; d < dimension; d++) {
+        assertThat(v[i * dimension + d]).as("drawn value").isIn(0f, 1f);
+        state |= (v[i * dimension + d] == 1f ? 1 : 0) << d;
+      }
+      f[state] += 1.0 / n;
+    }
+    return f;
+  }
+
+  /** Total-variation distance (1/2) sum |p - q|. */
+  public static double totalVariation(double[] p, double[] q) {
+    double tv = 0;
+    for (int s = 0; s < p.length; s++) {
+      tv += Math.abs(p[s] - q[s]) / 2;
+    }
+    return tv;
+  }
+
+  /**
+   * {@code draws} (n rows) keep the observed values and follow p(x_u | x_o) computed by
+   * enumeration from logProb: every state's frequency is within {@code sigmas} binomial standard
+   * errors (plus 1/n) of its conditional probability.
+   */
+  public static void assertCompletionMatchesConditional(DensityModel model, float[] mask,
+      float[] values, NDArray draws, int n, double sigmas) {
+    int dimension = model.dimension();
+    float[] v = draws.toFloatArray();
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dimension; d++) {
+        if (mask[d] == 1f) {
+          assertThat(v[i * dimension + d]).as("observed value kept").isEqualTo(values[d]);
+        }
       }
     }
+    double[] q = exactConditional(model, mask, values);
+    double[] f = frequencies(draws);
+    for (int s = 0; s < q.length; s++) {
+      double se = Math.sqrt(q[s] * (1 - q[s]) / n);
+      assertThat(f[s]).as("conditional frequency of state %d", s)
+          .isCloseTo(q[s], within(sigmas * se + 1.0 / n));
+    }
+  }
+
+  /**
+   * The number of parameter scalars that influence log p(x) at {@code x}: entries whose gradient
+   * of sum logProb(x) is non-zero. An independent count of what a model can use, to compare with
+   * {@link DensityModel#parameterCount()} (which may also subtract exact redundancies such as
+   * the shift of softmax logits). Gradients are zeroed again afterwards.
+   */
+  public static long usedParameterCount(DensityModel model, NDArray x) {
+    long used = 0;
+    try (NDManager m = model.manager().newSubManager()) {
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(model.logProb(x).sum());
+      }
+      for (NDArray p : model.parameters().asMap().values()) {
+        for (float g : p.getGradient().toFloatArray()) {
+          used += g != 0f ? 1 : 0;
+        }
+        Autograd.zeroGradient(p);
+      }
+    }
+    return used;
   }
 }

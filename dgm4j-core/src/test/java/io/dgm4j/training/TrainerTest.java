@@ -10,6 +10,7 @@ import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.models.DensityModel;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.objectives.MaximumLikelihood;
 import java.nio.file.Files;
@@ -47,6 +48,13 @@ class TrainerTest {
   /** Trains; when {@code crashAfterEpoch} is reached the run dies as a killed process would. */
   private static TrainingState train(RunDirectory run, ModelSpec spec, TrainingConfig config,
       Dataset data, boolean resume, int crashAfterEpoch) {
+    return train(run, spec, config, epoch -> data, data.slice(0, Math.min(200, data.size())),
+        resume, crashAfterEpoch);
+  }
+
+  private static TrainingState train(RunDirectory run, ModelSpec spec, TrainingConfig config,
+      java.util.function.IntFunction<Dataset> epochs, Dataset validation, boolean resume,
+      int crashAfterEpoch) {
     try (NDManager root = Engines.newManager()) {
       DensityModel model;
       MaximumLikelihood objective;
@@ -72,7 +80,7 @@ class TrainerTest {
               }
             }
           }));
-      return trainer.fit(epoch -> data, data.slice(0, Math.min(200, data.size())));
+      return trainer.fit(epochs, validation);
     }
   }
 
@@ -171,6 +179,94 @@ class TrainerTest {
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageStartingWith(p.toString());
       }
+    }
+  }
+
+  /**
+   * A resumed run lands on the uninterrupted run's weights where the epoch index matters: a
+   * fresh dynamic binarization per epoch, and MADE cycling through 3 mask sets by step.
+   */
+  @Test
+  void resumeKeepsTheEpochOfDynamicBinarizationAndTheMaskCycle(@TempDir Path dir) {
+    SplittableRandom r = new SplittableRandom(8);
+    int n = 130;
+    float[] grey = new float[n * 5];
+    for (int i = 0; i < grey.length; i++) {
+      grey[i] = (float) r.nextDouble();
+    }
+    Dataset pixels = new Dataset("grey", grey, n, new int[] {5}, null);
+    java.util.function.IntFunction<Dataset> epochs =
+        epoch -> io.dgm4j.data.Binarization.dynamic(pixels, 1f, 9, epoch);
+    Dataset validation = io.dgm4j.data.Binarization.fixed(pixels.slice(0, 40), 1f, 3);
+    ObjectNode config = ModelRegistry.json().createObjectNode().put("masks", 3);
+    config.putArray("hidden").add(8);
+    ModelSpec made = new ModelSpec("made", new int[] {5}, 4, config);
+    // 130 examples in batches of 50: 3 steps per epoch, so epochs start at different masks
+    TrainingConfig full = new TrainingConfig(4, 50, 0.02, "cosine", 0, 0, 6);
+    RunDirectory straight = new RunDirectory(dir.resolve("straight"));
+    RunDirectory interrupted = new RunDirectory(dir.resolve("interrupted"));
+    train(straight, made, full, epochs, validation, false, Integer.MAX_VALUE);
+    assertThatThrownBy(() -> train(interrupted, made, full, epochs, validation, false, 2))
+        .hasMessage("simulated crash");
+    train(interrupted, made, full, epochs, validation, true, Integer.MAX_VALUE);
+    try (NDManager m = Engines.newManager()) {
+      var a = Checkpoint.read(straight.lastCheckpoint(), m.newSubManager()).model()
+          .parameters().asMap();
+      var b = Checkpoint.read(interrupted.lastCheckpoint(), m.newSubManager()).model()
+          .parameters().asMap();
+      for (String name : a.keySet()) {
+        assertThat(b.get(name).toFloatArray()).as(name)
+            .containsExactly(a.get(name).toFloatArray());
+      }
+    }
+  }
+
+  /** A NaN validation figure stops the run instead of counting as "not worse" forever. */
+  @Test
+  void aNonFiniteValidationFigureStopsTheRun(@TempDir Path dir) {
+    Dataset data = independentBits(200, 5);
+    float[] bad = data.slice(0, 20).values().clone();
+    bad[3] = Float.NaN;
+    Dataset validation = new Dataset("validation", bad, 20, new int[] {4}, null);
+    RunDirectory run = new RunDirectory(dir);
+    assertThatThrownBy(() -> train(run, spec("bernoulli", 4, 1),
+        new TrainingConfig(3, 50, 0.01, "constant", 0, 0, 1), epoch -> data, validation, false,
+        Integer.MAX_VALUE))
+        .isInstanceOf(NonFiniteLossException.class).hasMessageContaining("validation nll")
+        .hasMessageContaining("epoch 1");
+    assertThat(Files.exists(run.bestCheckpoint())).isFalse();
+    assertThat(Files.exists(run.lastCheckpoint())).isFalse();
+  }
+
+  /** Early stopping keeps the epoch with the lowest validation figure, and its weights. */
+  @Test
+  void earlyStoppingKeepsTheBestEpochAndItsCheckpoint(@TempDir Path dir) {
+    Dataset data = independentBits(300, 5);
+    Dataset validation = data.slice(0, 200);
+    RunDirectory run = new RunDirectory(dir);
+    TrainingState end = train(run, spec("bernoulli", 4, 1),
+        new TrainingConfig(50, 300, 50.0, "constant", 0, 2, 1), epoch -> data, validation,
+        false, Integer.MAX_VALUE);
+    List<EpochResult> metrics = run.readMetrics();
+    EpochResult best = metrics.stream()
+        .min(java.util.Comparator.comparingDouble(EpochResult::validationLoss)).orElseThrow();
+    assertThat(end.bestEpoch()).isEqualTo(best.epoch());
+    assertThat(end.epoch()).isEqualTo(best.epoch() + 2).isLessThan(50);
+    assertThat(end.bestValidationLoss()).isEqualTo(best.validationLoss());
+    try (NDManager m = Engines.newManager()) {
+      Checkpoint.Loaded loaded = Checkpoint.read(run.bestCheckpoint(), m.newSubManager());
+      assertThat(loaded.state().epoch()).isEqualTo(best.epoch());
+      // the weights in the best checkpoint score the best figure, computed in plain Java
+      float[] logits = loaded.model().parameters().get("logits").toFloatArray();
+      double nll = 0;
+      for (int i = 0; i < validation.size(); i++) {
+        for (int j = 0; j < 4; j++) {
+          // -log sigmoid(+-l) = softplus(-+l), computed without overflow (l can be large here)
+          double z = validation.get(i, j) == 1f ? -logits[j] : logits[j];
+          nll += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+        }
+      }
+      assertThat(nll / validation.size()).isCloseTo(best.validationLoss(), within(1e-3));
     }
   }
 }

@@ -19,7 +19,7 @@ import io.dgm4j.models.Support;
  * may depend only on the coordinates before d in {@link #ordering()} (tests check this with
  * gradients). Sampling and completion then follow from the chain rule: one coordinate at a time,
  * in order, recomputing the logits after each draw. Subclasses with a cheaper incremental
- * sampler (NADE) override {@link #complete}.
+ * sampler (NADE) override {@link #chainRuleComplete}.
  */
 public abstract class BinaryAutoregressiveModel extends AbstractDensityModel
     implements AutoregressiveModel {
@@ -43,11 +43,11 @@ public abstract class BinaryAutoregressiveModel extends AbstractDensityModel
   @Override
   public NDArray sample(NDManager out, int n) {
     NDArray zeros = out.zeros(new Shape(n, dimension));
-    return complete(zeros, out.zeros(new Shape(dimension)));
+    return chainRuleComplete(zeros, out.zeros(new Shape(dimension)));
   }
 
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     NDArray result = x.duplicate();
     NDArray keep = observed.getShape().dimension() == 1
         ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed;

@@ -92,7 +92,7 @@ public final class Fvsbn extends BinaryAutoregressiveModel {
 
   /** Incremental: the running logits gain x_d (W∘M)_d after each draw, O(ND) per step. */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     try (NDScope scope = new NDScope()) {
       NDList noise = RunningSumCompletion.logisticNoise(x);
       NDArray completed = RunningSumCompletion.complete(x, observed, order, bias,

@@ -226,7 +226,7 @@ public final class Nade extends BinaryAutoregressiveModel {
    * x_d = 1 iff V_d . sigmoid(a) + b_d exceeds logistic noise.
    */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     try (NDScope scope = new NDScope()) {
       NDList noise = RunningSumCompletion.logisticNoise(x);
       NDList outputColumns = v.transpose().split(dimension, 1); // (H, 1) each
@@ -294,6 +294,15 @@ public final class Nade extends BinaryAutoregressiveModel {
   @Override
   public int[] ordering() {
     return order.clone();
+  }
+
+  /**
+   * (D - 1) H + H + D H + D: the input weights W_j of the coordinate generated last feed no
+   * conditional (it has no successor), so they are stored but not counted.
+   */
+  @Override
+  public long parameterCount() {
+    return (long) (dimension - 1) * hidden + hidden + (long) dimension * hidden + dimension;
   }
 
   @Override

@@ -150,12 +150,12 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
 
   @Override
   public NDArray sample(NDManager out, int n) {
-    return complete(out.zeros(new Shape(n, dimension)), out.zeros(new Shape(dimension)));
+    return chainRuleComplete(out.zeros(new Shape(n, dimension)), out.zeros(new Shape(dimension)));
   }
 
   /** Incremental: a gains W_d x_d after each draw; x_d is drawn from its Gaussian mixture. */
   @Override
-  public NDArray complete(NDArray x, NDArray observed) {
+  public NDArray chainRuleComplete(NDArray x, NDArray observed) {
     int n = (int) x.getShape().get(0);
     int k = components;
     try (NDScope scope = new NDScope()) {
@@ -196,6 +196,18 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
   @Override
   public int[] ordering() {
     return order.clone();
+  }
+
+  /**
+   * The scalars that can change log p(x): the input weights of the coordinate generated last
+   * feed nothing ((D - 1) H of W counted, not D H), and each conditional's mixing logits
+   * h V^pi_d + b^pi_d are unchanged by a common shift of their K columns, so H + 1 of its
+   * (H + 1) K mixing-weight scalars are redundant: (D - 1) H + H + D (H + 1) (3K - 1).
+   */
+  @Override
+  public long parameterCount() {
+    long perCoordinate = (long) (hidden + 1) * (3L * components - 1);
+    return (long) (dimension - 1) * hidden + hidden + dimension * perCoordinate;
   }
 
   @Override

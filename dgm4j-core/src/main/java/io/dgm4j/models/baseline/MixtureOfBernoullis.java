@@ -165,6 +165,16 @@ public final class MixtureOfBernoullis extends AbstractDensityModel implements D
     return logits;
   }
 
+  /**
+   * K (D + 1) - 1: the K x D pixel logits and the K mixing logits, less one because the softmax
+   * of the mixing logits does not change when all of them shift together.
+   */
+  @Override
+  public long parameterCount() {
+    long k = config.components();
+    return k * (dimension + 1) - 1;
+  }
+
   @Override
   public String family() {
     return "mixture";

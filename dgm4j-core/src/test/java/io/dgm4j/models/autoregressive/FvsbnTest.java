@@ -63,9 +63,10 @@ class FvsbnTest {
   void completionKeepsObservedAndDrawsTheExactConditional(String ordering) {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(4);
-      Fvsbn f = model(m, 3, ordering, 14);
-      ModelChecks.assertCompletionMatchesConditional(f, 1f, 20_000, 5);
-      ModelChecks.assertCompletionMatchesConditional(f, 0f, 20_000, 5);
+      Fvsbn f = model(m, 5, ordering, 14);
+      ModelChecks.assertCompletionMatchesConditional(f, 1, 1, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(f, 2, 0b01, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(f, 3, 0b110, 20_000, 5);
     }
   }
 
@@ -125,5 +126,18 @@ class FvsbnTest {
 
   static double logSigmoid(double z) {
     return -Math.log1p(Math.exp(-z));
+  }
+
+  /** Counted independently: scalars whose gradient of log p(x) on random data is non-zero. */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void parameterCountEqualsTheScalarsThatMoveLogProb(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Fvsbn model = model(m, 6, ordering, 2);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(60, 6)).gt(0.5f)
+          .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+      assertThat(model.parameterCount()).isEqualTo(ModelChecks.usedParameterCount(model, x))
+          .isEqualTo(15 + 6);
+    }
   }
 }

@@ -181,29 +181,72 @@ class MadeTest {
     }
   }
 
+  /**
+   * Several connectivity-agnostic masks with the natural ordering: observed prefixes of length
+   * 1, 2 and 3 are prefixes of every member's ordering, so completion must follow the
+   * mixture's conditional sum_k p(k | x_o) p_k(x_u | x_o), checked by enumeration. Mask set 0's
+   * conditional alone (the old behaviour) is far from it here, which the test also checks.
+   */
   @Test
-  void completionKeepsObservedValuesAndDrawsFromMaskZerosConditional() {
+  void completionDrawsTheMixturesConditionalByMaskPosterior() {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(3);
       Made model = randomized(
-          new Made(m.newSubManager(), 3, config(new int[] {12}, 3, true, false), 1), 2.0, 6);
+          new Made(m.newSubManager(), 5, config(new int[] {12}, 4, false, false), 1), 2.0, 6);
       int n = 20_000;
-      NDArray x = m.ones(new Shape(n, 3)); // x0 = 1 observed; the rest ignored
-      NDArray done = model.complete(x, m.create(new float[] {1, 0, 0}));
-      float[] v = done.toFloatArray();
-      // p_0(x1, x2 | x0 = 1) from mask set 0's joint, renormalised over states with x0 = 1
-      float[] joint = model.logProb(ModelChecks.allBinaryStates(m, 3), 0).exp().toFloatArray();
-      double marginal = joint[1] + joint[3] + joint[5] + joint[7];
-      int[] counts = new int[8];
-      for (int i = 0; i < n; i++) {
-        assertThat(v[i * 3]).isEqualTo(1f);
-        counts[(int) v[i * 3] | (int) v[i * 3 + 1] << 1 | (int) v[i * 3 + 2] << 2]++;
+      for (int prefix = 1; prefix <= 3; prefix++) {
+        float[] mask = new float[5];
+        float[] values = new float[5];
+        for (int d = 0; d < prefix; d++) {
+          mask[d] = 1f;
+          values[d] = d % 2 == 0 ? 1f : 0f;
+        }
+        assertThat(model.completesExactly(m.create(mask))).isTrue();
+        NDArray draws = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
+        ModelChecks.assertCompletionMatchesConditional(model, mask, values, draws, n, 5);
       }
-      for (int s = 1; s < 8; s += 2) {
-        double p = joint[s] / marginal;
-        double se = Math.sqrt(p * (1 - p) / n);
-        assertThat(counts[s] / (double) n).as("state %d", s).isCloseTo(p, within(5 * se + 1e-4));
+      // the case is not trivial: mask set 0's own conditional differs from the mixture's
+      float[] mask = {1, 1, 0, 0, 0};
+      float[] values = {1, 0, 0, 0, 0};
+      double[] mixture = ModelChecks.exactConditional(model, mask, values);
+      Made member0 = randomized(
+          new Made(m.newSubManager(), 5, config(new int[] {12}, 4, false, false), 1), 2.0, 6);
+      float[] joint0 = member0.logProb(ModelChecks.allBinaryStates(m, 5), 0).exp()
+          .toFloatArray();
+      double[] conditional0 = new double[32];
+      double total = 0;
+      for (int s = 0; s < 32; s++) {
+        conditional0[s] = (s & 3) == 1 ? joint0[s] : 0;
+        total += conditional0[s];
       }
+      for (int s = 0; s < 32; s++) {
+        conditional0[s] /= total;
+      }
+      assertThat(ModelChecks.totalVariation(mixture, conditional0)).isGreaterThan(0.05);
+    }
+  }
+
+  /**
+   * Order-agnostic members: no observed set is a prefix of every ordering, so the chain-rule
+   * draw is only a start — completesExactly says so — and complete() adds Gibbs sweeps on the
+   * mixture's log p(x), which bring it to the exact conditional.
+   */
+  @Test
+  void orderAgnosticCompletionIsNotExactAndGibbsCorrectsIt() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(5);
+      Made model = randomized(
+          new Made(m.newSubManager(), 4, config(new int[] {12}, 4, true, false), 1), 2.0, 8);
+      float[] mask = {1, 1, 0, 0};
+      float[] values = {1, 0, 0, 0};
+      assertThat(model.completesExactly(m.create(mask))).isFalse();
+      int n = 20_000;
+      NDArray start = model.chainRuleComplete(ModelChecks.repeat(m, values, n), m.create(mask));
+      double[] exact = ModelChecks.exactConditional(model, mask, values);
+      assertThat(ModelChecks.totalVariation(ModelChecks.frequencies(start), exact))
+          .as("the starting draw alone is not the conditional").isGreaterThan(0.05);
+      NDArray refined = model.complete(ModelChecks.repeat(m, values, n), m.create(mask));
+      ModelChecks.assertCompletionMatchesConditional(model, mask, values, refined, n, 5);
     }
   }
 
@@ -249,36 +292,52 @@ class MadeTest {
       DensityModel model = (DensityModel) ModelRegistry.family("made").create(m.newSubManager(), 4, settings, 1);
       assertThat(model).isInstanceOf(Made.class);
       assertThat(model.family()).isEqualTo("made");
-      assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, true, false, 0));
+      assertThat(model.config()).isEqualTo(new Made.Config(new int[] {8, 6}, 2, false, false, 0));
       // at most the stored weights 4x8 + 8x6 + 6x4 plus biases 8 + 6 + 4; masks remove some
       assertThat(model.parameterCount()).isLessThan(32 + 48 + 24 + 18).isGreaterThan(18);
     }
     assertThat(Made.Config.defaults().hidden()).containsExactly(500);
-    assertThat(Made.Config.defaults().masks()).isEqualTo(32);
+    assertThat(Made.Config.defaults().masks()).isEqualTo(1);
     assertThat(Made.Config.defaults().directConnection()).isTrue();
   }
 
-  /** The free-parameter count is the number of weights some mask uses, checked by hand. */
-  @Test
-  void parameterCountCountsOnlyUsableWeights() {
+  /**
+   * Counted independently of the masks: the scalars whose gradient of log p(x) (the K-mask
+   * mixture) is non-zero on random data; positive biases keep every ReLU unit alive.
+   */
+  @ParameterizedTest(name = "hidden={0}, K={1}, orderAgnostic={2}")
+  @CsvSource({"6, 1, false", "6, 3, false", "6 5, 3, true", "7, 4, true"})
+  void parameterCountEqualsTheScalarsThatMoveLogProb(String hidden, int masks,
+      boolean orderAgnostic) {
+    int[] sizes = Arrays.stream(hidden.split(" ")).mapToInt(Integer::parseInt).toArray();
     try (NDManager m = Engines.newManager()) {
-      // D = 3, one mask, natural order, direct connection: direct weights usable are the 3
-      // strictly-lower-triangular entries; the output row of coordinate 0 has no inputs
-      Made made = new Made(m.newSubManager(), 3, new Made.Config(new int[] {4}, 1, false, true,
-          0), 1);
-      long usable = 0;
-      float[][] masks = made.maskValues(0);
-      for (float[] mask : masks) {
-        for (float v : mask) {
-          usable += (long) v;
+      Made model = new Made(m.newSubManager(), 5, config(sizes, masks, orderAgnostic, true), 3);
+      // hidden biases far above what the small weights can subtract: every ReLU unit is active
+      // on every input, so a zero gradient means "not connected", never "switched off"; logits
+      // stay moderate, so no sigmoid saturates to an exact 0 or 1 in float32
+      Random random = new Random(4);
+      model.parameters().asMap().forEach((name, p) -> {
+        float[] v = new float[(int) p.getShape().size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (name.startsWith("hidden") && name.endsWith("bias")
+              ? 5 + random.nextDouble() : 0.1 * random.nextGaussian());
         }
-      }
-      assertThat(made.parameterCount()).isEqualTo(usable + 4 + 3);
-      float direct = 0;
-      for (float v : masks[masks.length - 1]) {
-        direct += v;
-      }
-      assertThat(direct).isEqualTo(3f);
+        p.set(v);
+      });
+      NDArray states = ModelChecks.allBinaryStates(m, 5);
+      assertThat(model.parameterCount())
+          .isEqualTo(ModelChecks.usedParameterCount(model, states));
+    }
+  }
+
+  /** Ancestral sampling through two hidden layers and the direct connection, K = 3. */
+  @Test
+  void samplesMatchTheMixtureWithTwoHiddenLayersAndTheDirectConnection() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(43);
+      Made model = randomized(
+          new Made(m.newSubManager(), 4, config(new int[] {10, 8}, 3, true, true), 1), 1.5, 7);
+      ModelChecks.assertSamplesMatchLogProb(model, 20_000, 5);
     }
   }
 }

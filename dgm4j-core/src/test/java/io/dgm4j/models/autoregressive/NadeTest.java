@@ -316,9 +316,10 @@ class NadeTest {
   void completionKeepsObservedAndDrawsTheExactConditional(String ordering) {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(4);
-      Nade nade = model(m, 3, 4, ordering, 14);
-      ModelChecks.assertCompletionMatchesConditional(nade, 1f, 20_000, 5);
-      ModelChecks.assertCompletionMatchesConditional(nade, 0f, 20_000, 5);
+      Nade nade = model(m, 4, 4, ordering, 14);
+      ModelChecks.assertCompletionMatchesConditional(nade, 1, 1, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(nade, 1, 0, 20_000, 5);
+      ModelChecks.assertCompletionMatchesConditional(nade, 2, 0b10, 20_000, 5);
     }
   }
 
@@ -376,12 +377,29 @@ class NadeTest {
       DensityModel model = (DensityModel) ModelRegistry.family("nade").create(m.newSubManager(), 4,
           ModelRegistry.json().createObjectNode().put("hidden", 3), 1);
       assertThat(model).isInstanceOf(Nade.class);
-      assertThat(model.parameterCount()).isEqualTo(4 * 3 + 3 + 4 * 3 + 4);
+      assertThat(model.parameterCount()).isEqualTo(3 * 3 + 3 + 4 * 3 + 4);
       assertThat(model.sample(m, 2).getShape()).isEqualTo(new Shape(2, 4));
     }
   }
 
   private static double sigmoid(double z) {
     return 1 / (1 + Math.exp(-z));
+  }
+
+  /**
+   * (D - 1) H + H + D H + D: the input weights of the coordinate generated last feed no
+   * conditional; counted independently by gradients on random data.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void parameterCountLeavesOutTheLastCoordinatesInputWeights(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Nade model = model(m, 5, 3, ordering, 2);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(40, 5)).gt(0.5f)
+          .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+      long used = ModelChecks.usedParameterCount(model, x);
+      assertThat(used).isEqualTo(4 * 3 + 3 + 5 * 3 + 5);
+      assertThat(model.parameterCount()).isEqualTo(used);
+    }
   }
 }

@@ -38,6 +38,19 @@ class RealNadeTest {
     return g;
   }
 
+  /** Every pair (g[i], g[j]) as rows of an (n^2, 2) array, row i * n + j. */
+  private static float[] gridPairs(float[] g) {
+    int points = g.length;
+    float[] xy = new float[points * points * 2];
+    for (int i = 0; i < points; i++) {
+      for (int j = 0; j < points; j++) {
+        xy[2 * (i * points + j)] = g[i];
+        xy[2 * (i * points + j) + 1] = g[j];
+      }
+    }
+    return xy;
+  }
+
   private static double weight(int i, int points) {
     return i == 0 || i == points - 1 ? 0.5 : 1.0;
   }
@@ -63,13 +76,7 @@ class RealNadeTest {
       RealNade r = model(m, 2, ordering, 2);
       int points = 401;
       float[] g = grid(points);
-      float[] xy = new float[points * points * 2];
-      for (int i = 0; i < points; i++) {
-        for (int j = 0; j < points; j++) {
-          xy[2 * (i * points + j)] = g[i];
-          xy[2 * (i * points + j) + 1] = g[j];
-        }
-      }
+      float[] xy = gridPairs(g);
       float[] p = r.logProb(m.create(xy, new Shape((long) points * points, 2))).exp()
           .toFloatArray();
       double total = 0;
@@ -201,8 +208,8 @@ class RealNadeTest {
           ModelRegistry.json().createObjectNode().put("hidden", 4).put("components", 2), 1);
       assertThat(model).isInstanceOf(RealNade.class);
       assertThat(model.support()).isEqualTo(Support.REAL);
-      // W (3x4) + c (4) + 3 output layers (3x4x2) + 3 biases (3x2)
-      assertThat(model.parameterCount()).isEqualTo(12 + 4 + 3 * 24 + 3 * 6);
+      // W (2 of 3 rows x 4) + c (4) + per coordinate (H + 1)(3K - 1) = 5 x 5
+      assertThat(model.parameterCount()).isEqualTo(8 + 4 + 3 * 25);
       assertThat(model.sample(m, 2).getShape()).isEqualTo(new Shape(2, 3));
     }
   }
@@ -223,6 +230,106 @@ class RealNadeTest {
       double bound = 2 * -Math.log(Math.sqrt(2 * Math.PI) * 0.01);
       for (float lp : logp) {
         assertThat((double) lp).isLessThanOrEqualTo(bound + 1e-3).isFinite();
+      }
+    }
+  }
+
+  /**
+   * The last coordinate's input weights feed nothing, and each conditional's mixing logits
+   * h V + b are unchanged by a common shift of their K columns (H + 1 redundant scalars per
+   * coordinate): (D - 1) H + H + 2 D (H + 1) K + D (H + 1) (K - 1).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void parameterCountLeavesOutUnusedWeightsAndTheSoftmaxShift(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      RealNade model = model(m, 4, ordering, 2); // H = 3, K = 2
+      NDArray x = m.randomNormal(new Shape(40, 4));
+      long used = ModelChecks.usedParameterCount(model, x);
+      assertThat(used).isEqualTo(3 * 3 + 3 + 3 * 4 * 3 * 2 + 4 * 2 * 3);
+      assertThat(model.parameterCount()).isEqualTo(used - 4 * (3 + 1))
+          .isEqualTo(3 * 3 + 3 + 2 * 4 * 4 * 2 + 4 * 4 * 1);
+      // the shift itself: adding one vector to both mixing-logit columns changes nothing
+      float[] before = model.logProb(x).toFloatArray();
+      NDArray vw = model.parameters().get("vWeights"); // (D, H, K)
+      float[] shifted = vw.toFloatArray();
+      for (int i = 0; i < shifted.length; i += 2) {
+        float delta = 0.7f * (i % 5);
+        shifted[i] += delta;
+        shifted[i + 1] += delta;
+      }
+      vw.set(shifted);
+      assertThat(model.logProb(x).toFloatArray()).containsExactly(before, within(1e-3f));
+    }
+  }
+
+  /** D = 3 by a product trapezoid rule: every conditional, not just the first two. */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void threeDimensionalDensityIntegratesToOne(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      RealNade r = model(m, 3, ordering, 5);
+      // h = 2/3: the trapezoid rule is spectrally accurate for these Gaussians (sigma >= 0.4)
+      int points = 61;
+      float[] g = grid(points);
+      double total = 0;
+      float[] slab = new float[points * points * 3];
+      for (int i = 0; i < points; i++) {
+        for (int j = 0; j < points; j++) {
+          for (int k = 0; k < points; k++) {
+            int row = j * points + k;
+            slab[3 * row] = g[i];
+            slab[3 * row + 1] = g[j];
+            slab[3 * row + 2] = g[k];
+          }
+        }
+        try (NDManager step = m.newSubManager()) {
+          float[] p = r.logProb(step.create(slab, new Shape((long) points * points, 3))).exp()
+              .toFloatArray();
+          for (int j = 0; j < points; j++) {
+            for (int k = 0; k < points; k++) {
+              total += weight(i, points) * weight(j, points) * weight(k, points)
+                  * p[j * points + k];
+            }
+          }
+        }
+      }
+      double h = 2 * BOX / (points - 1);
+      assertThat(total * h * h * h).isCloseTo(1.0, within(2e-3));
+    }
+  }
+
+  /**
+   * Sampling for D = 2: the second coordinate's marginal moments (integrated from logProb on a
+   * grid) match the samples', which tests the ordering and the running state of the sampler.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"raster", "random"})
+  void twoDimensionalSamplesHaveTheIntegratedMarginals(String ordering) {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(6);
+      RealNade r = model(m, 2, ordering, 7);
+      int points = 401;
+      float[] g = grid(points);
+      float[] xy = gridPairs(g);
+      float[] p = r.logProb(m.create(xy, new Shape((long) points * points, 2))).exp()
+          .toFloatArray();
+      int n = 40_000;
+      float[] s = r.sample(m, n).toFloatArray();
+      for (int coordinate = 0; coordinate < 2; coordinate++) {
+        float[] marginal = new float[points];
+        for (int i = 0; i < points; i++) {
+          for (int j = 0; j < points; j++) {
+            int at = coordinate == 0 ? i : j;
+            int other = coordinate == 0 ? j : i;
+            marginal[at] += (float) (weight(other, points) * p[i * points + j]);
+          }
+        }
+        float[] drawn = new float[n];
+        for (int i = 0; i < n; i++) {
+          drawn[i] = s[2 * i + coordinate];
+        }
+        assertSampleMoments(drawn, moments(g, marginal), n);
       }
     }
   }

@@ -139,7 +139,7 @@ class MixtureOfBernoullisTest {
       DensityModel model = (DensityModel) ModelRegistry.family("mixture").create(m.newSubManager(), 6, settings, 1);
       assertThat(model).isInstanceOf(MixtureOfBernoullis.class);
       assertThat(model.family()).isEqualTo("mixture");
-      assertThat(model.parameterCount()).isEqualTo(4 + 4 * 6);
+      assertThat(model.parameterCount()).isEqualTo(4 * (6 + 1) - 1);
       assertThat(MixtureOfBernoullis.Config.defaults().components()).isEqualTo(500);
       // initial pixel logits are small uniform noise that differs between components
       float[] init = ((MixtureOfBernoullis) model).componentLogits().toFloatArray();
@@ -210,6 +210,27 @@ class MixtureOfBernoullisTest {
         }
         assertThat((double) got[n]).isCloseTo(max + Math.log(sum), within(2e-3));
       }
+    }
+  }
+
+  /**
+   * K (D + 1) - 1: every stored scalar moves log p(x) (counted by gradients on random data),
+   * less one for the softmax of the mixing logits, which a common shift leaves unchanged.
+   */
+  @Test
+  void parameterCountIsTheUsedScalarsLessTheSoftmaxShift() {
+    try (NDManager m = Engines.newManager()) {
+      MixtureOfBernoullis model = new MixtureOfBernoullis(m.newSubManager(), 6,
+          new MixtureOfBernoullis.Config(4), 1);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(40, 6)).gt(0.5f)
+          .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+      assertThat(ModelChecks.usedParameterCount(model, x)).isEqualTo(4 * 6 + 4);
+      assertThat(model.parameterCount()).isEqualTo(4 * (6 + 1) - 1);
+      // the shift invariance itself: adding 3 to every mixing logit leaves log p(x) unchanged
+      float[] before = model.logProb(x).toFloatArray();
+      NDArray a = model.parameters().get("mixingLogits");
+      a.set(a.add(3f).toFloatArray());
+      assertThat(model.logProb(x).toFloatArray()).containsExactly(before, within(1e-4f));
     }
   }
 }
