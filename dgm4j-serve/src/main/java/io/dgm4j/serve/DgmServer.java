@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code dgm serve}: a JSON API and a web page over the runs of one folder, on Javalin (Jetty).
+ * {@code dgm serve}: a JSON API and a web page over the runs of one folder, on Javalin 6 (Jetty
+ * 11, Servlet 5 — the servlet version Spark 4 also needs, so serving and {@code spark-score}
+ * share one classpath; Javalin 7's Jetty 12 needs Servlet 6, which Spark's context cannot load).
  *
  * <pre>
  *   GET  /                              the web page (runs, curves, samples, a drop zone)
@@ -56,28 +58,25 @@ public final class DgmServer implements AutoCloseable {
     this.catalog = catalog;
     this.app = Javalin.create(config -> {
       config.http.maxRequestSize = maxRequestBytes;
-      config.startup.showJavalinBanner = false;
-      config.routes.get("/", ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
-      config.routes.get("/app.js", ctx -> resource(ctx, "app.js",
-          "text/javascript; charset=utf-8"));
-      config.routes.get("/openapi.json", ctx -> resource(ctx, "openapi.json",
-          "application/json"));
-      config.routes.get("/api/runs", this::listRuns);
-      config.routes.get("/api/runs/{name}", this::showRun);
-      config.routes.get("/api/runs/{name}/metrics", this::metrics);
-      config.routes.get("/api/runs/{name}/reference", this::reference);
-      config.routes.post("/api/runs/{name}/score", this::score);
-      config.routes.post("/api/runs/{name}/sample", this::sample);
-      config.routes.post("/api/runs/{name}/complete", this::complete);
-      config.routes.exception(RunCatalog.NotFound.class, (e, ctx) -> error(ctx, 404, e));
-      config.routes.exception(RequestRows.BadRequest.class, (e, ctx) -> error(ctx, 400, e));
-      config.routes.exception(DataException.class, (e, ctx) -> error(ctx, 400, e));
-      config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e));
-      config.routes.exception(HttpResponseException.class,
-          (e, ctx) -> error(ctx, e.getStatus(), e));
-      config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500,
-          new RuntimeException("internal error: " + e.getMessage())));
+      config.showJavalinBanner = false;
     });
+    app.get("/", ctx -> resource(ctx, "index.html", "text/html; charset=utf-8"));
+    app.get("/app.js", ctx -> resource(ctx, "app.js", "text/javascript; charset=utf-8"));
+    app.get("/openapi.json", ctx -> resource(ctx, "openapi.json", "application/json"));
+    app.get("/api/runs", this::listRuns);
+    app.get("/api/runs/{name}", this::showRun);
+    app.get("/api/runs/{name}/metrics", this::metrics);
+    app.get("/api/runs/{name}/reference", this::reference);
+    app.post("/api/runs/{name}/score", this::score);
+    app.post("/api/runs/{name}/sample", this::sample);
+    app.post("/api/runs/{name}/complete", this::complete);
+    app.exception(RunCatalog.NotFound.class, (e, ctx) -> error(ctx, 404, e));
+    app.exception(RequestRows.BadRequest.class, (e, ctx) -> error(ctx, 400, e));
+    app.exception(DataException.class, (e, ctx) -> error(ctx, 400, e));
+    app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e));
+    app.exception(Exception.class, (e, ctx) -> error(ctx, 500,
+        new RuntimeException("internal error: " + e.getMessage())));
   }
 
   /** Starts listening; port 0 picks a free port (see {@link #port()}). */
