@@ -73,19 +73,7 @@ final class NadeGradient {
     float[] wp = pad(w);
     float[] vp = pad(v);
     float[] cp = java.util.Arrays.copyOf(c, padded);
-    int workers = Math.max(1, Math.min(threads, n));
-    while (workspaces.size() < workers) {
-      workspaces.add(new Workspace(dimension, padded));
-    }
-    List<Future<?>> pending = new ArrayList<>();
-    for (int t = 1; t < workers; t++) {
-      Workspace ws = workspaces.get(t);
-      int from = n * t / workers;
-      int to = n * (t + 1) / workers;
-      pending.add(WORKERS.submit(() -> ws.run(x, from, to, order, wp, cp, vp, b)));
-    }
-    workspaces.get(0).run(x, 0, n / workers, order, wp, cp, vp, b);
-    await(pending);
+    int workers = split(n, threads, (ws, from, to) -> ws.run(x, from, to, order, wp, cp, vp, b));
     float scale = 1f / n;
     double loss = 0;
     java.util.Arrays.fill(gradB, 0f);
@@ -126,6 +114,19 @@ final class NadeGradient {
     float[] wp = pad(w);
     float[] vp = pad(v);
     float[] cp = java.util.Arrays.copyOf(c, padded);
+    split(n, threads, (ws, from, to) -> ws.logProbs(x, from, to, order, wp, cp, vp, b, out));
+  }
+
+  /** Work on examples [from, to) with one worker's buffers. */
+  private interface Slice {
+    void run(Workspace workspace, int from, int to);
+  }
+
+  /**
+   * Splits n examples over min(threads, n) workers, the calling thread taking the first share,
+   * and waits for all; returns the number of workers (their workspaces are 0 .. workers - 1).
+   */
+  private int split(int n, int threads, Slice slice) {
     int workers = Math.max(1, Math.min(threads, n));
     while (workspaces.size() < workers) {
       workspaces.add(new Workspace(dimension, padded));
@@ -135,13 +136,9 @@ final class NadeGradient {
       Workspace ws = workspaces.get(t);
       int from = n * t / workers;
       int to = n * (t + 1) / workers;
-      pending.add(WORKERS.submit(() -> ws.logProbs(x, from, to, order, wp, cp, vp, b, out)));
+      pending.add(WORKERS.submit(() -> slice.run(ws, from, to)));
     }
-    workspaces.get(0).logProbs(x, 0, n / workers, order, wp, cp, vp, b, out);
-    await(pending);
-  }
-
-  private static void await(List<Future<?>> pending) {
+    slice.run(workspaces.get(0), 0, n / workers);
     for (Future<?> f : pending) {
       try {
         f.get();
@@ -152,6 +149,7 @@ final class NadeGradient {
         throw new IllegalStateException("NADE worker failed", e.getCause());
       }
     }
+    return workers;
   }
 
   /** (D, H) to (D, padded) with zero columns. */
@@ -218,13 +216,7 @@ final class NadeGradient {
         for (int i = 0; i < dimension; i++) {
           int d = order[i];
           int row = d * padded;
-          FloatVector dot = FloatVector.zero(SPECIES);
-          for (int k = 0; k < padded; k += lanes) {
-            FloatVector hv = one.div(one.add(
-                FloatVector.fromArray(SPECIES, a, k).neg().lanewise(VectorOperators.EXP)));
-            dot = FloatVector.fromArray(SPECIES, v, row + k).fma(hv, dot);
-          }
-          double logit = b[d] + dot.reduceLanes(VectorOperators.ADD);
+          double logit = hiddenAndLogit(row, v, b[d]);
           float xd = x[offset + d];
           logProb -= (logit > 0 ? logit + Math.log1p(Math.exp(-logit))
               : Math.log1p(Math.exp(logit))) - xd * logit;
@@ -240,6 +232,20 @@ final class NadeGradient {
       }
     }
 
+    /** h = sigmoid(a) into {@link #h}, and returns the logit bias + V_row . h. */
+    private double hiddenAndLogit(int row, float[] v, float bias) {
+      int lanes = SPECIES.length();
+      FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+      FloatVector dot = FloatVector.zero(SPECIES);
+      for (int k = 0; k < padded; k += lanes) {
+        FloatVector hv = one.div(one.add(
+            FloatVector.fromArray(SPECIES, a, k).neg().lanewise(VectorOperators.EXP)));
+        hv.intoArray(h, k);
+        dot = FloatVector.fromArray(SPECIES, v, row + k).fma(hv, dot);
+      }
+      return bias + dot.reduceLanes(VectorOperators.ADD);
+    }
+
     /** One example's loss; adds its gradients. */
     private double example(float[] x, int offset, int[] order, float[] w, float[] c, float[] v,
         float[] b) {
@@ -252,15 +258,7 @@ final class NadeGradient {
       for (int i = 0; i < dimension; i++) {
         int d = order[i];
         int row = d * padded;
-        // h = sigmoid(a), l = b_d + V_d . h
-        FloatVector dot = FloatVector.zero(SPECIES);
-        for (int k = 0; k < padded; k += lanes) {
-          FloatVector hv = one.div(one.add(
-              FloatVector.fromArray(SPECIES, a, k).neg().lanewise(VectorOperators.EXP)));
-          hv.intoArray(h, k);
-          dot = FloatVector.fromArray(SPECIES, v, row + k).fma(hv, dot);
-        }
-        double logit = b[d] + dot.reduceLanes(VectorOperators.ADD);
+        double logit = hiddenAndLogit(row, v, b[d]);
         float xd = x[offset + d];
         // softplus(l) - x l, and its derivative sigmoid(l) - x
         loss += (logit > 0 ? logit + Math.log1p(Math.exp(-logit)) : Math.log1p(Math.exp(logit)))
