@@ -80,15 +80,16 @@ final class CompleteCommand implements Callable<Integer> {
       Completer completer = loaded.require(Completer.class, "complete",
           "way to draw missing values given observed ones");
       int[] hw = loaded.imageShape();
-      int d = hw[0] * hw[1];
+      int d = hw[0] * hw[1] * hw[2];
       float[] mask = new float[d];
       for (int i = 0; i < d; i++) {
-        boolean given = observe.equals("top-half") ? i / hw[1] < hw[0] / 2
-            : i % hw[1] < hw[1] / 2;
+        int pixel = i / hw[2]; // all channels of a pixel are observed together
+        boolean given = observe.equals("top-half") ? pixel / hw[1] < hw[0] / 2
+            : pixel % hw[1] < hw[1] / 2;
         mask[i] = given ? 1 : 0;
       }
       Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
-          loaded.directory.runFile());
+          loaded.directory.runFile(), spec.commandLine().getErr());
       int n = Math.min(count, test.size());
       int perRow = samples + 2;
       float[] grid = new float[n * perRow * d];
@@ -99,7 +100,8 @@ final class CompleteCommand implements Callable<Integer> {
         // every image's copies in one batch: a Gibbs sweep costs the same for 1 row or 100
         float[] repeated = new float[n * samples * d];
         for (int i = 0; i < n; i++) {
-          float[] x = java.util.Arrays.copyOfRange(test.values(), i * d, (i + 1) * d);
+          float[] x = new float[d];
+          test.row(i, x, 0);
           System.arraycopy(x, 0, grid, (i * perRow) * d, d);
           for (int j = 0; j < d; j++) {
             grid[(i * perRow + 1) * d + j] = mask[j] == 1 ? x[j] : 0.5f;
@@ -116,7 +118,7 @@ final class CompleteCommand implements Callable<Integer> {
               samples * d);
         }
       }
-      ImageGrid.writeRows(file, grid, n, perRow, hw[0], hw[1], 3);
+      ImageGrid.writeRows(file, grid, n, perRow, hw[0], hw[1], hw[2], 3);
       spec.commandLine().getOut().printf("completed %d test images x %d samples (%s observed)"
           + " -> %s%nmethod: %s%n", n, samples, observe, file, method);
       return 0;

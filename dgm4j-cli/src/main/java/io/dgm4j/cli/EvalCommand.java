@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
       String dataName = loaded.info.data().get("name").asText();
       DensityModel model = loaded.require(DensityModel.class, "eval", "exact log-likelihood");
       Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
-          loaded.directory.runFile());
+          loaded.directory.runFile(), spec.commandLine().getErr());
       long start = System.nanoTime();
       LikelihoodEvaluator.Report r = new LikelihoodEvaluator(batch.size).evaluate(model, test);
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -65,10 +65,19 @@ final class LoadedRun implements AutoCloseable {
     return type.cast(model);
   }
 
-  /** The item shape as (height, width) for images; (1, D) for flat data. */
+  /**
+   * The item shape as (height, width, channels): (H, W, 1) for grey images, (H, W, 3) for RGB
+   * (channel-last), (1, D, 1) for flat data.
+   */
   int[] imageShape() {
     int[] s = info.model().itemShape();
-    return s.length == 2 ? s : new int[] {1, info.model().dimension()};
+    if (s.length == 2) {
+      return new int[] {s[0], s[1], 1};
+    }
+    if (s.length == 3 && (s[2] == 1 || s[2] == 3)) {
+      return s;
+    }
+    return new int[] {1, info.model().dimension(), 1};
   }
 
   @Override

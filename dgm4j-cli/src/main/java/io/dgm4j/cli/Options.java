@@ -57,14 +57,15 @@ final class Options {
 
     @Option(names = "--data", paramLabel = "SPEC",
         description = "mnist, fashion-mnist, a folder of MNIST-layout IDX files, a folder with"
-            + " train.csv and test.csv, or a .csv file.")
+            + " train.csv and test.csv, a folder of pictures (flat, one subfolder per class, or"
+            + " train/ and test/), or a .csv file.")
     String spec;
 
     /** {@code --data}, or a usage error saying it is needed. */
     String required() {
       if (spec == null) {
-        throw usage(command, "--data is required: mnist, fashion-mnist, a folder of IDX files"
-            + " or a .csv file");
+        throw usage(command, "--data is required: mnist, fashion-mnist, a folder of IDX files,"
+            + " a folder of pictures or a .csv file");
       }
       return spec;
     }
@@ -177,7 +178,8 @@ final class Options {
     }
     List<Path> files = new ArrayList<>();
     if (Files.isDirectory(path)) {
-      try (Stream<Path> list = Files.list(path)) {
+      // every file below it: a folder of pictures keeps them in class subfolders
+      try (Stream<Path> list = Files.walk(path)) {
         list.filter(Files::isRegularFile).forEach(files::add);
       } catch (IOException e) {
         // an unreadable folder holds no input this command could read either

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 final class Outputs {
   private Outputs() {}
 
+  /** {@code imageShape} is (height, width, channels), as {@link LoadedRun#imageShape()}. */
   static void writeRows(Path out, float[] rows, int n, int[] imageShape, int scale) {
     if (out.getFileName().toString().toLowerCase().endsWith(".png")) {
-      ImageGrid.write(out, rows, n, imageShape[0], imageShape[1], scale);
+      ImageGrid.write(out, rows, n, imageShape[0], imageShape[1], imageShape[2], scale);
       return;
     }
     int d = rows.length / n;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.models.ModelRegistry;
 import java.nio.file.Files;
@@ -60,13 +61,47 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
   }
 
   /** Rebuilds the data of a recorded run (to resume its training). */
-  static RunData ofRun(ObjectNode data, Path dataHome, String modelName, Path runFile) {
+  static RunData ofRun(ObjectNode data, Path dataHome, String modelName, Path runFile,
+      java.io.PrintWriter console) {
     Path home = homeFor(data, dataHome);
     String spec = data.get("spec").asText();
     JsonNode examples = data.get("validation_examples");
-    return load(spec, home, resolve(data, dataHome, runFile), preprocessingOf(data),
+    return load(spec, home, resolve(data, dataHome, runFile, console), preprocessingOf(data),
         examples != null ? examples.asInt() : data.get("validation").asInt(),
         data.get("limit").asInt(), modelName);
+  }
+
+  /**
+   * How a run reads picture folders: the size and channels it was trained with (so eval, score
+   * and sample need no --image-size), its strictness and its split seed; defaults for runs on
+   * other sources.
+   */
+  static ImageFolder.Options imageOptionsOf(ObjectNode data) {
+    return ImageFolder.Options.fromRecord(data.get("images"));
+  }
+
+  /**
+   * A note when a run's picture folder no longer holds the readable files it was trained on:
+   * its seeded split, and so its test set, is then not the run's.
+   */
+  static void noteChangedFolder(ObjectNode data, DataSources.DataSplits source,
+      java.io.PrintWriter console) {
+    JsonNode recorded = data.path("images").path("readable_sha256");
+    if (source.images() == null || recorded.isMissingNode()
+        || recorded.asText().equals(source.images().readableDigest())) {
+      return;
+    }
+    console.printf("note: %s has changed since the run was trained (%,d readable pictures now,"
+        + " %,d then): its training and test split is not the run's%n", source.images().root(),
+        source.images().train().size() + source.images().test().size(),
+        data.path("images").path("readable").asInt());
+  }
+
+  /** The class names of a run trained on a picture folder with class subfolders, else empty. */
+  static java.util.List<String> classesOf(ObjectNode data) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    data.path("images").path("classes").forEach(c -> out.add(c.asText()));
+    return out;
   }
 
   /** The preprocessing recorded in a run's data description. */
@@ -75,9 +110,10 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
   }
 
   /** A recorded run's test set, preprocessed as the run says (no training data is loaded). */
-  static Dataset testSetOf(ObjectNode data, Path dataHome, Path runFile) {
+  static Dataset testSetOf(ObjectNode data, Path dataHome, Path runFile,
+      java.io.PrintWriter console) {
     Preprocessing p = preprocessingOf(data);
-    Dataset raw = resolve(data, dataHome, runFile).test();
+    Dataset raw = resolve(data, dataHome, runFile, console).test();
     if (raw.size() == 0) {
       throw new IllegalArgumentException(raw.name() + ": the test set is empty; there is"
           + " nothing to evaluate");
@@ -86,7 +122,8 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
   }
 
   /** The recorded data source, or a message saying it moved and how to point at it again. */
-  private static DataSources.DataSplits resolve(ObjectNode data, Path dataHome, Path runFile) {
+  private static DataSources.DataSplits resolve(ObjectNode data, Path dataHome, Path runFile,
+      java.io.PrintWriter console) {
     String spec = data.get("spec").asText();
     Path path = Path.of(spec);
     if (path.isAbsolute() && !Files.exists(path)) {
@@ -94,7 +131,10 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
           + " longer there (moved or deleted); put it back, or set \"spec\" in " + runFile
           + " to where it is now");
     }
-    return DataSources.resolve(spec, homeFor(data, dataHome));
+    DataSources.DataSplits source = Sources.resolve(spec, homeFor(data, dataHome),
+        imageOptionsOf(data), console);
+    noteChangedFolder(data, source, console);
+    return source;
   }
 
   /** The data folder for a named dataset: the current one, else the one recorded. */
@@ -127,6 +167,9 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
     node.put("validation_examples", validation.size());
     node.put("test_examples", source.test().size());
     node.put("item_shape", java.util.Arrays.toString(train.itemShape()));
+    if (source.images() != null) {
+      node.set("images", source.images().record());
+    }
     return node;
   }
 }

@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
   /** Options that fix a run: given with --resume they must agree with run.json. */
   private static final List<String> RECORDED = List.of("--model", "--data", "--objective",
       "--seed", "--batch-size", "--lr", "--schedule", "--clip-norm", "--patience", "--set",
-      "--validation", "--limit");
+      "--validation", "--limit", "--image-size", "--channels", "--strict");
 
   @Option(names = "--model", paramLabel = "NAME",
       description = "The model family (see `dgm models`); required unless --resume.")
@@ -105,6 +105,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin Options.Engine engine;
 
+  @Mixin ImageOptions imageOptions;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -144,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
           return 0;
         }
         runData = RunData.ofRun(info.data(), dataDir.home(), info.model().family(),
-            run.runFile());
+            run.runFile(), spec.commandLine().getErr());
         run.prepareResume(state.epoch());
         if (config.epochs() != recorded.training().epochs()) {
           run.writeInfo(info); // run.json keeps saying how many epochs the run is for
@@ -187,7 +189,8 @@ final class TrainCommand implements Callable<Integer> {
             "--set");
         TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batch.size,
             learningRate, schedule, clipNorm, patience, seed.seed);
-        DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
+        DataSources.DataSplits source = Sources.resolve(dataSpec, dataDir.home(),
+            imageOptions.toOptions(spec.commandLine()), spec.commandLine().getErr());
         Preprocessing prep = Preprocessing.choose(family.support(modelOverrides), source,
             seed.seed);
         runData = RunData.load(dataSpec, dataDir.home(), source, prep, validation, limit, model);
@@ -282,8 +285,12 @@ final class TrainCommand implements Callable<Integer> {
   /** The most likely reason a loss or gradient became NaN, for the error message. */
   private static String likelyCause(Dataset train, TrainingState start, RunDirectory run) {
     double largest = 0;
-    for (float v : train.values()) {
-      largest = Math.max(largest, Math.abs(v));
+    float[] row = new float[train.dimension()]; // by rows: pictures are read on demand
+    for (int i = 0; i < train.size(); i++) {
+      train.row(i, row, 0);
+      for (float v : row) {
+        largest = Math.max(largest, Math.abs(v));
+      }
     }
     String where = Files.exists(run.lastCheckpoint())
         ? " Continue from the last good epoch with --resume, or start over with another --out."

@@ -21,6 +21,11 @@ import java.util.SplittableRandom;
  * {@code (seed, epoch)}: the same seed and epoch always give identical data, on any machine.
  * {@code scale} says what value means probability 1: pass {@link #BYTE_SCALE} (255) for raw
  * IDX pixels, 1 for data already in [0, 1]; a value outside {@code [0, scale]} is an error.
+ *
+ * <p>A data set read {@linkplain Dataset#onDemand on demand} is binarized as it is read,
+ * nothing held in memory: its held-out draw is the same as in memory (keyed by the values);
+ * its training rows may be read in any order, so each draws from its own stream, seeded by
+ * {@code (seed, epoch, example)}.
  */
 public final class Binarization {
   /** The scale of raw 8-bit pixels: a pixel of 255 is on with probability 1. */
@@ -35,19 +40,35 @@ public final class Binarization {
     if (!(scale > 0) || Float.isInfinite(scale)) {
       throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
     }
+    long stream = streamSeed(seed, epoch);
+    if (!data.inMemory()) {
+      int d = data.dimension();
+      return data.mapOnDemand((example, in, out, offset) -> draw(data, in, 0, out, offset, d,
+          (long) example * d, scale, new SplittableRandom(rowSeed(stream, example))));
+    }
     float[] in = data.values();
     float[] out = new float[in.length];
-    SplittableRandom random = new SplittableRandom(streamSeed(seed, epoch));
-    for (int i = 0; i < in.length; i++) {
-      float v = in[i];
+    draw(data, in, 0, out, 0, in.length, 0, scale, new SplittableRandom(stream));
+    return copyWith(data, out);
+  }
+
+  /** Bernoulli(value / scale) draws of {@code length} values; {@code first} is the flat index. */
+  private static void draw(Dataset data, float[] in, int inOffset, float[] out, int outOffset,
+      int length, long first, float scale, SplittableRandom random) {
+    for (int i = 0; i < length; i++) {
+      float v = in[inOffset + i];
       if (!(v >= 0 && v <= scale)) {
-        throw outOfRange(data, i, v, scale);
+        throw outOfRange(data, first + i, v, scale);
       }
       // 24 random bits as a uniform float in [0, 1): p = 0 is never on, p = 1 always.
       float u = (random.nextInt() >>> 8) * 0x1.0p-24f;
-      out[i] = u < v / scale ? 1f : 0f; // v / scale is exactly 1 at v == scale
+      out[outOffset + i] = u < v / scale ? 1f : 0f; // v / scale is exactly 1 at v == scale
     }
-    return copyWith(data, out);
+  }
+
+  /** The seed of one row's stream, for data sets read on demand. */
+  static long rowSeed(long stream, int example) {
+    return mix64(stream ^ (example * 0xD1B54A32D192ED03L + 0x8CB92BA72F3D8DD7L));
   }
 
   /**
@@ -59,19 +80,16 @@ public final class Binarization {
     if (!(scale > 0) || Float.isInfinite(scale)) {
       throw new IllegalArgumentException("scale must be positive and finite, got " + scale);
     }
+    int d = data.dimension();
+    if (!data.inMemory()) {
+      return data.mapOnDemand((example, in, out, offset) -> draw(data, in, 0, out, offset, d,
+          (long) example * d, scale, new SplittableRandom(exampleSeed(seed, in, 0, d))));
+    }
     float[] in = data.values();
     float[] out = new float[in.length];
-    int d = data.dimension();
     for (int n = 0; n < data.size(); n++) {
-      SplittableRandom random = new SplittableRandom(exampleSeed(seed, in, n * d, d));
-      for (int i = n * d; i < (n + 1) * d; i++) {
-        float v = in[i];
-        if (!(v >= 0 && v <= scale)) {
-          throw outOfRange(data, i, v, scale);
-        }
-        float u = (random.nextInt() >>> 8) * 0x1.0p-24f;
-        out[i] = u < v / scale ? 1f : 0f;
-      }
+      draw(data, in, n * d, out, n * d, d, (long) n * d, scale,
+          new SplittableRandom(exampleSeed(seed, in, n * d, d)));
     }
     return copyWith(data, out);
   }
@@ -117,7 +135,7 @@ public final class Binarization {
     return new Dataset(data.name(), values, data.size(), data.itemShape(), data.labels());
   }
 
-  private static DataException outOfRange(Dataset data, int i, float v, float scale) {
+  private static DataException outOfRange(Dataset data, long i, float v, float scale) {
     return new DataException(data.name(), "cannot binarize value " + v + " at example "
         + i / data.dimension() + ", index " + i % data.dimension() + ": values must lie in [0, "
         + scale + "]" + (scale == 1f && v <= BYTE_SCALE ? " (raw 0..255 pixels need scale 255)" : ""));

@@ -59,6 +59,12 @@ final class Digests {
     return HexFormat.of().formatHex(hash(file, "SHA-256"));
   }
 
+  /** SHA-256 of a string's UTF-8 bytes, lower-case hex. */
+  static String sha256HexOfText(String text) {
+    return HexFormat.of().formatHex(digest("SHA-256").digest(
+        text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   /** npm's integrity string for a file: {@code "sha512-" + base64(SHA-512)}. */
   static String sha512Integrity(Path file) {
     return "sha512-" + Base64.getEncoder().encodeToString(hash(file, "SHA-512"));

@@ -94,20 +94,56 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
   /**
    * The held-out dequantization: (pixel + u) / 256 with each example's u drawn from a stream
    * keyed by the seed and the example's pixels ({@link Binarization#exampleSeed}), so an image
-   * gets the same u wherever it is scored.
+   * gets the same u wherever it is scored (read on demand too).
    */
   static Dataset dequantizeFixed(Dataset raw, long seed) {
+    int d = raw.dimension();
+    if (!raw.inMemory()) {
+      return raw.mapOnDemand((example, in, out, offset) -> dequantize(raw, in, 0, out, offset, d,
+          (long) example * d, new SplittableRandom(Binarization.exampleSeed(seed, in, 0, d))));
+    }
     float[] in = raw.values();
     float[] out = new float[in.length];
-    int d = raw.dimension();
     for (int n = 0; n < raw.size(); n++) {
-      SplittableRandom random = new SplittableRandom(Binarization.exampleSeed(seed, in, n * d,
-          d));
-      for (int i = n * d; i < (n + 1) * d; i++) {
-        out[i] = inBin(pixel(raw, in, i), random.nextDouble());
-      }
+      dequantize(raw, in, n * d, out, n * d, d, (long) n * d,
+          new SplittableRandom(Binarization.exampleSeed(seed, in, n * d, d)));
     }
     return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+
+  /**
+   * (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch); a data set
+   * read on demand is dequantized as it is read, each row from its own stream (as
+   * {@link Binarization} does).
+   */
+  static Dataset dequantize(Dataset raw, long seed, int epoch) {
+    long stream = Binarization.streamSeed(seed, epoch);
+    int d = raw.dimension();
+    if (!raw.inMemory()) {
+      return raw.mapOnDemand((example, in, out, offset) -> dequantize(raw, in, 0, out, offset, d,
+          (long) example * d, new SplittableRandom(Binarization.rowSeed(stream, example))));
+    }
+    float[] in = raw.values();
+    float[] out = new float[in.length];
+    dequantize(raw, in, 0, out, 0, in.length, 0, new SplittableRandom(stream));
+    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
+  }
+
+  /**
+   * Dequantizes {@code length} values of {@code in} into {@code out}; {@code first} is the flat
+   * index of the first (for messages).
+   */
+  private static void dequantize(Dataset raw, float[] in, int inOffset, float[] out,
+      int outOffset, int length, long first, SplittableRandom random) {
+    for (int i = 0; i < length; i++) {
+      float v = in[inOffset + i];
+      if (!(v >= 0 && v <= 255)) {
+        long at = first + i;
+        throw new DataException(raw.name(), "pixel value " + v + " at example "
+            + at / raw.dimension() + ", pixel " + at % raw.dimension() + " is not in 0..255");
+      }
+      out[outOffset + i] = inBin(v, random.nextDouble());
+    }
   }
 
   /**
@@ -118,25 +154,5 @@ public record Preprocessing(String kind, float scale, long validationSeed, long 
     float y = (float) ((pixel + u) / 256.0);
     float top = (pixel + 1) / 256f;
     return y < top ? y : Math.nextDown(top);
-  }
-
-  private static float pixel(Dataset raw, float[] in, int i) {
-    float v = in[i];
-    if (!(v >= 0 && v <= 255)) {
-      throw new DataException(raw.name(), "pixel value " + v + " at example "
-          + i / raw.dimension() + ", pixel " + i % raw.dimension() + " is not in 0..255");
-    }
-    return v;
-  }
-
-  /** (pixel + u) / 256 with u ~ Uniform[0, 1) from a stream fixed by (seed, epoch). */
-  static Dataset dequantize(Dataset raw, long seed, int epoch) {
-    float[] in = raw.values();
-    float[] out = new float[in.length];
-    SplittableRandom random = new SplittableRandom(Binarization.streamSeed(seed, epoch));
-    for (int i = 0; i < in.length; i++) {
-      out[i] = inBin(pixel(raw, in, i), random.nextDouble());
-    }
-    return new Dataset(raw.name(), out, raw.size(), raw.itemShape(), raw.labels());
   }
 }

@@ -13,23 +13,44 @@ public final class Validation {
 
   /** Every value is finite; otherwise names the first NaN or infinity. */
   public static void requireFinite(Dataset data) {
-    float[] v = data.values();
-    for (int i = 0; i < v.length; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw new DataException(data.name(), "non-finite value " + v[i] + " at "
+    forEachValue(data, (i, v) -> {
+      if (!Float.isFinite(v)) {
+        throw new DataException(data.name(), "non-finite value " + v + " at "
             + position(data, i));
       }
-    }
+    });
   }
 
   /** Every value is exactly 0 or 1, as {@code modelName} (a Bernoulli model) requires. */
   public static void requireBinary(Dataset data, String modelName) {
-    float[] v = data.values();
-    for (int i = 0; i < v.length; i++) {
-      if (v[i] != 0f && v[i] != 1f) {
+    forEachValue(data, (i, v) -> {
+      if (v != 0f && v != 1f) {
         throw new DataException(data.name(), "model " + modelName
-            + " needs binary data (0/1); found " + v[i] + " at " + position(data, i)
+            + " needs binary data (0/1); found " + v + " at " + position(data, i)
             + ": binary models need every value to be exactly 0 or 1");
+      }
+    });
+  }
+
+  private interface ValueCheck {
+    void check(long flatIndex, float value);
+  }
+
+  /** Every value with its flat index, read row by row (data sets on demand have no array). */
+  private static void forEachValue(Dataset data, ValueCheck check) {
+    int d = data.dimension();
+    if (data.inMemory()) {
+      float[] v = data.values();
+      for (int i = 0; i < v.length; i++) {
+        check.check(i, v[i]);
+      }
+      return;
+    }
+    float[] row = new float[d];
+    for (int e = 0; e < data.size(); e++) {
+      data.row(e, row, 0);
+      for (int j = 0; j < d; j++) {
+        check.check((long) e * d + j, row[j]);
       }
     }
   }
@@ -44,9 +65,9 @@ public final class Validation {
   }
 
   /** "example 3, pixel 17" for images, "example 3, column 17" for tables (both 0-based). */
-  private static String position(Dataset data, int flatIndex) {
-    int example = flatIndex / data.dimension();
-    int within = flatIndex % data.dimension();
+  private static String position(Dataset data, long flatIndex) {
+    long example = flatIndex / data.dimension();
+    long within = flatIndex % data.dimension();
     return "example " + example + (data.itemShape().length >= 2 ? ", pixel " : ", column ")
         + within;
   }

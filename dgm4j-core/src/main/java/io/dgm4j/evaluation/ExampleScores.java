@@ -123,12 +123,12 @@ public final class ExampleScores {
       Function<NDArray, NDArray> f) {
     double[] out = new double[data.size()];
     int d = data.dimension();
-    float[] values = data.values();
+    float[] buffer = new float[batchSize * d];
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
+      data.copyRows(start, n, buffer); // by rows: data read on demand has no array
       try (NDScope scope = new NDScope(); NDManager step = model.manager().newSubManager()) {
-        NDArray x = step.create(java.util.Arrays.copyOfRange(values, start * d,
-            (start + n) * d), new Shape(n, d));
+        NDArray x = step.create(java.util.Arrays.copyOf(buffer, n * d), new Shape(n, d));
         float[] v = f.apply(x).toFloatArray();
         for (int i = 0; i < n; i++) {
           out[start + i] = v[i];

@@ -38,10 +38,9 @@ public final class LikelihoodEvaluator {
     double[] out = new double[data.size()];
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
-    float[] values = data.values();
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
-      System.arraycopy(values, start * d, buffer, 0, n * d);
+      data.copyRows(start, n, buffer);
       try (NDScope scope = new NDScope();
           NDManager step = model.manager().newSubManager()) {
         float[] lp = model.logProb(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),

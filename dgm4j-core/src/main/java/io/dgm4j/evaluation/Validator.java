@@ -78,7 +78,7 @@ public final class Validator {
     float[] buffer = new float[batchSize * d];
     for (int start = 0; start < data.size(); start += batchSize) {
       int n = Math.min(batchSize, data.size() - start);
-      System.arraycopy(data.values(), start * d, buffer, 0, n * d);
+      data.copyRows(start, n, buffer);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         var x = m.create(FloatBuffer.wrap(buffer, 0, n * d), new Shape(n, d));
         double batchMean = switch (metric) {

@@ -75,6 +75,7 @@ class DataSourcesTest {
         .startsWith("cifar-11: unknown data source").endsWith("(no such file or folder)");
     Path empty = Files.createDirectories(dir.resolve("empty"));
     assertThat(message(() -> DataSources.resolve(empty.toString(), dir)))
-        .startsWith(empty + ": holds neither train.csv and test.csv nor the four IDX files");
+        .startsWith(empty + ": is empty: expected pictures (").contains("train.csv and test.csv")
+        .contains("the four IDX files");
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.ExampleScores;
@@ -253,7 +254,9 @@ public final class ServedRun implements AutoCloseable {
     try {
       ObjectNode data = info().data();
       Preprocessing prep = preprocessing();
-      Dataset test = DataSources.resolve(data.get("spec").asText(), dataHome).test();
+      // a folder of pictures is read as the run recorded (size, channels, split)
+      Dataset test = DataSources.resolve(data.get("spec").asText(), dataHome,
+          ImageFolder.Options.fromRecord(data.get("images")), ImageFolder.Progress.NONE).test();
       int k = Math.min(referenceExamples, test.size());
       double[] values = ExampleScores.ofRaw(m, test.slice(0, k), prep, 500).values().clone();
       Arrays.sort(values);
