@@ -55,7 +55,7 @@ public class DenseStepProfile {
       java.util.function.Function<NDManager, NDArray> nextBatch = m -> {
         long s = step[0]++;
         int from = (int) ((s * batch) % (data.size() - batch));
-        System.arraycopy(data.values(), from * d, buffer, 0, batch * d);
+        data.copyRows(from, batch, buffer);
         return m.create(buffer, new Shape(batch, d));
       };
       Map<String, DoubleSupplier> parts = new LinkedHashMap<>();

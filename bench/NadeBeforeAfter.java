@@ -85,7 +85,8 @@ public class NadeBeforeAfter {
       // evaluation: log p(x) of 500 examples, block-wise forward (as recorded under autograd;
       // here run inside a collector) against the sweep's forward half
       int d = data.dimension();
-      float[] evalBuffer = java.util.Arrays.copyOf(data.values(), 500 * d);
+      float[] evalBuffer = new float[500 * d];
+      data.copyRows(0, 500, evalBuffer);
       DoubleSupplier recorded = () -> {
         try (NDScope scope = new NDScope(); NDManager m = nade.manager().newSubManager();
             ai.djl.training.GradientCollector gc =
@@ -131,7 +132,7 @@ public class NadeBeforeAfter {
     return () -> {
       long s = step[0]++;
       int from = (int) ((s * batch) % (data.size() - batch));
-      System.arraycopy(data.values(), from * d, buffer, 0, batch * d);
+      data.copyRows(from, batch, buffer);
       try (NDScope scope = new NDScope(); NDManager m = nade.manager().newSubManager()) {
         objective.step(Batch.of(m.create(buffer, new Shape(batch, d))), s);
       }

@@ -51,21 +51,11 @@ public final class Throughput {
     MaximumLikelihood objective = new MaximumLikelihood(model);
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
-<<<<<<< HEAD
     long[] step = {0};
     DoubleSupplier trainingStep = () -> {
       long s = step[0]++;
       int from = (int) ((s * batchSize) % Math.max(1, data.size() - batchSize));
-      System.arraycopy(data.values(), from * d, buffer, 0, batchSize * d);
-=======
-    long start = 0;
-    for (int s = 0; s < warmup + steps; s++) {
-      if (s == warmup) {
-        start = System.nanoTime();
-      }
-      int from = (s * batchSize) % Math.max(1, data.size() - batchSize);
       data.copyRows(from, batchSize, buffer);
->>>>>>> main
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         NDArray x = m.create(buffer, new Shape(batchSize, d));
         objective.step(Batch.of(x), s, 1e-4);
