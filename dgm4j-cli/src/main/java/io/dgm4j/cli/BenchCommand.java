@@ -8,7 +8,9 @@ import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.evaluation.CpuLoad;
 import io.dgm4j.evaluation.Throughput;
+import io.dgm4j.evaluation.WindowedRate;
 import io.dgm4j.io.AtomicFiles;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
@@ -26,7 +28,10 @@ import picocli.CommandLine.Spec;
     "Training examples/s, achieved GFLOP/s and time to draw samples for each model (default"
         + " settings, batch 100, real data), next to a 2048x2048 matmul and a 3x3"
         + " convolution (64 maps of 28x28, the batch size) in the same process; models with"
-        + " several samplers are timed with each."})
+        + " several samplers are timed with each.",
+    "Each rate is the median over --windows windows of at least --window-seconds each, with"
+        + " the slowest and fastest window beside it; a window is marked disturbed when other"
+        + " processes kept more than 0.2 cores busy meanwhile (read from /proc/stat)."})
 final class BenchCommand implements Callable<Integer> {
   @Mixin Options.Data data;
 
@@ -38,9 +43,15 @@ final class BenchCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   List<String> models;
 
-  @Option(names = "--steps", defaultValue = "50", paramLabel = "N",
-      description = "Timed training steps, at least 1 (default: ${DEFAULT-VALUE}).")
-  int steps;
+  @Option(names = "--windows", defaultValue = "3", paramLabel = "N",
+      description = "Timed windows per measurement, at least 1; the median is reported with the"
+          + " spread (default: ${DEFAULT-VALUE}).")
+  int windows;
+
+  @Option(names = "--window-seconds", defaultValue = "10", paramLabel = "S",
+      description = "Least length of each timed window in seconds, positive"
+          + " (default: ${DEFAULT-VALUE}).")
+  double windowSeconds;
 
   @Mixin Options.BatchSize batch;
 
@@ -65,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Hidden units of the RBM timed by --mcmc (default: ${DEFAULT-VALUE}).")
   int mcmcHidden;
 
+  @Option(names = "--mcmc-steps", defaultValue = "50", paramLabel = "N",
+      description = "Sampler steps timed per sampler by --mcmc (default: ${DEFAULT-VALUE}).")
+  int mcmcSteps;
+
   @Mixin Options.Force force;
 
   @Mixin Options.Engine engine;
@@ -74,8 +89,11 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
-    if (steps < 1) {
-      throw Options.usage(spec, "--steps must be at least 1, got " + steps);
+    if (windows < 1) {
+      throw Options.usage(spec, "--windows must be at least 1, got " + windows);
+    }
+    if (!(windowSeconds > 0)) {
+      throw Options.usage(spec, "--window-seconds must be positive, got " + windowSeconds);
     }
     if (samples < 1) {
       throw Options.usage(spec, "--samples must be at least 1, got " + samples);
@@ -93,21 +111,25 @@ final class BenchCommand implements Callable<Integer> {
     Path jsonFile = json == null ? null : force.writable("--json", json, List.of());
     String dataSpec = data.spec != null ? data.spec : "mnist";
     DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
-    Dataset binary = Binarization.fixed(source.train().slice(0, 10_000),
-        source.binarizationScale(), 1);
+    Dataset images = source.train().slice(0, Math.min(10_000, source.train().size()));
+    Dataset binary = Binarization.fixed(images, source.binarizationScale(), 1);
     try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
-      double matmul = Throughput.matmulGflops(root, 2048, 5);
+      WindowedRate matmul = Throughput.matmul(root, 2048, windows, windowSeconds).scaled(1e-9);
       ObjectNode report = ModelRegistry.json().createObjectNode();
       report.put("date", java.time.LocalDate.now().toString());
       report.put("cores", Runtime.getRuntime().availableProcessors());
-      report.put("matmul_2048_gflops", matmul);
+      report.put("windows", windows);
+      report.put("window_seconds", windowSeconds);
+      report.put("disturbed_above_other_cores", CpuLoad.DISTURBED_CORES);
+      putRate(report, "matmul_2048_gflops", matmul);
       ArrayNode rows = report.putArray("models");
-      out.printf("plain 2048x2048 float32 matmul: %.0f GFLOP/s%n", matmul);
+      out.printf("plain 2048x2048 float32 matmul, GFLOP/s: %s%n", describe(matmul, "%.0f"));
       double conv = Throughput.convolutionGflops(root, batch.size, 64, 28, 3);
       report.put("conv3x3_64ch_28x28_gflops", conv);
-      out.printf("plain 3x3 convolution, %d x 64 maps of 28x28 -> 64: %.0f GFLOP/s%n", batch.size,
-          conv);
-      out.printf("%-10s %12s %12s %10s %14s%n", "model", "params", "train ex/s", "GFLOP/s",
+      out.printf("plain 3x3 convolution, %d x 64 maps of 28x28 -> 64: %.0f GFLOP/s (best of 3)%n",
+          batch.size, conv);
+      out.printf("%-10s %12s  %-44s %-28s %14s%n", "model", "params",
+          "train ex/s: median [min-max] disturbed", "GFLOP/s: median [min-max]",
           "sample " + samples + " (s)");
       out.flush();
       for (String name : models) {
@@ -122,21 +144,22 @@ final class BenchCommand implements Callable<Integer> {
         try (DensityModel model = (DensityModel) ModelRegistry.family(name).create(
             root.newSubManager(), binary.itemShape(), overrides, 1)) {
           Dataset train = model.support() == Support.BINARY ? binary
-              : new Preprocessing("dequantize", 1f, 0, 0).fixed(source.train().slice(0, 10_000),
-                  1, name);
-          Throughput.StepTiming t = Throughput.trainingSteps(model, train, batch.size, 5, steps);
-          double gflops = 3 * Throughput.forwardFlopsPerExample(model)
-              * t.examplesPerSecond() / 1e9;
+              : new Preprocessing("dequantize", 1f, 0, 0).fixed(images, 1, name);
+          WindowedRate examples =
+              Throughput.training(model, train, batch.size, 5, windows, windowSeconds);
+          WindowedRate gflops =
+              examples.scaled(Throughput.trainingFlopsPerExample(model) / 1e9);
           double sampling = Throughput.samplingSeconds(model, samples);
-          out.printf("%-10s %,12d %,12.0f %10.1f %14.3f%n", name, model.parameterCount(),
-              t.examplesPerSecond(), gflops, sampling);
+          out.printf("%-10s %,12d  %-44s %-28s %14.3f%n", name, model.parameterCount(),
+              describe(examples, "%,.0f"), describe(gflops, "%.1f", false), sampling);
           out.flush();
           ObjectNode row = rows.addObject();
           row.put("model", name);
           row.set("config", ModelRegistry.json().valueToTree(model.config()));
           row.put("parameters", model.parameterCount());
-          row.put("train_examples_per_second", t.examplesPerSecond());
-          row.put("train_gflops", gflops);
+          putRate(row, "train_examples_per_second", examples);
+          putSpread(row, "train_gflops", gflops); // the same windows, scaled
+          row.put("train_gflops_fraction_of_matmul", gflops.median() / matmul.median());
           row.put("sample_seconds", sampling);
           row.put("samples", samples);
           for (String other : model.samplers().subList(1, model.samplers().size())) {
@@ -149,12 +172,56 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if (mcmc) {
-        report.set("mcmc", McmcBench.run(root, source, batch.size, mcmcHidden, steps, out));
+        report.set("mcmc", McmcBench.run(root, source, batch.size, mcmcHidden, mcmcSteps, out));
       }
       if (jsonFile != null) {
         AtomicFiles.writeString(jsonFile, report.toPrettyString() + "\n");
       }
     }
     return 0;
+  }
+
+  /** "median [min-max]", and how many windows other processes disturbed. */
+  private static String describe(WindowedRate rate, String format) {
+    return describe(rate, format, true);
+  }
+
+  private static String describe(WindowedRate rate, String format, boolean load) {
+    if (Double.isNaN(rate.median())) {
+      return "-";
+    }
+    String text = String.format(format + " [" + format + "-" + format + "]", rate.median(),
+        rate.min(), rate.max());
+    int disturbed = rate.disturbedWindows();
+    if (!load) {
+      return text;
+    }
+    return disturbed == 0 ? text : text + String.format(" %d/%d disturbed (others up to %.1f"
+        + " cores)", disturbed, rate.windows().size(), rate.maxOtherCores());
+  }
+
+  /**
+   * key: the median; key_min, key_max, key_relative_spread beside it; key_windows: every
+   * window's rate, length and the other processes' load in cores.
+   */
+  private static void putRate(ObjectNode node, String key, WindowedRate rate) {
+    putSpread(node, key, rate);
+    node.put(key + "_disturbed_windows", rate.disturbedWindows());
+    ArrayNode list = node.putArray(key + "_windows");
+    for (WindowedRate.Window w : rate.windows()) {
+      ObjectNode o = list.addObject();
+      o.put("rate", w.rate());
+      o.put("seconds", w.seconds());
+      o.put("other_processes_cores", w.otherCores());
+      o.put("disturbed", w.disturbed());
+    }
+  }
+
+  /** key: the median; key_min, key_max and key_relative_spread beside it. */
+  private static void putSpread(ObjectNode node, String key, WindowedRate rate) {
+    node.put(key, rate.median());
+    node.put(key + "_min", rate.min());
+    node.put(key + "_max", rate.max());
+    node.put(key + "_relative_spread", rate.relativeSpread());
   }
 }

@@ -235,6 +235,37 @@ class CliTest {
   }
 
   @Test
+  void benchReportsMediansWithSpreadsAndLoadPerWindow() throws Exception {
+    Path json = dir.resolve("bench.json");
+    Run r = dgm("bench", "--data", images.toString(), "--models", "bernoulli,fvsbn",
+        "--windows", "3", "--window-seconds", "0.05", "--samples", "4", "--batch-size", "10",
+        "--json", json.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode report = ModelRegistry.json().readTree(json.toFile());
+    assertThat(report.get("windows").asInt()).isEqualTo(3);
+    assertThat(report.get("matmul_2048_gflops").asDouble()).isPositive();
+    assertThat(report.get("matmul_2048_gflops_windows")).hasSize(3);
+    for (JsonNode row : report.get("models")) {
+      double median = row.get("train_examples_per_second").asDouble();
+      assertThat(median).isBetween(row.get("train_examples_per_second_min").asDouble(),
+          row.get("train_examples_per_second_max").asDouble());
+      JsonNode windows = row.get("train_examples_per_second_windows");
+      assertThat(windows).hasSize(3);
+      for (JsonNode w : windows) {
+        assertThat(w.get("seconds").asDouble()).isGreaterThanOrEqualTo(0.05);
+        assertThat(w.has("other_processes_cores") && w.has("disturbed")).isTrue();
+      }
+    }
+    JsonNode fvsbn = report.get("models").get(1);
+    assertThat(fvsbn.get("train_gflops").asDouble()).isPositive();
+    assertThat(fvsbn.get("train_gflops_fraction_of_matmul").asDouble()).isPositive();
+
+    Run bad = dgm("bench", "--windows", "0");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--windows");
+  }
+
+  @Test
   void scoringDataOfAnotherImageSizeIsRejected() throws Exception {
     Path run = dir.resolve("run-bernoulli");
     assertThat(dgm("train", "--model", "bernoulli", "--data", images.toString(), "--epochs", "1",

@@ -23,6 +23,11 @@ import java.util.function.UnaryOperator;
 public final class Autograd {
   private Autograd() {}
 
+  /** Whether operations are being recorded for autograd (inside a gradient collector). */
+  public static boolean isRecording() {
+    return JniUtils.isGradMode();
+  }
+
   /** Sets the gradient buffer of {@code parameter} to zero (PyTorch {@code tensor.grad.zero_()}). */
   public static void zeroGradient(NDArray parameter) {
     JniUtils.zeroGrad((PtNDArray) parameter);

@@ -68,6 +68,12 @@ public final class Engines {
     ai.djl.pytorch.jni.JniUtils.setNumThreads(count);
   }
 
+  /** Threads the engine uses inside one operation (see {@link #threads(int)}). */
+  public static int threads() {
+    init();
+    return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+  }
+
   /** Seeds the engine's random number generator (used by tensor sampling). */
   public static void seed(long seed) {
     init().setRandomSeed((int) (seed ^ (seed >>> 32)));

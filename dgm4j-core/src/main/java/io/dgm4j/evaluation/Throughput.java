@@ -10,33 +10,36 @@ import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Batch;
 import io.dgm4j.objectives.MaximumLikelihood;
+import java.util.function.DoubleSupplier;
 
 /**
  * Speed measurements in one engine and one process, so figures compare: a plain large matmul
  * (what the hardware reaches through the engine), a model's training step (forward, backward,
- * Adam) and its sampling.
+ * Adam) and its sampling. Rates are measured in windows of several seconds each and reported
+ * with their spread and the machine's load meanwhile ({@link WindowedRate}).
  */
 public final class Throughput {
   private Throughput() {}
 
-  /** GFLOP/s of a float32 {@code size x size} matmul (2 size^3 flops), best of {@code reps}. */
-  public static double matmulGflops(NDManager manager, int size, int reps) {
-    double best = 0;
+  /**
+   * Flop/s of a float32 {@code size x size} matmul (2 size^3 flops each), repeated in windows
+   * (see {@link WindowedRate}) after one untimed product.
+   */
+  public static WindowedRate matmul(NDManager manager, int size, int windows,
+      double windowSeconds) {
     try (NDManager m = manager.newSubManager()) {
       NDArray a = m.randomNormal(new Shape(size, size));
       NDArray b = m.randomNormal(new Shape(size, size));
-      for (int r = 0; r < reps + 1; r++) {
+      double flops = 2.0 * size * size * (double) size;
+      DoubleSupplier product = () -> {
         try (NDScope scope = new NDScope()) {
-          long t = System.nanoTime();
           a.matMul(b).getFloat(0, 0);
-          double s = (System.nanoTime() - t) / 1e9;
-          if (r > 0) {
-            best = Math.max(best, 2.0 * size * size * (double) size / s / 1e9);
-          }
         }
-      }
+        return flops;
+      };
+      product.getAsDouble();
+      return WindowedRate.measure(product, windows, windowSeconds);
     }
-    return best;
   }
 
   /**
@@ -66,35 +69,30 @@ public final class Throughput {
     return best;
   }
 
-    /** Result of timing training steps. */
-  public record StepTiming(int steps, int batchSize, double seconds) {
-    public double examplesPerSecond() {
-      return steps * (double) batchSize / seconds;
-    }
-  }
-
   /**
-   * Times {@code steps} maximum-likelihood Adam steps on consecutive batches of {@code data},
-   * after {@code warmup} untimed steps.
+   * Training examples/s of maximum-likelihood Adam steps on consecutive batches of {@code data},
+   * in windows (see {@link WindowedRate}), after {@code warmup} untimed steps.
    */
-  public static StepTiming trainingSteps(DensityModel model, Dataset data, int batchSize,
-      int warmup, int steps) {
+  public static WindowedRate training(DensityModel model, Dataset data, int batchSize,
+      int warmup, int windows, double windowSeconds) {
     MaximumLikelihood objective = new MaximumLikelihood(model);
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
-    long start = 0;
-    for (int s = 0; s < warmup + steps; s++) {
-      if (s == warmup) {
-        start = System.nanoTime();
-      }
-      int from = (s * batchSize) % Math.max(1, data.size() - batchSize);
+    long[] step = {0};
+    DoubleSupplier trainingStep = () -> {
+      long s = step[0]++;
+      int from = (int) ((s * batchSize) % Math.max(1, data.size() - batchSize));
       data.copyRows(from, batchSize, buffer);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         NDArray x = m.create(buffer, new Shape(batchSize, d));
         objective.step(Batch.of(x), s, 1e-4);
       }
+      return batchSize;
+    };
+    for (int s = 0; s < warmup; s++) {
+      trainingStep.getAsDouble();
     }
-    return new StepTiming(steps, batchSize, (System.nanoTime() - start) / 1e9);
+    return WindowedRate.measure(trainingStep, windows, windowSeconds);
   }
 
   /** Seconds to draw {@code n} samples (after one untimed draw of the same size). */
@@ -126,8 +124,7 @@ public final class Throughput {
   /**
    * Floating-point operations of one example's forward pass, counting the matrix products
    * (2 flops per multiply-add) that dominate each family; {@code NaN} where no product
-   * dominates. A training step costs about three times this (forward, and the two products
-   * of the backward pass).
+   * dominates. See {@link #trainingFlopsPerExample} for a training step.
    */
   public static double forwardFlopsPerExample(DensityModel model) {
     JsonNode c = ModelRegistry.json().valueToTree(model.config());
@@ -162,6 +159,26 @@ public final class Throughput {
         yield 2 * weights * hwc[0] * hwc[1];
       }
       default -> Double.NaN;
+    };
+  }
+
+  /**
+   * Floating-point operations of one example's training step (forward and backward), counting
+   * the matrix products a step executes: each forward product P = A B has two backward products,
+   * dA and dB, except that no gradient flows into the data, so the products that read x (the
+   * mixture's, FVSBN's, MADE's first layer and direct connection) have only dB. Hence 2x the
+   * forward products for the mixture and FVSBN, 3x less the input-side products for MADE; for
+   * NADE and RNADE, whose work is not one product per layer, 3x the forward count.
+   */
+  public static double trainingFlopsPerExample(DensityModel model) {
+    double forward = forwardFlopsPerExample(model);
+    JsonNode c = ModelRegistry.json().valueToTree(model.config());
+    double d = model.dimension();
+    return switch (model.family()) {
+      case "mixture", "fvsbn" -> 2 * forward;
+      case "made" -> 3 * forward - 2 * d * c.get("hidden").get(0).asDouble()
+          - (c.get("directConnection").asBoolean() ? 2 * d * d : 0);
+      default -> 3 * forward;
     };
   }
 }

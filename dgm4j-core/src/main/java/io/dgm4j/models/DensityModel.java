@@ -48,4 +48,16 @@ public interface DensityModel extends GenerativeModel, Samplable {
   default NDArray trainingLogProb(NDArray x, long step) {
     return logProb(x);
   }
+
+  /**
+   * The maximum-likelihood loss of a batch at training step {@code step}: the mean negative
+   * log-likelihood -(1/N) sum_n trainingLogProb(x_n), shape (). Under autograd its gradient
+   * with respect to the parameters is exact. Models with a hand-derived gradient (NADE) compute
+   * it outside autograd and return a scalar of the same value carrying that gradient to the
+   * parameters only (not to x); everything that needs gradients with respect to x uses
+   * {@link #logProb}.
+   */
+  default NDArray meanNegativeLogLikelihood(Batch batch, long step) {
+    return trainingLogProb(batch, step).mean().neg();
+  }
 }

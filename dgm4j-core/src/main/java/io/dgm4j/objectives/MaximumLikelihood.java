@@ -24,7 +24,7 @@ public final class MaximumLikelihood extends LossObjective {
 
   @Override
   public NDArray loss(Batch batch, long step) {
-    return density.trainingLogProb(batch, step).mean().neg();
+    return density.meanNegativeLogLikelihood(batch, step);
   }
 
   @Override

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.nn.Parameters;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,6 +31,7 @@ public final class Adam {
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long steps;
+  private boolean fused = SharedMemory.VECTOR_API;
 
   public Adam(Parameters parameters) {
     this(parameters, 0.9, 0.999, 1e-8);
@@ -47,10 +50,26 @@ public final class Adam {
   }
 
   /**
-   * The global L2 norm of all gradients, sqrt(Σ_p ||∇p||²), computed on the engine with one read
-   * back; NaN or infinite when any gradient entry is.
+   * The global L2 norm of all gradients, sqrt(Σ_p ||∇p||²): one read pass over each gradient's
+   * memory where the fused update applies, else on the engine with one read back; NaN or
+   * infinite when any gradient entry is.
    */
   public double gradientNorm() {
+    if (fused) {
+      double sum = 0;
+      boolean viewed = true;
+      for (NDArray p : parameters.asMap().values()) {
+        ByteBuffer g = SharedMemory.view(p.getGradient());
+        if (g == null) {
+          viewed = false;
+          break;
+        }
+        sum += FusedAdam.sumOfSquares(g);
+      }
+      if (viewed) {
+        return Math.sqrt(sum);
+      }
+    }
     try (NDScope scope = new NDScope()) {
       NDArray squared = null;
       for (NDArray p : parameters.asMap().values()) {
@@ -81,7 +100,12 @@ public final class Adam {
     }
   }
 
-  /** One update with learning rate {@code learningRate}, then the gradients are zeroed. */
+  /**
+   * One update with learning rate {@code learningRate}, then the gradients are zeroed. On the
+   * CPU with the vector API each parameter is updated in one fused pass over its memory
+   * ({@link FusedAdam}); measured for MADE (1 x 500, batch 512, 1 thread, busy machine) the
+   * tensor form took 27% of the whole training step.
+   */
   public void step(double learningRate) {
     steps++;
     double correction1 = 1 - Math.pow(beta1, steps);
@@ -94,6 +118,16 @@ public final class Adam {
         NDArray g = p.getGradient();
         NDArray m = firstMoments.get(e.getKey());
         NDArray v = secondMoments.get(e.getKey());
+        if (fused) {
+          ByteBuffer[] views = {SharedMemory.view(p), SharedMemory.view(g), SharedMemory.view(m),
+              SharedMemory.view(v)};
+          if (views[0] != null && views[1] != null && views[2] != null && views[3] != null) {
+            FusedAdam.update(views[0], views[1], views[2], views[3], beta1, beta2,
+                stepSize, epsHat);
+            Autograd.zeroGradient(p);
+            continue;
+          }
+        }
         m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
         v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
         // θ -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε·sqrt(1-β2^t))  (same as the m̂, v̂ form)
@@ -101,6 +135,15 @@ public final class Adam {
         Autograd.zeroGradient(p);
       }
     }
+  }
+
+  /**
+   * Whether {@link #step} may use the fused pass where it can (default: when the vector API is
+   * present); false forces the tensor form, for comparisons.
+   */
+  public Adam fused(boolean enabled) {
+    this.fused = enabled && SharedMemory.VECTOR_API;
+    return this;
   }
 
   /** Number of updates made so far. */
