@@ -50,7 +50,7 @@ class EnergyObjectivesOnToyDataTest {
           new int[] {2}, settings, 5);
       ObjectNode objectiveSettings = ModelRegistry.json().createObjectNode();
       if (objectiveName.endsWith("cd")) {
-        objectiveSettings.put("steps", 10);
+        objectiveSettings.put("k", 10);
       }
       Objective objective = Objectives.entry(objectiveName).create(model, objectiveSettings, 0);
       if (objective instanceof DataInitialized init) {
