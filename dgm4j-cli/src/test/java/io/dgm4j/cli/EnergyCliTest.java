@@ -19,7 +19,7 @@ class EnergyCliTest {
     Path run = dir.resolve("pcd");
     CliTest.Run train = CliTest.dgm("train", "--model", "ebm", "--objective", "pcd",
         "--data", "toy:two-moons", "--limit", "400", "--epochs", "1", "--set", "hidden=[16]",
-        "--set", "steps=5", "--set", "sampleSteps=20", "--out", run.toString(), "--quiet");
+        "--set", "k=5", "--set", "sampleSteps=20", "--out", run.toString(), "--quiet");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(run.resolve("density.png")).exists();
     CliTest.Run resumed = CliTest.dgm("train", "--resume", "--epochs", "2", "--out",
@@ -66,7 +66,7 @@ class EnergyCliTest {
     CliTest.Run score = CliTest.dgm("score", "--run", run.toString(), "--data", "toy:rings",
         "--out", dir.resolve("x.csv").toString());
     assertThat(score.code()).isEqualTo(2);
-    assertThat(score.err()).contains("ncsn has neither a log-likelihood nor an energy");
+    assertThat(score.err()).contains("ncsn has no per-example score: neither a log-likelihood");
     CliTest.Run eval = CliTest.dgm("eval", "--run", run.toString());
     assertThat(eval.code()).isNotZero();
     assertThat(eval.err()).contains("ncsn has no");
