@@ -65,20 +65,25 @@ class AllModelsTest {
   }
 
   /**
-   * OPEN DEFECT (issue 6, found at merge on 2026-11-22): for the four image families, the
-   * finite-difference gradient check disagrees with autograd on some entries (row-lstm:
-   * d loss / d layer0.stateToState.bias[61] is 0.0 by autograd, 0.0028 by central differences;
-   * gated-pixelcnn: layer0.horizontal.bias[15], 0.0010 vs -0.0081; pixelcnn: no entry of
-   * first.bias passes the kink test) and training does not recover the 3-bit Markov chain
-   * (pixelcnn KL 0.17 nats after 25 epochs, limit 0.02). Their normalization, causality and
-   * sampler tests pass. These two checks skip them until the cause is found; they are listed
-   * here so the exclusion cannot be forgotten.
+   * OPEN DEFECTS (issue 6, found at merge on 2026-11-22), listed so the exclusions cannot be
+   * forgotten. Gradients: for the two PixelRNN families autograd gives exactly 0 where central
+   * differences do not, away from any ReLU kink (row-lstm: d loss / d layer0.inputToState.bias[2]
+   * 0.0 vs -0.0074, the same for stateToState.bias[2], which feeds the same gate), so some gate
+   * does not pass gradients. Training: none of the four image families recovers the 3-bit
+   * Markov chain (pixelcnn: KL 0.17-0.24 nats after 25 epochs, limit 0.02). Their
+   * normalization, causality and sampler tests pass.
    */
-  private static final java.util.Set<String> OPEN_DEFECTS = java.util.Set.of("pixelcnn",
+  private static final java.util.Set<String> GRADIENT_DEFECTS = java.util.Set.of("row-lstm",
+      "diagonal-bilstm");
+  private static final java.util.Set<String> TRAINING_DEFECTS = java.util.Set.of("pixelcnn",
       "gated-pixelcnn", "row-lstm", "diagonal-bilstm");
 
-  static Stream<String> densityFamiliesWithoutOpenDefects() {
-    return densityFamilies().filter(f -> !OPEN_DEFECTS.contains(f));
+  static Stream<String> densityFamiliesWithCorrectGradients() {
+    return densityFamilies().filter(f -> !GRADIENT_DEFECTS.contains(f));
+  }
+
+  static Stream<String> densityFamiliesThatTrain() {
+    return densityFamilies().filter(f -> !TRAINING_DEFECTS.contains(f));
   }
 
   /** The families whose models have an exact log-likelihood ({@link DensityModel}). */
@@ -221,11 +226,22 @@ class AllModelsTest {
    * entry by entry, for a sample of entries of every parameter tensor.
    */
   @ParameterizedTest
-  @MethodSource("densityFamiliesWithoutOpenDefects")
+  @MethodSource("densityFamiliesWithCorrectGradients")
   void lossGradientsMatchFiniteDifferences(String family) {
     try (NDManager m = Engines.newManager();
         DensityModel model = build(family, m.newSubManager(), 4, 7)) {
       NDArray x = batch(m, model, 8, 9);
+      // away from the initialisation: zero biases on binary inputs put ReLU pre-activations
+      // exactly on their kink, where autograd's one-sided derivative and central differences
+      // legitimately disagree (every first-layer bias of a PixelCNN sat there)
+      SplittableRandom noise = new SplittableRandom(4);
+      for (NDArray p : model.parameters().asMap().values()) {
+        float[] v = p.toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+          v[i] += (float) (0.1 * (2 * noise.nextDouble() - 1));
+        }
+        p.set(v);
+      }
       MaximumLikelihood objective = new MaximumLikelihood(model);
       // steps 0 and 1: ensembles trained one member per step (MADE's mask sets) check both
       for (long step = 0; step < 2; step++) {
@@ -253,14 +269,24 @@ class AllModelsTest {
         int checked = 0;
         for (int trial = 0; trial < 50 && checked < Math.min(6, values.length); trial++) {
           int i = r.nextInt(values.length);
-          double h = 1e-2;
-          double up = lossWith(model, objective, x, p, values, i, values[i] + h, step);
-          double center = lossWith(model, objective, x, p, values, i, values[i], step);
-          double down = lossWith(model, objective, x, p, values, i, values[i] - h, step);
-          p.set(values);
-          double numeric = (up - down) / (2 * h);
-          double tolerance = 2e-3 + 0.02 * Math.abs(numeric);
-          if (Math.abs((up - center) - (center - down)) / h > tolerance) {
+          // a smooth loss's second difference / h shrinks with h (f'' h); a ReLU kink's does
+          // not: a point that looks kinked at h = 1e-2 is retried at 1e-3 before it is skipped
+          double numeric = 0;
+          double tolerance = 0;
+          boolean kink = true;
+          for (double h : new double[] {1e-2, 1e-3}) {
+            double up = lossWith(model, objective, x, p, values, i, values[i] + h, step);
+            double center = lossWith(model, objective, x, p, values, i, values[i], step);
+            double down = lossWith(model, objective, x, p, values, i, values[i] - h, step);
+            p.set(values);
+            numeric = (up - down) / (2 * h);
+            tolerance = 2e-3 + 0.02 * Math.abs(numeric);
+            if (Math.abs((up - center) - (center - down)) / h <= tolerance) {
+              kink = false;
+              break;
+            }
+          }
+          if (kink) {
             continue; // a ReLU kink lies within h: finite differences are meaningless here
           }
           checked++;
@@ -288,7 +314,7 @@ class AllModelsTest {
    * product of the true marginals.
    */
   @ParameterizedTest
-  @MethodSource("densityFamiliesWithoutOpenDefects")
+  @MethodSource("densityFamiliesThatTrain")
   void trainingRecoversAKnownDistribution(String family) {
     try (NDManager m = Engines.newManager();
         DensityModel model = build(family, m.newSubManager(), 3, 1)) {
