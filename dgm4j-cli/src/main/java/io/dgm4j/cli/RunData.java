@@ -9,6 +9,7 @@ import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.Perturbation;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.training.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -236,7 +237,7 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
 
   /** The preprocessing recorded in a run's data description. */
   static Preprocessing preprocessingOf(ObjectNode data) {
-    return ModelRegistry.json().convertValue(data.get("preprocessing"), Preprocessing.class);
+    return RunDirectory.preprocessingOf(data);
   }
 
   /** The training-input noise recorded in a run (none for runs without {@code perturb}). */

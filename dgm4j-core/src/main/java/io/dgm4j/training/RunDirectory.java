@@ -51,6 +51,16 @@ public final class RunDirectory {
       return objective != null ? objective
           : new ObjectiveSpec("mle", JSON.createObjectNode());
     }
+
+    /** How the run's data is preprocessed (recorded in its data description). */
+    public io.dgm4j.data.Preprocessing preprocessing() {
+      return preprocessingOf(data);
+    }
+  }
+
+  /** The preprocessing recorded in a run's data description. */
+  public static io.dgm4j.data.Preprocessing preprocessingOf(ObjectNode data) {
+    return JSON.convertValue(data.get("preprocessing"), io.dgm4j.data.Preprocessing.class);
   }
 
   public Path root() {

@@ -100,19 +100,19 @@ public final class DgmServer implements AutoCloseable {
     for (String name : catalog.names()) {
       ServedRun run = catalog.run(name);
       ObjectNode o = runs.addObject();
-      summary(run, o);
+      summary(run, run.info(), run.metrics(), o);
     }
     json(ctx, runs);
   }
 
-  private void summary(ServedRun run, ObjectNode o) {
-    RunDirectory.RunInfo info = run.info();
-    List<EpochResult> metrics = run.metrics();
+  /** The run's summary into {@code o}, from run.json and metrics.jsonl read once by the caller. */
+  private void summary(ServedRun run, RunDirectory.RunInfo info, List<EpochResult> metrics,
+      ObjectNode o) {
     o.put("name", run.name());
     o.put("family", info.model().family());
     o.put("objective", info.objectiveOrDefault().name());
     o.put("data", RunDirectory.text(info.data(), "name", "?"));
-    o.put("status", run.status());
+    o.put("status", run.status(info, metrics));
     o.put("epochs_done", metrics.isEmpty() ? 0 : metrics.get(metrics.size() - 1).epoch());
     o.put("epochs", info.training().epochs());
     EpochResult best = metrics.stream().filter(EpochResult::improved)
@@ -131,9 +131,11 @@ public final class DgmServer implements AutoCloseable {
   private void showRun(Context ctx) throws IOException {
     ServedRun run = catalog.run(ctx.pathParam("name"));
     ObjectNode o = JSON.createObjectNode();
-    summary(run, o);
-    o.set("run", JSON.valueToTree(run.info()));
-    o.set("metrics", JSON.valueToTree(run.metrics()));
+    RunDirectory.RunInfo info = run.info();
+    List<EpochResult> metrics = run.metrics();
+    summary(run, info, metrics, o);
+    o.set("run", JSON.valueToTree(info));
+    o.set("metrics", JSON.valueToTree(metrics));
     ArrayNode caps = o.putArray("capabilities");
     run.capabilities().forEach(caps::add);
     json(ctx, o);

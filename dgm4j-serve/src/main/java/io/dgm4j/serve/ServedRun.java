@@ -13,7 +13,6 @@ import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.models.Completer;
 import io.dgm4j.models.GenerativeModel;
-import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Samplable;
 import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.RunDirectory;
@@ -48,6 +47,7 @@ public final class ServedRun implements AutoCloseable {
   private NDManager manager;
   private GenerativeModel model;
   private FileTime loadedFrom;
+  private volatile RunDirectory.RunInfo recorded;
   private double[] reference; // sorted test-set scores
   private String referenceError;
 
@@ -64,25 +64,40 @@ public final class ServedRun implements AutoCloseable {
     return name;
   }
 
+  /** run.json as it is now (its epochs change when a run is resumed with more). */
   public RunDirectory.RunInfo info() {
     return directory.readInfo();
+  }
+
+  /**
+   * run.json as first read: what scoring needs of it (item shape, preprocessing, data) is fixed
+   * when a run starts, so requests do not re-read the file.
+   */
+  private RunDirectory.RunInfo recorded() {
+    RunDirectory.RunInfo r = recorded;
+    if (r == null) {
+      r = directory.readInfo();
+      recorded = r;
+    }
+    return r;
   }
 
   public List<EpochResult> metrics() {
     return directory.readMetrics();
   }
 
-  /** finished (all epochs done), training (a checkpoint in the last 10 minutes) or stopped. */
-  public String status() {
-    RunDirectory.RunInfo info = info();
-    List<EpochResult> m = metrics();
+  /**
+   * finished (all epochs of {@code info} done), training (metrics or a checkpoint written in the
+   * last 10 minutes) or stopped.
+   */
+  public String status(RunDirectory.RunInfo info, List<EpochResult> m) {
     int done = m.isEmpty() ? 0 : m.get(m.size() - 1).epoch();
     if (done >= info.training().epochs()) {
       return "finished";
     }
     try {
-      Path last = directory.lastCheckpoint();
-      Path probe = Files.exists(directory.metricsFile()) ? directory.metricsFile() : last;
+      Path probe = Files.exists(directory.metricsFile()) ? directory.metricsFile()
+          : directory.lastCheckpoint();
       if (Files.exists(probe) && System.currentTimeMillis()
           - Files.getLastModifiedTime(probe).toMillis() < 10 * 60_000) {
         return "training";
@@ -95,7 +110,7 @@ public final class ServedRun implements AutoCloseable {
 
   /** The item shape recorded for the run, e.g. [28, 28]. */
   public int[] itemShape() {
-    return info().model().itemShape();
+    return recorded().model().itemShape();
   }
 
   /** Free parameters of the model (loads it). */
@@ -207,8 +222,7 @@ public final class ServedRun implements AutoCloseable {
 
   /** The preprocessing the run records. */
   public Preprocessing preprocessing() {
-    ObjectNode data = info().data();
-    return ModelRegistry.json().convertValue(data.get("preprocessing"), Preprocessing.class);
+    return recorded().preprocessing();
   }
 
   @Override
@@ -252,7 +266,7 @@ public final class ServedRun implements AutoCloseable {
       return reference;
     }
     try {
-      ObjectNode data = info().data();
+      ObjectNode data = recorded().data();
       Preprocessing prep = preprocessing();
       // a folder of pictures is read as the run recorded (size, channels, split)
       Dataset test = DataSources.resolve(data.get("spec").asText(), dataHome,

@@ -6,7 +6,6 @@ import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.models.GenerativeModel;
-import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.training.RunDirectory;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,8 +71,7 @@ public final class ExecutorModels {
       throw new IllegalArgumentException(info.model().family() + " has no per-example score to"
           + " compute on Spark");
     }
-    Preprocessing prep = ModelRegistry.json().convertValue(info.data().get("preprocessing"),
-        Preprocessing.class);
+    Preprocessing prep = info.preprocessing();
     LOADS.incrementAndGet();
     return new Loaded(model, prep, info.model().itemShape());
   }
