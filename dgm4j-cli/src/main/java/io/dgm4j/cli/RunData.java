@@ -227,12 +227,18 @@ record RunData(String spec, Path dataHome, DataSources.DataSplits source,
     };
     io.dgm4j.data.Validation.requireDimension(raw, dimension);
     Preprocessing prep = preprocessingOf(runData);
+    requireSameKindOfValues(spec, source, prep);
+    return prep.fixed(raw, prep.testSeed(), family);
+  }
+
+  /** Refuses data of another kind (8-bit pixels vs real values) than the run was trained on. */
+  static void requireSameKindOfValues(String spec, DataSources.DataSplits source,
+      Preprocessing prep) {
     if (source.bytePixels() != prep.expectsBytePixels()) {
       throw new IllegalArgumentException(spec + " holds " + (source.bytePixels()
           ? "8-bit pixels" : "real values") + " but the run was trained on "
           + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
     }
-    return prep.fixed(raw, prep.testSeed(), family);
   }
 
   /** The preprocessing recorded in a run's data description. */

@@ -92,11 +92,7 @@ final class ScoreCommand implements Callable<Integer> {
       String which = split != null ? split
           : dataSpec.endsWith(".csv") || images != null ? "all" : "test";
       Preprocessing prep = RunData.preprocessingOf(runData);
-      if (source.bytePixels() != prep.expectsBytePixels()) {
-        throw new IllegalArgumentException(dataSpec + " holds " + (source.bytePixels()
-            ? "8-bit pixels" : "real values") + " but the run was trained on "
-            + (prep.expectsBytePixels() ? "8-bit pixels" : "real values"));
-      }
+      RunData.requireSameKindOfValues(dataSpec, source, prep);
       // a single .csv file: the test rows follow the training rows in the file
       boolean oneFile = dataSpec.endsWith(".csv");
       List<String> splits = which.equals("all") ? List.of("train", "test") : List.of(which);
