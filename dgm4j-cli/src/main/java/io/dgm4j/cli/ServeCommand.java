@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
       throw Options.usage(spec, "--max-request-bytes and --reference-examples must be"
           + " positive");
     }
+    if (!java.nio.file.Files.isDirectory(runs)) {
+      throw Options.usage(spec, "--runs " + runs + " is not a folder; give the folder whose"
+          + " subfolders are runs, e.g. runs/");
+    }
     RunCatalog catalog = new RunCatalog(runs, dataDir.home(), referenceExamples,
         io.dgm4j.engine.Engines.device(engine.device));
     DgmServer server = new DgmServer(catalog, maxRequestBytes).start(host, port);

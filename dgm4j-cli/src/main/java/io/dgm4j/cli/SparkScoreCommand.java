@@ -57,6 +57,15 @@ final class SparkScoreCommand implements Callable<Integer> {
     if (!out.endsWith(".parquet") && !out.endsWith(".csv")) {
       throw Options.usage(spec, "--output must end in .parquet or .csv, got " + output);
     }
+    String in = input.toString();
+    if (!java.nio.file.Files.exists(input)) {
+      throw Options.usage(spec, "--input " + input + " does not exist");
+    }
+    if (!java.nio.file.Files.isDirectory(input) && !in.endsWith(".parquet")
+        && !in.endsWith(".csv")) {
+      throw Options.usage(spec, "--input must be a .parquet or .csv file or a folder of"
+          + " pictures, got " + input);
+    }
     if (output.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())
         || output.toAbsolutePath().normalize().equals(run.folder.toAbsolutePath().normalize())) {
       throw Options.usage(spec, "--output " + output + " is one of this command's inputs and"
