@@ -2,6 +2,7 @@ package io.dgm4j.distributions;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.dgm4j.engine.Scalars;
 
 /**
  * Independent Gaussians N(mean, std^2) parameterised by mean and log standard deviation (so any
@@ -17,7 +18,7 @@ public final class DiagonalGaussian {
   /** Elementwise log density of each coordinate; all arguments broadcast together. */
   public static NDArray logDensity(NDArray mean, NDArray logStd, NDArray x) {
     NDArray z = x.sub(mean).mul(logStd.neg().exp()); // (x - mu) / sigma
-    return z.square().mul(-0.5f).sub(logStd).sub(HALF_LOG_TWO_PI);
+    return Scalars.times(z.square(), -0.5).sub(logStd).sub(HALF_LOG_TWO_PI);
   }
 
   /**
@@ -56,7 +57,8 @@ public final class DiagonalGaussian {
    * @return the broadcast shape of the arguments without its last axis
    */
   public static NDArray klToStandardNormal(NDArray mean, NDArray logStd) {
-    NDArray terms = mean.square().add(logStd.mul(2).exp()).sub(1).sub(logStd.mul(2)).mul(0.5f);
+    NDArray twice = logStd.add(logStd);
+    NDArray terms = Scalars.times(mean.square().add(twice.exp()).sub(1).sub(twice), 0.5);
     return terms.sum(new int[] {terms.getShape().dimension() - 1});
   }
 
@@ -64,6 +66,6 @@ public final class DiagonalGaussian {
   public static NDArray standardNormalLogProb(NDArray x) {
     int last = x.getShape().dimension() - 1;
     long d = x.getShape().get(last);
-    return x.square().sum(new int[] {last}).mul(-0.5f).sub(d * HALF_LOG_TWO_PI);
+    return Scalars.times(x.square().sum(new int[] {last}), -0.5).sub(d * HALF_LOG_TWO_PI);
   }
 }

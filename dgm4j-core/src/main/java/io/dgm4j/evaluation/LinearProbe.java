@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Permutations;
 import io.dgm4j.distributions.Categorical;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.nn.Parameters;
 import io.dgm4j.optim.Adam;
 import io.dgm4j.optim.GradientStep;
@@ -105,7 +106,7 @@ public final class LinearProbe {
           NDArray x = s.create(buffer, new Shape(batch, f)).sub(mu).mul(inv);
           NDArray y = s.create(labels);
           GradientStep.minimize(() -> Categorical.logProb(x.matMul(w).add(b), y).mean().neg()
-              .add(w.square().sum().mul((float) (config.l2() / 2))), adam, 0,
+              .add(Scalars.times(w.square().sum(), config.l2() / 2)), adam, 0,
               config.learningRate());
         }
       }

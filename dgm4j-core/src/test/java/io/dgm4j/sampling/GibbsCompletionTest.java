@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.autoregressive.Fvsbn;
 import io.dgm4j.models.autoregressive.Nade;
 import io.dgm4j.models.autoregressive.RealNade;
@@ -23,7 +24,7 @@ class GibbsCompletionTest {
   private static Fvsbn strongFvsbn(NDManager m, int dimension, long seed) {
     Fvsbn f = new Fvsbn(m.newSubManager(), dimension, new Fvsbn.Config("raster", 0), seed);
     NDArray w = f.parameters().get("weights");
-    w.set(w.mul(8).toFloatArray()); // strong couplings: the chain must really mix
+    w.set(Scalars.times(w, 8).toFloatArray()); // strong couplings: the chain must really mix
     f.parameters().get("bias").set(m.randomUniform(-1f, 1f, new Shape(dimension))
         .toFloatArray());
     return f;
@@ -73,7 +74,7 @@ class GibbsCompletionTest {
       Nade nade = new Nade(m.newSubManager(), 5, new Nade.Config(6, "random", 2), 3);
       for (String name : new String[] {"w", "v"}) {
         NDArray p = nade.parameters().get(name);
-        p.set(p.mul(6).toFloatArray());
+        p.set(Scalars.times(p, 6).toFloatArray());
       }
       // coordinates 0 and 1 are not the first two of this random ordering
       assertThat(nade.ordering()[0] + nade.ordering()[1]).isNotEqualTo(1);

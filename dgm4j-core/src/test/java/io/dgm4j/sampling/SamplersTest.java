@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class SamplersTest {
     NDArray mu = m.create(new float[] {(float) MEAN[0], (float) MEAN[1]});
     return x -> {
       NDArray d = x.sub(mu);
-      return d.matMul(p).mul(d).sum(new int[] {1}).mul(-0.5f);
+      return Scalars.times(d.matMul(p).mul(d).sum(new int[] {1}), -0.5);
     };
   }
 
@@ -138,7 +139,7 @@ class SamplersTest {
   void chiSquareTestRejectsAWrongSampler() {
     // a "sampler" that only ever proposes and accepts flips is uniform in the limit: the test
     // that the real samplers pass must reject it, or it proves nothing
-    TransitionKernel uniform = new BitFlipMetropolis(x -> x.sum(new int[] {1}).mul(0f));
+    TransitionKernel uniform = new BitFlipMetropolis(x -> Scalars.times(x.sum(new int[] {1}), 0));
     assertThat(chiSquare(f -> uniform, 6)).isGreaterThan(CHI_SQUARE_999_7DOF);
   }
 
@@ -224,7 +225,7 @@ class SamplersTest {
     try (NDManager m = Engines.newManager()) {
       Engines.seed(10);
       LogDensity f = gaussian(m);
-      NDArray start = m.randomNormal(new Shape(50, 2)).mul(3f);
+      NDArray start = Scalars.times(m.randomNormal(new Shape(50, 2)), 3);
       double mixed = Chains.draw(m, start, new Mala(f, 0.3), 800, f).statistics().rhat();
       double stuck = Chains.draw(m, start, new RandomWalkMetropolis(f, 1e-4), 800, f)
           .statistics().rhat();

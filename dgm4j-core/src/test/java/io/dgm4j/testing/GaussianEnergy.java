@@ -3,6 +3,7 @@ package io.dgm4j.testing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.Support;
@@ -46,7 +47,7 @@ public final class GaussianEnergy extends AbstractModel implements EnergyModel,
   @Override
   public NDArray energy(NDArray x) {
     NDArray z = x.sub(mean).matMul(factor); // (N, D): (x − μ)ᵀ A
-    return z.square().sum(new int[] {1}).mul(0.5f);
+    return Scalars.times(z.square().sum(new int[] {1}), 0.5);
   }
 
   @Override

@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.distributions.GaussianMixture;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.AutoregressiveModel;
 import io.dgm4j.models.Support;
@@ -182,9 +183,9 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
     if (config.minStd() == 0) {
       return logStd;
     }
-    float floor = (float) Math.log(config.minStd());
-    NDArray high = logStd.maximum(floor);
-    NDArray low = logStd.minimum(floor);
+    double floor = Math.log(config.minStd());
+    NDArray high = Scalars.atLeast(logStd, floor);
+    NDArray low = Scalars.atMost(logStd, floor);
     return high.add(low.sub(high).exp().add(1f).log());
   }
 

@@ -10,6 +10,7 @@ import io.dgm4j.nn.Network;
 import io.dgm4j.nn.StridedConvNet;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Completer;
 import io.dgm4j.models.Samplable;
 import io.dgm4j.sampling.Chains;
@@ -158,8 +159,8 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
   public NDArray energy(NDArray x) {
     NDArray e = network.forward(x).reshape(-1);
     if (config.priorStd() > 0) {
-      e = e.add(x.square().sum(new int[] {1}).div((float) (2 * config.priorStd()
-          * config.priorStd())));
+      e = e.add(Scalars.dividedBy(x.square().sum(new int[] {1}),
+          2 * config.priorStd() * config.priorStd()));
     }
     return e;
   }

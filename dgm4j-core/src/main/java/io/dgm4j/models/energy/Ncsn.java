@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Samplable;
 import io.dgm4j.models.Support;
@@ -164,7 +165,7 @@ public final class Ncsn extends AbstractModel implements Samplable {
               Double.POSITIVE_INFINITY);
       x = Chains.draw(m, x, kernel, steps, null).values();
     }
-    NDArray denoised = x.add(score(x, last).mul((float) (last * last)));
+    NDArray denoised = x.add(Scalars.times(score(x, last), last * last));
     if (images) {
       denoised = denoised.clip(0, 1);
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.distributions.Bernoulli;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Annealable;
 import io.dgm4j.models.Completer;
@@ -316,9 +317,9 @@ public final class Rbm extends AbstractModel
       }
 
       private NDArray logDensityFrom(NDArray v, NDArray hiddenInput, double beta) {
-        NDArray visible = v.matMul(base(v.getManager()).mul((float) (1 - beta))
-            .add(visibleBias.mul((float) beta)));
-        return visible.add(Activation.softPlus(hiddenInput.mul((float) beta))
+        NDArray visible = v.matMul(Scalars.times(base(v.getManager()), 1 - beta)
+            .add(Scalars.times(visibleBias, beta)));
+        return visible.add(Activation.softPlus(Scalars.times(hiddenInput, beta))
             .sum(new int[] {1}));
       }
 
@@ -330,9 +331,9 @@ public final class Rbm extends AbstractModel
 
       @Override
       public NDArray transition(NDArray v, double beta) {
-        NDArray h = Bernoulli.sample(v.matMul(weights).add(hiddenBias).mul((float) beta));
-        NDArray visibleInput = h.matMul(weights.transpose()).add(visibleBias)
-            .mul((float) beta).add(base(v.getManager()).mul((float) (1 - beta)));
+        NDArray h = Bernoulli.sample(Scalars.times(v.matMul(weights).add(hiddenBias), beta));
+        NDArray visibleInput = Scalars.times(h.matMul(weights.transpose()).add(visibleBias), beta)
+            .add(Scalars.times(base(v.getManager()), 1 - beta));
         return Bernoulli.sample(visibleInput);
       }
     };

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.Support;
@@ -174,7 +175,8 @@ public final class Maf extends AbstractModel implements DensityModel {
     NDArray raw = a.matMul(scaleWeight[layer].mul(out))
         .add(h.matMul(scaleDirect[layer].mul(direct))).add(scaleBias[layer]);
     // α = c·tanh(raw / c): smooth, ≈ raw near 0, and |α| < c so exp(±α) cannot overflow
-    NDArray logScale = Activation.tanh(raw.div(LOG_SCALE_BOUND)).mul(LOG_SCALE_BOUND);
+    NDArray logScale = Scalars.times(Activation.tanh(Scalars.dividedBy(raw, LOG_SCALE_BOUND)),
+        LOG_SCALE_BOUND);
     return new NDList(shift, logScale);
   }
 
@@ -223,7 +225,7 @@ public final class Maf extends AbstractModel implements DensityModel {
   public NDArray logProb(NDArray x) {
     NDList ul = forward(x);
     NDArray u = ul.get(0);
-    NDArray logNormal = u.square().sum(new int[] {1}).mul(-0.5f)
+    NDArray logNormal = Scalars.times(u.square().sum(new int[] {1}), -0.5)
         .sub((float) (0.5 * dimension * Math.log(2 * Math.PI)));
     return logNormal.add(ul.get(1));
   }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.distributions.Categorical;
 import io.dgm4j.distributions.DiagonalGaussian;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.Conditional;
@@ -141,7 +142,7 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
       NDArray mean = Vae.meanAndLogStd(encoder.forward(x.concat(y, 1)))[0];
       sum = sum == null ? mean : sum.add(mean);
     }
-    return sum.div(config.classes());
+    return Scalars.dividedBy(sum, config.classes());
   }
 
   @Override
@@ -161,7 +162,7 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
       NDArray mean = decodeGiven(z, z.getManager().full(new Shape(n), c, DataType.INT32));
       sum = sum == null ? mean : sum.add(mean);
     }
-    return sum.div(config.classes());
+    return Scalars.dividedBy(sum, config.classes());
   }
 
   /** The mean of p(x | z, y), shape (N, D), for labels of shape (N). */

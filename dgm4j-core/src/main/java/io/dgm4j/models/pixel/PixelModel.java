@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.distributions.Categorical;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.AutoregressiveModel;
 import io.dgm4j.models.Support;
@@ -110,7 +111,8 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
   /** The image (N, C, H, W) of flat examples (N, D), divided by levels - 1. */
   protected NDArray encode(NDArray x) {
     long n = x.getShape().get(0);
-    return x.reshape(n, height, width, channels).transpose(0, 3, 1, 2).div(levels - 1f);
+    NDArray image = x.reshape(n, height, width, channels).transpose(0, 3, 1, 2);
+    return Scalars.dividedBy(image, levels - 1);
   }
 
   @Override

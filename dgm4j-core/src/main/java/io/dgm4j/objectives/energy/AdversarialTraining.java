@@ -3,6 +3,7 @@ package io.dgm4j.objectives.energy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.optim.Adam;
@@ -93,8 +94,8 @@ public final class AdversarialTraining implements Objective {
     for (int k = 0; k < config.samplerSteps() && step >= config.samplerWarmup(); k++) {
       sampler.minimize(() -> {
         NDArray y = sampler.flow().inverse(x.getManager().randomNormal(shape));
-        return energy.energy(y).add(sampler.flow().logProb(y)
-            .mul((float) config.entropyWeight())).mean();
+        return energy.energy(y).add(Scalars.times(sampler.flow().logProb(y),
+            config.entropyWeight())).mean();
       }, samplerRate);
       optimizer.zeroGradients(); // the sampler's step also reached the energy's weights
     }
@@ -106,8 +107,8 @@ public final class AdversarialTraining implements Objective {
     NDArray ex = energy.energy(x);
     NDArray ey = energy.energy(y);
     NDArray contrast = ex.mean().sub(ey.mean());
-    return contrast.add(ex.square().mean().add(ey.square().mean())
-        .mul((float) config.energyRegularization()));
+    return contrast.add(Scalars.times(ex.square().mean().add(ey.square().mean()),
+        config.energyRegularization()));
   }
 
   @Override

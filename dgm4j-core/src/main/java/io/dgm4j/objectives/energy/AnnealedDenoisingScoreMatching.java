@@ -2,6 +2,7 @@ package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.energy.Ncsn;
 import io.dgm4j.objectives.LossObjective;
@@ -36,7 +37,7 @@ public final class AnnealedDenoisingScoreMatching extends LossObjective {
     NDArray level = x.getManager().randomUniform(0f, count, new Shape(n, 1)).floor()
         .clip(0, count - 1);
     double logRatio = Math.log(sigmas[count - 1] / sigmas[0]) / (count - 1);
-    NDArray sigma = level.mul((float) logRatio).add((float) Math.log(sigmas[0])).exp();
+    NDArray sigma = Scalars.times(level, logRatio).add((float) Math.log(sigmas[0])).exp();
     NDArray noise = x.getManager().randomNormal(x.getShape());
     NDArray s = ncsn.score(x.add(noise.mul(sigma)), sigma);
     return Scores.halfSquaredNorm(s.mul(sigma).add(noise)).mean();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.objectives.Objective;
@@ -101,8 +102,8 @@ public final class ContrastiveDivergence implements Objective {
     return GradientStep.minimize(() -> {
       NDArray ex = model.energy(x);
       NDArray ey = model.energy(y);
-      return ex.mean().sub(ey.mean()).add(ex.square().mean().add(ey.square().mean())
-          .mul((float) config.energyRegularization()));
+      return ex.mean().sub(ey.mean()).add(Scalars.times(
+          ex.square().mean().add(ey.square().mean()), config.energyRegularization()));
     }, optimizer, clipNorm, learningRate);
   }
 

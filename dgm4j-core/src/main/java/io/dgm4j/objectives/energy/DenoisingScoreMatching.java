@@ -1,6 +1,7 @@
 package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.objectives.LossObjective;
@@ -48,9 +49,9 @@ public final class DenoisingScoreMatching extends LossObjective {
     NDArray x = batch.x();
     NDArray noise = x.getManager().randomNormal(x.getShape());
     float sigma = (float) config.sigma();
-    NDArray noisy = x.add(noise.mul(sigma));
+    NDArray noisy = x.add(Scalars.times(noise, sigma));
     NDArray s = Scores.withGraph(energy, noisy).gradient();
-    return Scores.halfSquaredNorm(s.add(noise.div(sigma))).mean();
+    return Scores.halfSquaredNorm(s.add(Scalars.dividedBy(noise, sigma))).mean();
   }
 
   @Override

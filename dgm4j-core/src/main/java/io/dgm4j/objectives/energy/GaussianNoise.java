@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.distributions.FullCovarianceGaussian;
+import io.dgm4j.engine.Scalars;
 
 /**
  * The noise distribution of noise-contrastive estimation: a full-covariance Gaussian fitted to
@@ -77,8 +78,8 @@ final class GaussianNoise {
   NDArray logDensity(NDArray x) {
     long d = mean.getShape().get(0);
     NDArray z = x.sub(mean).matMul(inverseCholesky.transpose());
-    return z.square().sum(new int[] {1}).add(logDeterminant)
-        .add((float) (d * Math.log(2 * Math.PI))).mul(-0.5f);
+    return Scalars.times(z.square().sum(new int[] {1}).add(logDeterminant)
+        .add((float) (d * Math.log(2 * Math.PI))), -0.5);
   }
 
   /** The tensors to save with the objective's state. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.distributions.FullCovarianceGaussian;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.EnergyModel;
@@ -76,7 +77,7 @@ public final class NoiseContrastiveEstimation extends LossObjective implements D
     NDArray y = noise.sample(x.getManager(), noiseCount);
     double ratio = (double) noiseCount / x.getShape().get(0);
     NDArray dataTerm = Activation.softPlus(logRatio(x, ratio).neg()).mean();
-    NDArray noiseTerm = Activation.softPlus(logRatio(y, ratio)).mean().mul((float) ratio);
+    NDArray noiseTerm = Scalars.times(Activation.softPlus(logRatio(y, ratio)).mean(), ratio);
     return dataTerm.add(noiseTerm);
   }
 

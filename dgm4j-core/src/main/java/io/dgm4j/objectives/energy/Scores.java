@@ -2,6 +2,7 @@ package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
 import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.EnergyModel;
 
 /** The score of an energy model with its autograd graph kept, for losses built from it. */
@@ -19,6 +20,6 @@ final class Scores {
 
   /** ½‖v‖² per row, shape (N). */
   static NDArray halfSquaredNorm(NDArray v) {
-    return v.square().sum(new int[] {1}).mul(0.5f);
+    return Scalars.times(v.square().sum(new int[] {1}), 0.5);
   }
 }

@@ -2,6 +2,7 @@ package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
 import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.objectives.LossObjective;
@@ -55,11 +56,11 @@ public final class SlicedScoreMatching extends LossObjective {
       NDArray hv = Autograd.vectorJacobian(s, v, energy.parameters().asMap().values());
       NDArray term = hv.mul(v).sum(new int[] {1});
       NDArray second = config.varianceReduced() ? Scores.halfSquaredNorm(s.gradient())
-          : s.gradient().mul(v).sum(new int[] {1}).square().mul(0.5f);
+          : Scalars.times(s.gradient().mul(v).sum(new int[] {1}).square(), 0.5);
       term = term.add(second);
       total = total == null ? term : total.add(term);
     }
-    return total.mean().div(config.projections());
+    return Scalars.dividedBy(total.mean(), config.projections());
   }
 
   @Override

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.testing.ModelChecks;
@@ -22,7 +23,7 @@ class FvsbnTest {
     Fvsbn f = new Fvsbn(m.newSubManager(), dimension, new Fvsbn.Config(ordering, 3), seed);
     // larger weights than the initialisation so the conditionals differ clearly
     NDArray w = f.parameters().get("weights");
-    w.set(w.mul(3).toFloatArray());
+    w.set(Scalars.times(w, 3).toFloatArray());
     f.parameters().get("bias").set(m.randomUniform(-1f, 1f, new Shape(dimension)).toFloatArray());
     return f;
   }

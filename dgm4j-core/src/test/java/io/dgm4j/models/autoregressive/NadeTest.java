@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.testing.ModelChecks;
@@ -25,9 +26,9 @@ class NadeTest {
     nade.parameters().get("b").set(m.randomUniform(-1f, 1f, new Shape(dimension)).toFloatArray());
     nade.parameters().get("c").set(m.randomUniform(-1f, 1f, new Shape(hidden)).toFloatArray());
     NDArray v = nade.parameters().get("v");
-    v.set(v.mul(3).toFloatArray());
+    v.set(Scalars.times(v, 3).toFloatArray());
     NDArray w = nade.parameters().get("w");
-    w.set(w.mul(3).toFloatArray());
+    w.set(Scalars.times(w, 3).toFloatArray());
     return nade;
   }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Support;
@@ -24,9 +25,9 @@ class RealNadeTest {
     RealNade r = new RealNade(m.newSubManager(), dimension,
         new RealNade.Config(3, 2, ordering, 3, 1e-3), seed);
     NDArray v = r.parameters().get("vLogStds");
-    v.set(v.mul(0.3f).toFloatArray());
+    v.set(Scalars.times(v, 0.3f).toFloatArray());
     NDArray w = r.parameters().get("w");
-    w.set(w.mul(2f).toFloatArray()); // make the conditionals depend clearly on the past
+    w.set(Scalars.times(w, 2).toFloatArray()); // make the conditionals depend clearly on the past
     return r;
   }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class MafTest {
     Maf maf = new Maf(m, dimension, new Maf.Config(List.of(16, 16), 3, 5L), 9L);
     Engines.seed(2);
     for (NDArray p : maf.parameters().asMap().values()) {
-      p.addi(m.randomNormal(p.getShape()).mul(0.2f));
+      p.addi(Scalars.times(m.randomNormal(p.getShape()), 0.2f));
     }
     return maf;
   }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.dgm4j.distributions.DiagonalGaussian;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.objectives.Elbo;
 import io.dgm4j.objectives.ImportanceWeightedBound;
@@ -27,7 +28,7 @@ class VaeTest {
     Vae.Config c = new Vae.Config(1, List.of(5), "tanh", latent2, List.of(3), "bernoulli", "mlp", List.of());
     Vae vae = new Vae("vae", m, new int[] {4}, c, 3);
     for (NDArray p : vae.parameters().asMap().values()) {
-      p.addi(m.randomNormal(p.getShape()).mul(0.8f));
+      p.addi(Scalars.times(m.randomNormal(p.getShape()), 0.8f));
     }
     return vae;
   }
@@ -184,7 +185,7 @@ class VaeTest {
           List.of(2, 3));
       Vae vae = new Vae("vae", m, new int[] {8, 8}, c, 1);
       for (NDArray p : vae.parameters().asMap().values()) { // off the all-zero-bias ReLU kinks
-        p.addi(m.randomNormal(p.getShape()).mul(0.3f));
+        p.addi(Scalars.times(m.randomNormal(p.getShape()), 0.3f));
       }
       float[] v = new float[2 * 64];
       SplittableRandom r = new SplittableRandom(3);

@@ -1,0 +1,65 @@
+package io.dgm4j.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Arithmetic between a tensor and a plain number that is safe to differentiate. Use these
+ * instead of DJL's {@code mul(Number)}, {@code div(Number)}, {@code pow(Number)},
+ * {@code maximum(Number)} and {@code minimum(Number)} (a test scans the compiled classes for
+ * those calls).
+ *
+ * <p><b>Why.</b> The PyTorch engine turns the number into a one-element tensor over a Java
+ * direct buffer ({@code torch::from_blob}, so Java owns the memory), applies the operation and
+ * closes that tensor at once. When autograd records the operation, PyTorch keeps the scalar
+ * tensor for the backward pass (the derivative of {@code c·x} is {@code c}), but nothing on the
+ * Java side keeps the buffer: a garbage collection between the forward and the backward pass
+ * frees it, and the backward pass multiplies by whatever that memory holds by then. Seen as a
+ * probe training that stopped with "gradient norm became Infinity" on one machine and not on
+ * another, and reproduced here with a small young generation ({@code -XX:+UseSerialGC -Xmn1m}),
+ * which makes collections frequent. The tensors made here come from {@code torch::full}, so
+ * PyTorch owns their memory and the graph's reference keeps it alive.
+ */
+public final class Scalars {
+  private Scalars() {}
+
+  /** x · c. */
+  public static NDArray times(NDArray x, double c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.mul(s);
+    }
+  }
+
+  /** x / c. */
+  public static NDArray dividedBy(NDArray x, double c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.div(s);
+    }
+  }
+
+  /** x ^ c, element-wise. */
+  public static NDArray power(NDArray x, double c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.pow(s);
+    }
+  }
+
+  /** max(x, c), element-wise. */
+  public static NDArray atLeast(NDArray x, double c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.maximum(s);
+    }
+  }
+
+  /** min(x, c), element-wise. */
+  public static NDArray atMost(NDArray x, double c) {
+    try (NDArray s = scalar(x, c)) {
+      return x.minimum(s);
+    }
+  }
+
+  /** A 0-dimensional tensor holding c, of x's type, in memory PyTorch owns. */
+  private static NDArray scalar(NDArray x, double c) {
+    return x.getManager().full(new Shape(), (float) c, x.getDataType());
+  }
+}

@@ -1,0 +1,105 @@
+package io.dgm4j.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+class ScalarsTest {
+  /**
+   * DJL's tensor-with-number operations whose scalar autograd keeps for the backward pass. The
+   * in-place forms (muli, divi) are left out: dgm4j applies them only to tensors autograd does
+   * not record (optimizer moments, sampler chains), where the scalar is used once and dropped.
+   */
+  private static final Set<String> UNSAFE = Set.of("mul", "div", "pow", "maximum", "minimum",
+      "rdiv", "rpow");
+
+  @Test
+  void gradientsThroughScalarOperationsMatchTheirClosedForms() {
+    try (NDManager m = Engines.newManager()) {
+      float[] v = {0.5f, 2f, 3f};
+      NDArray x = m.create(v);
+      x.setRequiresGradient(true);
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray y = Scalars.times(x, 3).add(Scalars.dividedBy(x, 4)).add(Scalars.power(x, 3))
+            .add(Scalars.atLeast(x, 1)).add(Scalars.atMost(x, 2.5)).sum();
+        // allocation churn and collections between the forward and the backward pass: the
+        // situation in which DJL's own scalar operations read freed memory
+        for (int i = 0; i < 5; i++) {
+          byte[][] garbage = new byte[2000][];
+          for (int j = 0; j < garbage.length; j++) {
+            garbage[j] = new byte[1000];
+          }
+          System.gc();
+        }
+        c.backward(y);
+      }
+      float[] g = x.getGradient().toFloatArray();
+      for (int i = 0; i < v.length; i++) {
+        double want = 3 + 0.25 + 3.0 * v[i] * v[i] + (v[i] > 1 ? 1 : 0) + (v[i] < 2.5 ? 1 : 0);
+        assertThat((double) g[i]).as("d/dx at %s", v[i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5));
+      }
+    }
+  }
+
+  @Test
+  void noCompiledCodeUsesDjlsNumberOverloadsOfScaleLikeOperations() throws IOException,
+      URISyntaxException {
+    List<String> found = new ArrayList<>();
+    for (Class<?> anchor : new Class<?>[] {Scalars.class, ScalarsTest.class}) { // main, tests
+      Path classes = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+      scan(classes, found);
+    }
+    assertThat(found).as("use io.dgm4j.engine.Scalars instead").isEmpty();
+  }
+
+  private static void scan(Path classes, List<String> found) throws IOException {
+    try (Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
+        try (InputStream in = Files.newInputStream(file)) {
+          new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
+            private String owner;
+
+            @Override
+            public void visit(int version, int access, String name, String signature,
+                String superName, String[] interfaces) {
+              owner = name;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String method, String descriptor,
+                String signature, String[] exceptions) {
+              return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitMethodInsn(int opcode, String target, String name,
+                    String desc, boolean isInterface) {
+                  if (target.startsWith("ai/djl/") && UNSAFE.contains(name)
+                      && desc.startsWith("(Ljava/lang/Number;)")) {
+                    found.add(owner.replace('/', '.') + "." + method + " calls " + name
+                        + "(Number)");
+                  }
+                }
+              };
+            }
+          }, ClassReader.SKIP_DEBUG);
+        }
+      }
+    }
+  }
+}
