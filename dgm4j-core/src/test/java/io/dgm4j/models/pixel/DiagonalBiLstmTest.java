@@ -65,4 +65,24 @@ class DiagonalBiLstmTest {
           0.5, 3), 2, null, 9);
     }
   }
+
+  /**
+   * The LSTM's parameters get the gradient that finite differences measure, on one-row images
+   * (where the layer's states form a single row: DJL's {@code NDArrays.concat} of one array
+   * returns a copy cut off from autograd, and the whole LSTM got a zero gradient) and on
+   * several rows.
+   */
+  @Test
+  void gradientsMatchFiniteDifferences() {
+    java.util.List<String> lstm = java.util.List.of("layer0.left.inputToState.weight",
+      "layer0.left.inputToState.bias", "layer0.left.stateToState.weight",
+      "layer0.right.inputToState.bias", "layer0.right.stateToState.weight",
+      "layer0.right.imageToState.bias", "first.bias");
+    try (NDManager m = Engines.newManager()) {
+      for (int[] shape : new int[][] {{1, 4}, {3, 3}}) {
+        PixelChecks.assertGradientsMatchFiniteDifferences(PixelChecks.randomized(new DiagonalBiLstm(
+            m.newSubManager(), shape, new DiagonalBiLstm.Config(2, 4, 1, 3), 1), 0.5, 3), 4, lstm);
+      }
+    }
+  }
 }

@@ -120,4 +120,22 @@ class RowLstmTest {
           new int[] {2, 3, 3}, new RowLstm.Config(5, 6, 1, 3, 3), 1), 0.5, 3), 2, null, 9);
     }
   }
+
+  /**
+   * The LSTM's parameters get the gradient that finite differences measure, on one-row images
+   * (where the layer's states form a single row: DJL's {@code NDArrays.concat} of one array
+   * returns a copy cut off from autograd, and the whole LSTM got a zero gradient) and on
+   * several rows.
+   */
+  @Test
+  void gradientsMatchFiniteDifferences() {
+    java.util.List<String> lstm = java.util.List.of("layer0.inputToState.weight", "layer0.inputToState.bias",
+      "layer0.stateToState.weight", "layer0.stateToState.bias", "first.bias");
+    try (NDManager m = Engines.newManager()) {
+      for (int[] shape : new int[][] {{1, 4}, {3, 3}}) {
+        PixelChecks.assertGradientsMatchFiniteDifferences(PixelChecks.randomized(new RowLstm(
+            m.newSubManager(), shape, new RowLstm.Config(2, 4, 1, 3, 3), 1), 0.5, 3), 4, lstm);
+      }
+    }
+  }
 }
