@@ -2,8 +2,12 @@ package io.dgm4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 
-/** Numerically stable reductions DJL does not provide. */
+/**
+ * Numerically stable reductions DJL does not provide, and a concatenation that stays
+ * differentiable.
+ */
 public final class TensorMath {
   private TensorMath() {}
 
@@ -23,5 +27,21 @@ public final class TensorMath {
   public static NDArray logMeanExp(NDArray x, int axis) {
     int a = axis < 0 ? axis + x.getShape().dimension() : axis;
     return logSumExp(x, a).sub(Math.log(x.getShape().get(a)));
+  }
+
+  /**
+   * The arrays joined along {@code axis} into a new array, differentiable whatever their number.
+   * Use instead of DJL's {@code NDArrays.concat(NDList, int)}, which returns {@code duplicate()}
+   * of a list of one array: on the PyTorch engine a copy cut off from autograd, so nothing before
+   * it gets a gradient (a Row LSTM on one-row images lost every LSTM gradient that way; a test
+   * scans the compiled classes for that call). A single array is copied by a recorded
+   * operation instead, so closing the inputs afterwards is safe, as with any concatenation.
+   */
+  public static NDArray concat(NDList arrays, int axis) {
+    if (arrays.size() == 1) {
+      NDArray only = arrays.singletonOrThrow();
+      return only.toType(only.getDataType(), true);
+    }
+    return NDArrays.concat(arrays, axis);
   }
 }

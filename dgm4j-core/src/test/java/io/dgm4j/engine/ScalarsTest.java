@@ -6,20 +6,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import io.dgm4j.testing.CompiledCalls;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 class ScalarsTest {
   /**
@@ -59,47 +48,10 @@ class ScalarsTest {
   }
 
   @Test
-  void noCompiledCodeUsesDjlsNumberOverloadsOfScaleLikeOperations() throws IOException,
-      URISyntaxException {
-    List<String> found = new ArrayList<>();
-    for (Class<?> anchor : new Class<?>[] {Scalars.class, ScalarsTest.class}) { // main, tests
-      Path classes = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
-      scan(classes, found);
-    }
-    assertThat(found).as("use io.dgm4j.engine.Scalars instead").isEmpty();
-  }
-
-  private static void scan(Path classes, List<String> found) throws IOException {
-    try (Stream<Path> files = Files.walk(classes)) {
-      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
-        try (InputStream in = Files.newInputStream(file)) {
-          new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
-            private String owner;
-
-            @Override
-            public void visit(int version, int access, String name, String signature,
-                String superName, String[] interfaces) {
-              owner = name;
-            }
-
-            @Override
-            public MethodVisitor visitMethod(int access, String method, String descriptor,
-                String signature, String[] exceptions) {
-              return new MethodVisitor(Opcodes.ASM9) {
-                @Override
-                public void visitMethodInsn(int opcode, String target, String name,
-                    String desc, boolean isInterface) {
-                  if (target.startsWith("ai/djl/") && UNSAFE.contains(name)
-                      && desc.startsWith("(Ljava/lang/Number;)")) {
-                    found.add(owner.replace('/', '.') + "." + method + " calls " + name
-                        + "(Number)");
-                  }
-                }
-              };
-            }
-          }, ClassReader.SKIP_DEBUG);
-        }
-      }
-    }
+  void noCompiledCodeUsesDjlsNumberOverloadsOfScaleLikeOperations() {
+    assertThat(CompiledCalls.find(call -> call.owner().startsWith("ai/djl/")
+        && UNSAFE.contains(call.name())
+        && call.descriptor().startsWith("(Ljava/lang/Number;)")))
+        .as("use io.dgm4j.engine.Scalars instead").isEmpty();
   }
 }

@@ -3,10 +3,14 @@ package io.dgm4j.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.testing.CompiledCalls;
 import org.junit.jupiter.api.Test;
 
 class TensorMathTest {
@@ -29,5 +33,49 @@ class TensorMathTest {
       // along axis 0: column 1 holds 1000, ln 2, -inf
       assertThat(TensorMath.logSumExp(x, 0).getFloat(1)).isCloseTo(1000f, within(1e-3f));
     }
+  }
+
+  /**
+   * d/dx_i sum_j c_j concat(x, ...)_j = c_i for one, two or three arrays: the gradient reaches
+   * every input, a single one included (DJL's own concat returns a copy cut from the graph).
+   */
+  @Test
+  void concatKeepsTheGradientForAnyNumberOfArrays() {
+    try (NDManager m = Engines.newManager()) {
+      for (int count = 1; count <= 3; count++) {
+        NDList parts = new NDList();
+        for (int k = 0; k < count; k++) {
+          NDArray x = m.create(new float[] {k, k + 1f}, new Shape(1, 2));
+          x.setRequiresGradient(true);
+          parts.add(x);
+        }
+        float[] weights = new float[2 * count];
+        for (int j = 0; j < weights.length; j++) {
+          weights[j] = j + 0.5f;
+        }
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray joined = TensorMath.concat(parts, 1);
+          assertThat(joined.getShape()).isEqualTo(new Shape(1, 2 * count));
+          gc.backward(joined.mul(m.create(weights, new Shape(1, 2 * count))).sum());
+        }
+        for (int k = 0; k < count; k++) {
+          assertThat(parts.get(k).getGradient().toFloatArray()).as("%d arrays: input %d",
+              count, k).containsExactly(weights[2 * k], weights[2 * k + 1]);
+        }
+      }
+      // a new array, as for several: the input may be closed once joined
+      NDArray only = m.create(new float[] {3f, 4f});
+      NDArray joined = TensorMath.concat(new NDList(only), 0);
+      only.close();
+      assertThat(joined.toFloatArray()).containsExactly(3f, 4f);
+    }
+  }
+
+  @Test
+  void noCompiledCodeUsesDjlsConcatOfAList() {
+    assertThat(CompiledCalls.find(call -> call.owner().equals("ai/djl/ndarray/NDArrays")
+        && call.name().equals("concat")
+        && !call.caller().equals(TensorMath.class.getName())))
+        .as("use io.dgm4j.nn.TensorMath.concat instead").isEmpty();
   }
 }

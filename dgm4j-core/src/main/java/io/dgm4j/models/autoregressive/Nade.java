@@ -1,7 +1,6 @@
 package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -14,6 +13,7 @@ import io.dgm4j.engine.Autograd;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
+import io.dgm4j.nn.TensorMath;
 
 /**
  * Neural autoregressive distribution estimator (NADE; Larochelle and Murray 2011): every
@@ -149,8 +149,8 @@ public final class Nade extends BinaryAutoregressiveModel {
     NDArray xs = m.ones(new Shape(n, 1));
     NDArray ws = c.reshape(1, hidden);
     if (dimension > 1) {
-      xs = NDArrays.concat(new NDList(xs, xo.get(new NDIndex(":, :{}", dimension - 1))), 1);
-      ws = NDArrays.concat(new NDList(ws, wo.get(new NDIndex(":{}", dimension - 1))), 0);
+      xs = TensorMath.concat(new NDList(xs, xo.get(new NDIndex(":, :{}", dimension - 1))), 1);
+      ws = TensorMath.concat(new NDList(ws, wo.get(new NDIndex(":{}", dimension - 1))), 0);
     }
     // One split per weight matrix (its backward is a single concat), not a slice per block
     // (each of whose backward would write a zero (D, H) gradient).
@@ -194,13 +194,8 @@ public final class Nade extends BinaryAutoregressiveModel {
       }
       running = next;
     }
-    NDArray lo;
-    if (pieces.size() == 1) {
-      lo = pieces.get(0).transpose(); // concat of a single array would cut the autograd graph
-    } else {
-      lo = NDArrays.concat(pieces, 0).transpose(); // (N, D)
-      pieces.close();
-    }
+    NDArray lo = TensorMath.concat(pieces, 0).transpose(); // (N, D)
+    pieces.close();
     lo = lo.add(raster ? b : b.get(order64));
     return raster ? lo : lo.get(new NDIndex(":, {}", position64));
   }

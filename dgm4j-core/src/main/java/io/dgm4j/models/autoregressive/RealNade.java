@@ -1,7 +1,6 @@
 package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -13,6 +12,7 @@ import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.AutoregressiveModel;
 import io.dgm4j.models.Support;
+import io.dgm4j.nn.TensorMath;
 
 /**
  * Real-valued NADE (RNADE; Uria, Murray and Larochelle 2013): NADE's shared hidden layer with a
@@ -122,9 +122,9 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
     NDArray xo = (raster ? x : x.get(new NDIndex(":, {}", order64))).transpose(); // (D, N)
     NDArray wo = raster ? w : w.get(order64); // (D, H)
     // Shift by one: step i sees inputs 0..i-1; the leading row of ones carries c.
-    NDArray xs = NDArrays.concat(new NDList(
+    NDArray xs = TensorMath.concat(new NDList(
         x.getManager().ones(new Shape(1, n)), xo.get(new NDIndex(":{}", dimension - 1))), 0);
-    NDArray ws = NDArrays.concat(new NDList(
+    NDArray ws = TensorMath.concat(new NDList(
         c.reshape(1, hidden), wo.get(new NDIndex(":{}", dimension - 1))), 0);
     // (D, N, 1) * (D, 1, H) -> (D, N, H), cumulative sum over the ordering
     NDArray h = Activation.sigmoid(xs.expandDims(2).mul(ws.expandDims(1)).cumSum(0));
@@ -161,9 +161,9 @@ public final class RealNade extends AbstractDensityModel implements Autoregressi
     int k = components;
     try (NDScope scope = new NDScope()) {
       // output layer of dimension d as one (H, 3K) matrix and (1, 3K) bias
-      NDList outWeights = NDArrays.concat(new NDList(vWeights, vMeans, vLogStds), 2)
+      NDList outWeights = TensorMath.concat(new NDList(vWeights, vMeans, vLogStds), 2)
           .split(dimension, 0);
-      NDList outBiases = NDArrays.concat(new NDList(bWeights, bMeans, bLogStds), 1)
+      NDList outBiases = TensorMath.concat(new NDList(bWeights, bMeans, bLogStds), 1)
           .split(dimension, 0);
       NDArray completed = RunningSumCompletion.complete(x, observed, order, c,
           w.split(dimension, 0), (a, d) -> {

@@ -1,11 +1,11 @@
 package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.nn.TensorMath;
 
 /**
  * Chain-rule completion for autoregressive models whose state after x_{<d} is a running sum
@@ -75,7 +75,7 @@ final class RunningSumCompletion {
         state.close();
         state = next;
       }
-      result = NDArrays.concat(columns, 1);
+      result = TensorMath.concat(columns, 1);
       NDScope.unregister(result);
     } finally {
       columns.forEach(c -> {

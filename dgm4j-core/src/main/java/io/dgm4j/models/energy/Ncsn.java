@@ -1,7 +1,6 @@
 package io.dgm4j.models.energy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -10,6 +9,7 @@ import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Samplable;
 import io.dgm4j.models.Support;
 import io.dgm4j.nn.Mlp;
+import io.dgm4j.nn.TensorMath;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.Langevin;
 import io.dgm4j.sampling.LogDensity;
@@ -124,7 +124,7 @@ public final class Ncsn extends AbstractModel implements Samplable {
    * @return shape (N, D)
    */
   public NDArray score(NDArray x, NDArray sigma) {
-    NDArray input = NDArrays.concat(new NDList(x, sigma.log()), 1);
+    NDArray input = TensorMath.concat(new NDList(x, sigma.log()), 1);
     return network.forward(input).div(sigma);
   }
 

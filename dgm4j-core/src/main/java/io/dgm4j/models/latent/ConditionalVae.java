@@ -1,7 +1,6 @@
 package io.dgm4j.models.latent;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -129,7 +128,7 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
     for (int c = 0; c < config.classes(); c++) {
       each[c] = f.apply(x.getManager().full(new Shape(n), c, DataType.INT32)).expandDims(0);
     }
-    return TensorMath.logMeanExp(NDArrays.concat(new ai.djl.ndarray.NDList(each), 0), 0);
+    return TensorMath.logMeanExp(TensorMath.concat(new ai.djl.ndarray.NDList(each), 0), 0);
   }
 
   /** E_y μ(x, y) over uniform y: the posterior means averaged over the classes. */

@@ -1,7 +1,6 @@
 package io.dgm4j.models.pixel;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.nn.MaskedConv2d;
 import io.dgm4j.nn.MaskedConv2d.Type;
+import io.dgm4j.nn.TensorMath;
 
 /**
  * PixelRNN's Diagonal BiLSTM (van den Oord, Kalchbrenner and Kavukcuoglu, "Pixel Recurrent
@@ -146,7 +146,7 @@ public final class DiagonalBiLstm extends PixelModel {
       rows.add(is.get(new NDIndex(":, :, {}:{}, :", r, r + 1))
           .pad(new Shape(r, height - 1 - r, 0, 0), 0));
     }
-    NDArray skewed = NDArrays.concat(rows, 2); // (N, 4F, H, W + H - 1)
+    NDArray skewed = TensorMath.concat(rows, 2); // (N, 4F, H, W + H - 1)
     NDArray state = m.zeros(new Shape(n, f, height, 1));
     NDArray cell = m.zeros(new Shape(n, f, height, 1));
     NDList columns = new NDList(skewedWidth);
@@ -160,12 +160,12 @@ public final class DiagonalBiLstm extends PixelModel {
       cell = next[1].mul(valid);
       columns.add(state);
     }
-    NDArray states = NDArrays.concat(columns, 3); // (N, F, H, W + H - 1)
+    NDArray states = TensorMath.concat(columns, 3); // (N, F, H, W + H - 1)
     NDList unskewed = new NDList(height);
     for (int r = 0; r < height; r++) {
       unskewed.add(states.get(new NDIndex(":, :, {}:{}, {}:{}", r, r + 1, r, r + width)));
     }
-    return NDArrays.concat(unskewed, 2);
+    return TensorMath.concat(unskewed, 2);
   }
 
   /** 1 where skewed column j holds a pixel of row r (r <= j < r + W), else 0. */

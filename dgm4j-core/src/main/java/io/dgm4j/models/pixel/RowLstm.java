@@ -1,7 +1,6 @@
 package io.dgm4j.models.pixel;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -9,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.nn.MaskedConv2d;
 import io.dgm4j.nn.MaskedConv2d.Type;
+import io.dgm4j.nn.TensorMath;
 
 /**
  * PixelRNN's Row LSTM (van den Oord, Kalchbrenner and Kavukcuoglu, "Pixel Recurrent Neural
@@ -116,7 +116,7 @@ public final class RowLstm extends PixelModel {
         cell = next[1];
         rows.add(state);
       }
-      h = h.add(residual[l].forward(NDArrays.concat(rows, 2)));
+      h = h.add(residual[l].forward(TensorMath.concat(rows, 2)));
     }
     NDArray out = output.forward(Activation.relu(head.forward(Activation.relu(h))));
     return out.reshape(n, channels, outputs, height, width);
