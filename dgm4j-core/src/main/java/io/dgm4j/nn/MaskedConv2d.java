@@ -38,7 +38,12 @@ public final class MaskedConv2d {
     /** Rows above are zero: taps left of the centre and the centre (mask-B channel rule). */
     HORIZONTAL_B,
     /** As {@link #HORIZONTAL_B} but the centre only from earlier channel groups. */
-    HORIZONTAL_A
+    HORIZONTAL_A,
+    /**
+     * Every tap: only for inputs that carry no data, such as the constant map of where the image
+     * is (a data input would let outputs see the future).
+     */
+    FULL
   }
 
   private final NDArray weight; // (out, in, kh, kw)
@@ -53,6 +58,19 @@ public final class MaskedConv2d {
    *
    * @param groups the number of colour channels C whose order the mask enforces (1: none)
    */
+  /**
+   * As the constructor, with the weights and bias {@linkplain Parameters#addedLater added later}
+   * (zero when a checkpoint lacks them): for a convolution whose output a model adds to a term it
+   * had before, so that checkpoints written before it existed load and compute as they did.
+   */
+  public static MaskedConv2d addedLater(Parameters parameters, String name, int in, int out,
+      int kh, int kw, Type type, int groups) {
+    MaskedConv2d conv = new MaskedConv2d(parameters, name, in, out, kh, kw, type, groups);
+    parameters.addedLater(name + ".weight");
+    parameters.addedLater(name + ".bias");
+    return conv;
+  }
+
   public MaskedConv2d(Parameters parameters, String name, int in, int out, int kh, int kw,
       Type type, int groups) {
     if (in % groups != 0 || out % groups != 0) {
@@ -88,6 +106,7 @@ public final class MaskedConv2d {
           for (int x = 0; x < kw; x++) {
             boolean keep = switch (type) {
               case VERTICAL -> y <= cy;
+              case FULL -> true;
               case A, B, HORIZONTAL_A, HORIZONTAL_B -> {
                 boolean centreRowOnly = type == Type.HORIZONTAL_A || type == Type.HORIZONTAL_B;
                 boolean strict = type == Type.A || type == Type.HORIZONTAL_A;

@@ -22,6 +22,7 @@ public final class Parameters {
   private final NDManager manager;
   private final SplittableRandom random;
   private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+  private final java.util.Set<String> addedLater = new java.util.HashSet<>();
 
   public Parameters(NDManager manager, long seed) {
     this.manager = manager;
@@ -31,6 +32,17 @@ public final class Parameters {
   /** Adds a tensor of zeros. */
   public NDArray zeros(String name, long... shape) {
     return add(name, new float[(int) new Shape(shape).size()], shape);
+  }
+
+  /**
+   * Marks tensor {@code name} as one a model gained after checkpoints had been written: loading
+   * a checkpoint without it sets it to zero instead of failing. Only for tensors whose zero value
+   * makes the model compute exactly what it computed before they existed (the weights of an
+   * added term), so that an old checkpoint still scores as it did.
+   */
+  public void addedLater(String name) {
+    get(name);
+    addedLater.add(name);
   }
 
   /** Adds a tensor filled with {@code value}. */
@@ -124,7 +136,8 @@ public final class Parameters {
 
   /**
    * Overwrites every tensor with the one of the same name in {@code values}; fails with a clear
-   * message if a name is missing or a shape differs.
+   * message if a name is missing (except a tensor {@linkplain #addedLater added later},
+   * which is then zero) or a shape differs.
    */
   public void load(NDList values, String source) {
     Map<String, NDArray> byName = new LinkedHashMap<>();
@@ -133,6 +146,10 @@ public final class Parameters {
     }
     for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
       NDArray v = byName.get(e.getKey());
+      if (v == null && addedLater.contains(e.getKey())) {
+        e.getValue().set(new float[(int) e.getValue().getShape().size()]);
+        continue;
+      }
       if (v == null) {
         throw new IllegalArgumentException(source + ": missing parameter " + e.getKey());
       }

@@ -28,7 +28,8 @@ import io.dgm4j.nn.TensorMath;
  * c' >= c, including the future of row r), so its output is shifted down one row before the two
  * are added: the output at (r, c) then sees all rows above and row r up to c, no blind spot.
  * Per layer: h' = h + conv1x1_B(s_left + shiftDown(s_right)). The model is a 7x7 mask-A
- * convolution, the layers, and two 1x1 mask-B layers (ReLU) to the logits.
+ * convolution (plus the {@link Border} term, which tells pixels near the edges where they are),
+ * the layers, and two 1x1 mask-B layers (ReLU) to the logits.
  *
  * <p><b>One addition to the paper.</b> In the first layer the right-to-left LSTM also reads the
  * image itself (a 1x1 convolution of x at the same pixel), which its one-row shift makes legal.
@@ -79,6 +80,7 @@ public final class DiagonalBiLstm extends PixelModel {
   private final MaskedConv2d rightImage; // x -> first right-to-left LSTM's gates, 1x1
   private final MaskedConv2d head;
   private final MaskedConv2d output;
+  private final Border border;
 
   public DiagonalBiLstm(NDManager manager, int[] itemShape, Config config, long seed) {
     super(manager, itemShape, config.levels(), seed, "diagonal-bilstm");
@@ -111,12 +113,13 @@ public final class DiagonalBiLstm extends PixelModel {
     head = new MaskedConv2d(parameters, "head", f, f, 1, 1, Type.B, channels);
     output = new MaskedConv2d(parameters, "output", f, channels * outputs, 1, 1, Type.B,
         channels);
+    border = new Border(parameters, "border", f, config.firstKernel(), height, width);
   }
 
   @Override
   protected NDArray logits(NDArray image, NDArray labels) {
     long n = image.getShape().get(0);
-    NDArray h = first.forward(image); // (N, F, H, W)
+    NDArray h = first.forward(image).add(border.map(image.getManager())); // (N, F, H, W)
     for (int l = 0; l < config.layers(); l++) {
       NDArray left = diagonal(h, null, l, LEFT);
       NDArray fromImage = l == 0 ? rightImage.forward(image).flip(3) : null;
@@ -194,12 +197,14 @@ public final class DiagonalBiLstm extends PixelModel {
     private final NDArray[] rightAbove; // right-to-left states of the row above: (N, F, 1, W)
     private final NDArray[] rightRow; // being swept: (N, F, 1, W)
     private final NDArray[] rightCell;
+    private final NDArray borderMap; // (1, F, H, W)
 
     Sweeps(NDManager m, NDArray image) {
       n = image.getShape().get(0);
       zero = m.zeros(new Shape(n, f, 1, 1));
       input = image.pad(new Shape(a, a, a, a), 0);
       input.attach(m);
+      borderMap = border.map(m);
       int layers = config.layers();
       layerInput = new NDArray[layers];
       leftState = new NDArray[layers];
@@ -225,7 +230,7 @@ public final class DiagonalBiLstm extends PixelModel {
     public NDArray logitsAt(int row, int col, int ch) {
       int w0 = config.firstKernel();
       NDArray h = first.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
-          col + w0))); // (N, F, 1, 1)
+          col + w0))).add(Border.at(borderMap, row, col)); // (N, F, 1, 1)
       NDIndex pixel = new NDIndex(":, :, {}:{}, {}:{}", row, row + 1, col, col + 1);
       for (int l = 0; l < config.layers(); l++) {
         layerInput[l].set(pixel, h);
@@ -277,8 +282,8 @@ public final class DiagonalBiLstm extends PixelModel {
 
   @Override
   public long parameterCount() {
-    long count = first.freeParameters() + head.freeParameters() + output.freeParameters()
-        + rightImage.freeParameters();
+    long count = first.freeParameters() + border.freeParameters() + head.freeParameters()
+        + output.freeParameters() + rightImage.freeParameters();
     for (int l = 0; l < config.layers(); l++) {
       count += residual[l].freeParameters();
       for (int d = 0; d < 2; d++) {

@@ -26,6 +26,7 @@ import io.dgm4j.nn.TensorMath;
  * <pre>
  *   vc      = conv_vertical(v_l)                           v_{l+1} = tanh(a(vc) + e_v[y]) * sigmoid(b(vc) + e_v'[y])
  *   hc      = conv_{1 x k}(h_l) + conv1x1(shiftDown(vc))   g = tanh(a(hc) + e_h[y]) * sigmoid(b(hc) + e_h'[y])
+ *             (+ the {@link Border} term at l = 0: where the image's edges are)
  *   h_{l+1} = conv1x1(g) + h_l  (no residual at l = 0)
  *   logits  = conv1x1(relu(conv1x1(relu(h_L))))
  * </pre>
@@ -161,6 +162,7 @@ public class GatedPixelCnn extends PixelModel {
   private final NDArray[] horizontalEmbedding;
   private final MaskedConv2d head;
   private final MaskedConv2d output;
+  private final Border border; // into the first horizontal layer's gates
 
   GatedPixelCnn(NDManager manager, int[] itemShape, Config config, long seed) {
     super(manager, itemShape, config.levels(), seed, "gated-pixelcnn");
@@ -199,6 +201,7 @@ public class GatedPixelCnn extends PixelModel {
     head = new MaskedConv2d(parameters, "head", f, f, 1, 1, Type.B, channels);
     output = new MaskedConv2d(parameters, "output", f, channels * outputs, 1, 1, Type.B,
         channels);
+    border = new Border(parameters, "border", 2 * f, k, height, width);
   }
 
   /**
@@ -229,6 +232,9 @@ public class GatedPixelCnn extends PixelModel {
       NDArray shifted = vc.pad(new Shape(0, 0, 1, 0), 0)
           .get(new NDIndex(":, :, 0:{}, :", height)); // row r holds vc's row r - 1
       NDArray hc = horizontal[l].forward(h).add(link[l].forward(shifted));
+      if (l == 0) {
+        hc = hc.add(border.map(image.getManager()));
+      }
       NDArray g = gate(hc, horizontalEmbedding[l], labels);
       NDArray next = residual[l].forward(g);
       h = l == 0 ? next : h.add(next);
@@ -252,10 +258,12 @@ public class GatedPixelCnn extends PixelModel {
     private final NDArray[] verticalIn; // v_l, padded by p on every side: (N, in, H+2p, W+2p)
     private final NDArray[] horizontalIn; // h_l, current row only, padded: (N, in, 1, W+2p)
     private final NDArray[] previousRow; // vc_l of the row above: (N, 2F, 1, W)
+    private final NDArray borderMap; // (1, 2F, H, W)
 
     Rows(NDManager m, NDArray image, NDArray labels) {
       n = image.getShape().get(0);
       this.labels = labels;
+      borderMap = border.map(m);
       int layers = config.layers();
       verticalIn = new NDArray[layers];
       horizontalIn = new NDArray[layers + 1];
@@ -283,6 +291,9 @@ public class GatedPixelCnn extends PixelModel {
         NDArray window = horizontalIn[l].get(new NDIndex(":, :, :, {}:{}", col, col + k));
         NDArray above = previousRow[l].get(new NDIndex(":, :, :, {}:{}", col, col + 1));
         NDArray hc = horizontal[l].at(window).add(link[l].forward(above)); // (N, 2F, 1, 1)
+        if (l == 0) {
+          hc = hc.add(Border.at(borderMap, row, col));
+        }
         NDArray next = residual[l].forward(gate(hc, horizontalEmbedding[l], labels));
         h = l == 0 ? next : horizontalIn[l].get(new NDIndex(":, :, :, {}", col + p))
             .reshape(n, f, 1, 1).add(next);
@@ -321,7 +332,7 @@ public class GatedPixelCnn extends PixelModel {
 
   @Override
   public long parameterCount() {
-    long count = head.freeParameters() + output.freeParameters();
+    long count = head.freeParameters() + output.freeParameters() + border.freeParameters();
     for (int l = 0; l < config.layers(); l++) {
       count += vertical[l].freeParameters() + horizontal[l].freeParameters()
           + link[l].freeParameters() + residual[l].freeParameters();

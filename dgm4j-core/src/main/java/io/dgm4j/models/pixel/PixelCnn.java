@@ -16,12 +16,13 @@ import io.dgm4j.nn.MaskedConv2d.Type;
  *
  * <p><b>Network.</b> With F feature maps and C colour channels:
  * <pre>
- *   h_0     = convA_{k0 x k0}(x)                                   (C -> F, mask A)
+ *   h_0     = convA_{k0 x k0}(x) + border                          (C -> F, mask A)
  *   h_{b+1} = h_b + conv1x1_B(relu(convB_{k x k}(relu(h_b))))      (b = 0 .. blocks-1)
  *   logits  = conv1x1_B(relu(conv1x1_B(relu(h_blocks))))           (F -> F -> C*K)
  * </pre>
  * Mask A lets an output see only pixels strictly before it (and, at its own pixel, earlier
  * colours); mask B also its own pixel's features of the same colour group ({@link MaskedConv2d}).
+ * The border term tells pixels near the edges where they are ({@link Border}).
  * The residual block here is a simplification of the paper's (2h -> h -> h -> 2h bottleneck):
  * one masked k x k and one 1x1 convolution per block.
  *
@@ -75,6 +76,7 @@ public final class PixelCnn extends PixelModel {
   private final MaskedConv2d[] pointwise;
   private final MaskedConv2d head;
   private final MaskedConv2d output;
+  private final Border border;
 
   public PixelCnn(NDManager manager, int[] itemShape, Config config, long seed) {
     super(manager, itemShape, config.levels(), seed, "pixelcnn");
@@ -98,11 +100,12 @@ public final class PixelCnn extends PixelModel {
     head = new MaskedConv2d(parameters, "head", f, f, 1, 1, Type.B, channels);
     output = new MaskedConv2d(parameters, "output", f, channels * outputs, 1, 1, Type.B,
         channels);
+    border = new Border(parameters, "border", f, config.firstKernel(), height, width);
   }
 
   @Override
   protected NDArray logits(NDArray image, NDArray labels) {
-    NDArray h = first.forward(image); // (N, F, H, W)
+    NDArray h = first.forward(image).add(border.map(image.getManager())); // (N, F, H, W)
     for (int b = 0; b < spatial.length; b++) {
       h = h.add(pointwise[b].forward(Activation.relu(spatial[b].forward(Activation.relu(h)))));
     }
@@ -130,6 +133,7 @@ public final class PixelCnn extends PixelModel {
     private final MaskedConv2d.Frozen[] pointwise1;
     private final MaskedConv2d.Frozen head1;
     private final MaskedConv2d.Frozen output1;
+    private final NDArray borderMap; // (1, F, H, W)
 
     Cache(NDManager m, NDArray image) {
       first1 = first.freeze(m);
@@ -141,6 +145,7 @@ public final class PixelCnn extends PixelModel {
       }
       head1 = head.freeze(m);
       output1 = output.freeze(m);
+      borderMap = border.map(m);
       n = image.getShape().get(0);
       input = image.pad(new Shape(a, a, a, a), 0);
       input.attach(m);
@@ -154,7 +159,7 @@ public final class PixelCnn extends PixelModel {
     public NDArray logitsAt(int row, int col, int ch) {
       int w0 = config.firstKernel();
       NDArray h = first1.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
-          col + w0))); // (N, F, 1, 1)
+          col + w0))).add(Border.at(borderMap, row, col)); // (N, F, 1, 1)
       int w = config.kernel();
       for (int b = 0; b < spatial.length; b++) {
         NDArray r = Activation.relu(h);
@@ -176,7 +181,8 @@ public final class PixelCnn extends PixelModel {
 
   @Override
   public long parameterCount() {
-    long count = first.freeParameters() + head.freeParameters() + output.freeParameters();
+    long count = first.freeParameters() + border.freeParameters() + head.freeParameters()
+        + output.freeParameters();
     for (int b = 0; b < spatial.length; b++) {
       count += spatial[b].freeParameters() + pointwise[b].freeParameters();
     }

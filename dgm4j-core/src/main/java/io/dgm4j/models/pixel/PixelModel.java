@@ -32,6 +32,12 @@ import java.util.Map;
  *
  * <p><b>Network input.</b> x / (levels - 1): 0/1 for binary images, [0, 1] for 8-bit ones.
  *
+ * <p><b>Where the edges are.</b> The layers share their weights across positions and pad with
+ * zeros, so a pixel of value 0 looks like the padding beyond the edge. Every subclass adds the
+ * {@link Border} term to its first layer, which tells pixels near an edge where they are (without
+ * it, on a 1 x 3 image, pixel 2 given (x0, x1) = (0, v) had to get the distribution of pixel 1
+ * given x0 = v).
+ *
  * <p><b>Samplers.</b> Both draw every sub-pixel from one array of uniforms u (N, D) drawn up front
  * from the engine's generator, by inversion (x = 1 if u < sigmoid(l); for a softmax, the first
  * level whose cumulative probability exceeds u), so that the same seed gives the same samples

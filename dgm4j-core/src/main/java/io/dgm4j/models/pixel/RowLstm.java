@@ -23,7 +23,8 @@ import io.dgm4j.nn.TensorMath;
  * </pre>
  * K_is is a 1 x k convolution of the layer's input row, masked (mask B: the pixel and those left
  * of it; R -> G -> B channel groups); K_ss a 1 x k convolution of the previous row's state, not
- * masked (the row above is all past). The whole model is a 7x7 mask-A convolution, the Row LSTM
+ * masked (the row above is all past). The whole model is a 7x7 mask-A convolution (plus the
+ * {@link Border} term, which tells pixels near the edges where they are), the Row LSTM
  * layers with residual connections, and two 1x1 mask-B layers (ReLU) to the logits.
  *
  * <p><b>Receptive field.</b> s_r at column c sees s_{r-1} at c - k/2 .. c + k/2, so the field
@@ -69,6 +70,7 @@ public final class RowLstm extends PixelModel {
   private final MaskedConv2d[] residual;
   private final MaskedConv2d head;
   private final MaskedConv2d output;
+  private final Border border;
 
   public RowLstm(NDManager manager, int[] itemShape, Config config, long seed) {
     super(manager, itemShape, config.levels(), seed, "row-lstm");
@@ -96,13 +98,14 @@ public final class RowLstm extends PixelModel {
     head = new MaskedConv2d(parameters, "head", f, f, 1, 1, Type.B, channels);
     output = new MaskedConv2d(parameters, "output", f, channels * outputs, 1, 1, Type.B,
         channels);
+    border = new Border(parameters, "border", f, config.firstKernel(), height, width);
   }
 
   @Override
   protected NDArray logits(NDArray image, NDArray labels) {
     NDManager m = image.getManager();
     long n = image.getShape().get(0);
-    NDArray h = first.forward(image); // (N, F, H, W)
+    NDArray h = first.forward(image).add(border.map(m)); // (N, F, H, W)
     for (int l = 0; l < config.layers(); l++) {
       NDArray is = inputToState[l].forward(h); // (N, 4F, H, W)
       NDArray state = m.zeros(new Shape(n, f, 1, width));
@@ -138,11 +141,13 @@ public final class RowLstm extends PixelModel {
     private final NDArray[] cellAbove; // c_{r-1}: (N, F, 1, W)
     private final NDArray[] state; // s_r so far: (N, F, 1, W)
     private final NDArray[] cell; // c_r so far: (N, F, 1, W)
+    private final NDArray borderMap; // (1, F, H, W)
 
     Rows(NDManager m, NDArray image) {
       n = image.getShape().get(0);
       input = image.pad(new Shape(a, a, a, a), 0);
       input.attach(m);
+      borderMap = border.map(m);
       int layers = config.layers();
       layerInput = new NDArray[layers];
       fromAbove = new NDArray[layers];
@@ -163,7 +168,7 @@ public final class RowLstm extends PixelModel {
     public NDArray logitsAt(int row, int col, int ch) {
       int w0 = config.firstKernel();
       NDArray h = first.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
-          col + w0))); // (N, F, 1, 1)
+          col + w0))).add(Border.at(borderMap, row, col)); // (N, F, 1, 1)
       NDIndex column = new NDIndex(":, :, :, {}:{}", col, col + 1);
       for (int l = 0; l < config.layers(); l++) {
         layerInput[l].set(new NDIndex(":, :, 0, {}", col + p), h.reshape(n, f));
@@ -193,7 +198,8 @@ public final class RowLstm extends PixelModel {
 
   @Override
   public long parameterCount() {
-    long count = first.freeParameters() + head.freeParameters() + output.freeParameters();
+    long count = first.freeParameters() + border.freeParameters() + head.freeParameters()
+        + output.freeParameters();
     for (int l = 0; l < config.layers(); l++) {
       count += inputToState[l].freeParameters() + stateToState[l].freeParameters()
           + residual[l].freeParameters();
