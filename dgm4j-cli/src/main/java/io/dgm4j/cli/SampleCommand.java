@@ -95,6 +95,15 @@ final class SampleCommand implements Callable<Integer> {
       if (grid != null) {
         return manifold(loaded, file);
       }
+      if (steps < 0) {
+        throw Options.usage(spec, "--steps must be 0 or more, got " + steps);
+      }
+      if (sampler != null && loaded.model instanceof Samplable offering
+          && !offering.samplers().contains(sampler)) {
+        throw Options.usage(spec, "--sampler " + sampler + " is not offered by "
+            + loaded.info.model().family() + "; it offers " + String.join(", ",
+                offering.samplers()));
+      }
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
       Engines.seed(seed.seed);
       long start = System.nanoTime();

@@ -118,8 +118,10 @@ class CliTest {
 
     Run noChain = dgm("sample", "--run", dir.resolve("run-rbm").toString(), "--chain-every",
         "5", "--out", dir.resolve("x.png").toString(), "--sampler", "langevin");
-    assertThat(noChain.code()).isNotZero();
-    assertThat(noChain.err()).contains("gibbs, bitflip");
+    assertThat(noChain.code()).as("a sampler the model lacks is a usage error").isEqualTo(2);
+    assertThat(noChain.err()).contains("--sampler langevin is not offered by rbm")
+        .contains("gibbs, bitflip");
+    assertThat(dir.resolve("x.png")).doesNotExist();
   }
 
   @Test

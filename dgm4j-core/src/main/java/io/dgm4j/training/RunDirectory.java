@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.evaluation.Plots;
 import io.dgm4j.io.AtomicFiles;
 import io.dgm4j.io.Checkpoint;
+import io.dgm4j.io.JsonProblems;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.objectives.ObjectiveSpec;
@@ -110,7 +111,8 @@ public final class RunDirectory {
       return JSON.readValue(runFile().toFile(), RunInfo.class);
     } catch (IOException e) {
       throw new IllegalArgumentException(runFile() + ": corrupt run file: "
-          + String.valueOf(e.getMessage()).split("\n")[0], e);
+          + JsonProblems.describe(e) + "; `dgm train` writes it: restore it from a copy, or"
+          + " train again into a new --out folder", e);
     }
   }
 
@@ -202,7 +204,8 @@ public final class RunDirectory {
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(metricsFile() + ": corrupt metrics line: "
-          + String.valueOf(e.getMessage()).split("\n")[0], e);
+          + JsonProblems.describe(e) + "; delete the damaged line (the checkpoints are"
+          + " unaffected)", e);
     }
     return results;
   }
