@@ -136,7 +136,7 @@ class VaeTest {
   }
 
   /** With the engine's noise fixed by a seed, the loss is a smooth function of the weights. */
-  private static void checkGradients(Vae vae, LossObjective objective, NDArray x) {
+  static void checkGradients(Vae vae, LossObjective objective, NDArray x) {
     Engines.seed(99);
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       gc.backward(objective.loss(Batch.of(x), 0));
