@@ -1,5 +1,6 @@
 package io.dgm4j.data;
 
+import io.dgm4j.models.Support;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -69,6 +70,24 @@ public final class Validation {
             + " pixels");
       }
     }
+  }
+
+  /**
+   * The narrowest kind of value that holds all of {@code data}: {@link Support#BINARY} when
+   * every value is 0 or 1, {@link Support#BYTE} when every value is an integer 0..255, else
+   * {@link Support#REAL} — what a model must score to take the data as it is.
+   */
+  public static Support narrowestSupport(Dataset data) {
+    Support[] found = {Support.BINARY};
+    forEachValue(data, (i, v) -> {
+      if (found[0] == Support.BINARY && v != 0f && v != 1f) {
+        found[0] = Support.BYTE;
+      }
+      if (found[0] == Support.BYTE && !(v >= 0f && v <= 255f && v == Math.rint(v))) {
+        found[0] = Support.REAL;
+      }
+    });
+    return found[0];
   }
 
   /** Each example has {@code expected} values (e.g. 784 for 28x28 images). */

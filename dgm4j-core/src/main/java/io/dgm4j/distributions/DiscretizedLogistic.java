@@ -27,7 +27,8 @@ import io.dgm4j.engine.Scalars;
  * a − b = 1/s, the identity σ(a) − σ(b) = σ(a) (1 − σ(b)) (1 − e^{b − a}) gives, in log space,
  *
  * <pre>
- *   log P(x) = − [x &lt; 255] softplus(−a) − [x &gt; 0] softplus(b) + [0 &lt; x &lt; 255] log(1 − e^{−1/s})
+ *   log P(x) = − [x &lt; 255] softplus(−a) − [x &gt; 0] softplus(b)
+ *              + [0 &lt; x &lt; 255] log(1 − e^{−1/s})
  * </pre>
  *
  * (the edges are the same formula with the missing sigmoid replaced by 1): every term is a
