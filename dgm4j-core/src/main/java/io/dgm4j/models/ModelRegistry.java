@@ -159,7 +159,8 @@ public final class ModelRegistry {
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
     register(new Family<>("vae", c -> PixelLikelihood.named(c.decoder()).support(),
-        "variational autoencoder: Gaussian q(z|x), N(0,I) prior, one or two stochastic layers",
+        "variational autoencoder: Gaussian q(z|x), N(0,I) prior, one or two stochastic layers;"
+            + " decoder=logistic for 8-bit pixels",
         Vae.Config.class, Vae.Config::defaults,
         (m, shape, c, seed) -> new Vae("vae", m, shape, c, seed), List.of("elbo", "iwae")));
     register(new Family<>("iwae", c -> PixelLikelihood.named(c.decoder()).support(),
