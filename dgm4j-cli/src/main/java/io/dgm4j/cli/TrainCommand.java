@@ -329,20 +329,22 @@ final class TrainCommand implements Callable<Integer> {
     }
     Support needed = family.support(plan.modelOverrides());
     Support inTrain = Validation.narrowestSupport(source.train());
-    Support found = inTrain == Support.BINARY || inTrain == needed
-        ? Validation.narrowestSupport(source.test()) : inTrain;
+    Dataset offending = inTrain == Support.BINARY || inTrain == needed ? source.test()
+        : source.train();
+    Support found = Validation.narrowestSupport(offending);
     if (found == Support.BINARY || found == needed) {
       return;
     }
     String setting = family.supportSetting().map(key -> " with " + key + "="
         + ModelRegistry.json().valueToTree(family.parseConfig(plan.modelOverrides())).get(key)
             .asText()).orElse("");
-    String fix = family.settingFor(found).map(s -> "pass --set " + s + " to model "
-        + found.description())
+    String fix = family.settingFor(found).map(s -> "pass --set " + s + " to model them")
         .orElse("choose a model of " + found.description() + " (see `dgm models`) or convert"
             + " the data to " + needed.description());
-    throw Options.usage(spec, "--data " + plan.data() + " holds " + found.description() + ", but "
-        + plan.model() + setting + " scores " + needed.description() + "; " + fix);
+    throw Options.usage(spec, "--data " + plan.data() + " holds " + found.description()
+        + ", e.g. " + Validation.firstOutside(offending, needed).orElse("?") + " of the "
+        + (offending == source.train() ? "training" : "test") + " rows, but " + plan.model()
+        + setting + " scores " + needed.description() + "; " + fix);
   }
 
   /** Usage errors for values no run could use, before anything is read or written. */

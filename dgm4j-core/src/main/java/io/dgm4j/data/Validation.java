@@ -78,16 +78,27 @@ public final class Validation {
    * {@link Support#REAL} — what a model must score to take the data as it is.
    */
   public static Support narrowestSupport(Dataset data) {
-    Support[] found = {Support.BINARY};
+    return firstOutside(data, Support.BINARY).isEmpty() ? Support.BINARY
+        : firstOutside(data, Support.BYTE).isEmpty() ? Support.BYTE : Support.REAL;
+  }
+
+  /**
+   * The first value of {@code data} outside {@code support} and where it is, e.g. "37.0 at
+   * example 0, column 3", for messages; empty when every value is inside.
+   */
+  public static java.util.Optional<String> firstOutside(Dataset data, Support support) {
+    String[] first = {null};
     forEachValue(data, (i, v) -> {
-      if (found[0] == Support.BINARY && v != 0f && v != 1f) {
-        found[0] = Support.BYTE;
-      }
-      if (found[0] == Support.BYTE && !(v >= 0f && v <= 255f && v == Math.rint(v))) {
-        found[0] = Support.REAL;
+      boolean inside = switch (support) {
+        case BINARY -> v == 0f || v == 1f;
+        case BYTE -> v >= 0f && v <= 255f && v == Math.rint(v);
+        case REAL -> Float.isFinite(v);
+      };
+      if (!inside && first[0] == null) {
+        first[0] = v + " at " + position(data, i);
       }
     });
-    return found[0];
+    return java.util.Optional.ofNullable(first[0]);
   }
 
   /** Each example has {@code expected} values (e.g. 784 for 28x28 images). */

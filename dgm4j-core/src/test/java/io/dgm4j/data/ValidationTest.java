@@ -51,5 +51,10 @@ class ValidationTest {
     assertThat(Validation.narrowestSupport(images(0, -1, 2, 3))).isEqualTo(Support.REAL);
     // a real value seen before the first non-binary integer still makes the data real
     assertThat(Validation.narrowestSupport(images(0.5f, 1, 2, 3))).isEqualTo(Support.REAL);
+    assertThat(Validation.firstOutside(images(0, 1, 1, 0, 1, 37, 0.5f, 1), Support.BINARY))
+        .contains("37.0 at example 1, pixel 1");
+    assertThat(Validation.firstOutside(images(0, 1, 1, 0, 1, 37, 0.5f, 1), Support.BYTE))
+        .contains("0.5 at example 1, pixel 2");
+    assertThat(Validation.firstOutside(images(0, 1, 1, 0), Support.BINARY)).isEmpty();
   }
 }
