@@ -342,8 +342,8 @@ final class TrainCommand implements Callable<Integer> {
         .orElse("choose a model of " + found.description() + " (see `dgm models`) or convert"
             + " the data to " + needed.description());
     throw Options.usage(spec, "--data " + plan.data() + " holds " + found.description()
-        + ", e.g. " + Validation.firstOutside(offending, needed).orElse("?") + " of the "
-        + (offending == source.train() ? "training" : "test") + " rows, but " + plan.model()
+        + ", e.g. " + Validation.firstOutside(offending, needed).orElse("?") + " of "
+        + offending.name() + ", but " + plan.model()
         + setting + " scores " + needed.description() + "; " + fix);
   }
 
