@@ -220,7 +220,9 @@ final class EvalCommand implements Callable<Integer> {
       out.printf("  test NLL     %.2f ± %.2f nats per example: the importance-weighted (IWAE)"
           + " estimate with k = %d samples; %s has no exact likelihood%n", r.nllNats(),
           r.standardError(), r.importanceSamples(), family);
-      out.printf("  bits/dim     %.4f%n", r.bitsPerDim());
+      out.printf("  bits/dim     %.4f%s%n", r.bitsPerDim(), prep.kind().equals("bytes")
+          ? " (8-bit pixels, 256 levels each: the units of the pixel models' 8-bit figures)"
+          : "");
       out.printf("  -ELBO        %.2f nats (an upper bound on the NLL) = reconstruction %.2f +"
           + " KL %.2f%n", r.negElboNats(), r.reconstructionNats(), r.klNats());
       out.printf("  active units %d of %d latent dimensions (posterior-mean variance > %.2g)%n",

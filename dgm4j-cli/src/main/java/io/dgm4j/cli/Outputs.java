@@ -20,14 +20,8 @@ final class Outputs {
   static void writeRows(Path out, float[] rows, int n, int[] imageShape, int scale,
       float maxValue) {
     if (out.getFileName().toString().toLowerCase().endsWith(".png")) {
-      float[] unit = rows;
-      if (maxValue != 1f) {
-        unit = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-          unit[i] = rows[i] / maxValue;
-        }
-      }
-      ImageGrid.write(out, unit, n, imageShape[0], imageShape[1], imageShape[2], scale);
+      ImageGrid.write(out, unitRange(rows, maxValue), n, imageShape[0], imageShape[1],
+          imageShape[2], scale);
       return;
     }
     int d = rows.length / n;
@@ -39,5 +33,17 @@ final class Outputs {
       sb.append('\n');
     }
     AtomicFiles.writeString(out, sb.toString());
+  }
+
+  /** Values in 0..{@code maxValue} as a picture shows them, in [0, 1] (a copy unless 1). */
+  static float[] unitRange(float[] rows, float maxValue) {
+    if (maxValue == 1f) {
+      return rows;
+    }
+    float[] unit = new float[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      unit[i] = rows[i] / maxValue;
+    }
+    return unit;
   }
 }

@@ -75,11 +75,12 @@ final class PicturesCommand implements Callable<Integer> {
       Dataset test = loaded.preparedSplit(data.required(), "test", dataDir.home());
       int[] image = loaded.imageShape();
       switch (kind) {
-        case "reconstructions" -> ImageGrid.writeRows(file,
-            LatentPictures.reconstructions(decodable(loaded), test, count), 2,
+        case "reconstructions" -> ImageGrid.writeRows(file, Outputs.unitRange(
+            LatentPictures.reconstructions(decodable(loaded), test, count), loaded.maxValue()), 2,
             Math.min(count, test.size()), image[0], image[1], scale);
-        case "interpolations" -> ImageGrid.writeRows(file,
-            LatentPictures.interpolations(decodable(loaded), test, count, steps), count,
+        case "interpolations" -> ImageGrid.writeRows(file, Outputs.unitRange(
+            LatentPictures.interpolations(decodable(loaded), test, count, steps),
+            loaded.maxValue()), count,
             steps + 2, image[0], image[1], scale);
         case "scatter" -> LatentPictures.scatter(file, loaded.info.model().family()
             + " codes of the " + test.name() + " test set",

@@ -159,8 +159,8 @@ final class SampleCommand implements Callable<Integer> {
     }
     int size = (int) Math.ceil(Math.sqrt(count));
     int[] image = loaded.imageShape();
-    ImageGrid.writeRows(file, manifoldOf(loaded.model, size), size, size, image[0], image[1],
-        scale);
+    ImageGrid.writeRows(file, Outputs.unitRange(manifoldOf(loaded.model, size),
+        loaded.maxValue()), size, size, image[0], image[1], scale);
     spec.commandLine().getOut().printf("%dx%d manifold grid of %s over z in [-2.5, 2.5]^2 -> %s%n",
         size, size, loaded.info.model().family(), file);
     return 0;

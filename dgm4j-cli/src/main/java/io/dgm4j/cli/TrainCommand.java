@@ -6,11 +6,13 @@ import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Perturbation;
 import io.dgm4j.data.Preprocessing;
+import io.dgm4j.data.Validation;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.Support;
 import io.dgm4j.objectives.Objective;
 import io.dgm4j.objectives.ObjectiveSpec;
 import io.dgm4j.objectives.Objectives;
@@ -205,6 +207,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       Preprocessing prep = Preprocessing.choose(family.support(plan.modelOverrides()), source,
           runSeed);
+      requireValuesFit(family, plan, prep, source);
       RunData runData = RunData.load(plan.data(), dataDir.home(), source, prep,
           plan.perturb() > 0 ? Perturbation.of(plan.perturb(), source) : Perturbation.NONE,
           plan.validation(), plan.limit(), plan.model());
@@ -310,6 +313,38 @@ final class TrainCommand implements Callable<Integer> {
               .asDouble(), picture);
     }
     generativeModel.close();
+  }
+
+  /**
+   * A usage error when the data's values are of a kind the model, with these settings, does not
+   * score as they are (preprocessing {@code binary} or {@code bytes}: CSV tables, toy data,
+   * and byte models of any source), naming the kind found and the setting that fits it, e.g.
+   * {@code --set decoder=logistic} for 8-bit values. Pixels of an image source are binarized or
+   * dequantized for binary and real-valued models, so they always fit those.
+   */
+  private void requireValuesFit(ModelRegistry.Family<?> family, Plan plan, Preprocessing prep,
+      DataSources.DataSplits source) {
+    if (!prep.kind().equals("binary") && !prep.kind().equals("bytes")) {
+      return;
+    }
+    Support needed = family.support(plan.modelOverrides());
+    Support inTrain = Validation.narrowestSupport(source.train());
+    Dataset offending = inTrain == Support.BINARY || inTrain == needed ? source.test()
+        : source.train();
+    Support found = Validation.narrowestSupport(offending);
+    if (found == Support.BINARY || found == needed) {
+      return;
+    }
+    String setting = family.supportSetting().map(key -> " with " + key + "="
+        + ModelRegistry.json().valueToTree(family.parseConfig(plan.modelOverrides())).get(key)
+            .asText()).orElse("");
+    String fix = family.settingFor(found).map(s -> "pass --set " + s + " to model them")
+        .orElse("choose a model of " + found.description() + " (see `dgm models`) or convert"
+            + " the data to " + needed.description());
+    throw Options.usage(spec, "--data " + plan.data() + " holds " + found.description()
+        + ", e.g. " + Validation.firstOutside(offending, needed).orElse("?") + " of "
+        + offending.name() + ", but " + plan.model()
+        + setting + " scores " + needed.description() + "; " + fix);
   }
 
   /** Usage errors for values no run could use, before anything is read or written. */

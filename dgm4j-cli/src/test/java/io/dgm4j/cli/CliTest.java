@@ -199,8 +199,6 @@ class CliTest {
     List<String[]> cases = List.of(
         new String[] {"train", "--model", "bernoulli", "--data", csv.toString(), "--out",
             dir.resolve("x3").toString()},
-        new String[] {"train", "--model", "bernoulli", "--data", real.toString(), "--out",
-            dir.resolve("x4").toString()},
         new String[] {"train", "--model", "bernoulli", "--data", dir.resolve("none").toString(),
             "--out", dir.resolve("x5").toString()},
         new String[] {"train", "--model", "bernoulli", "--data", empty.toString(), "--out",
@@ -225,7 +223,10 @@ class CliTest {
         new String[] {"train", "--model", "mixture", "--set", "colours=3", "--data",
             images.toString(), "--out", dir.resolve("x2").toString()},
         new String[] {"train", "--model", "bernoulli", "--data", images.toString(), "--epochs",
-            "0", "--out", dir.resolve("x6").toString()});
+            "0", "--out", dir.resolve("x6").toString()},
+        // values the model cannot score: the fix is another model or setting
+        new String[] {"train", "--model", "bernoulli", "--data", real.toString(), "--out",
+            dir.resolve("x4").toString()});
     for (String[] args : usage) {
       Run r = dgm(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
@@ -234,6 +235,8 @@ class CliTest {
     }
     assertThat(dgm(usage.get(0)).err()).contains("Unknown option").contains("'--colour'");
     assertThat(dgm(usage.get(2)).err()).contains("colours").contains("components");
+    assertThat(dgm(usage.get(4)).err()).contains("holds real values")
+        .contains("bernoulli scores binary values (0/1)").contains("dgm models");
   }
 
   @Test

@@ -126,6 +126,96 @@ class LatentCliTest {
         "16", "--steps", "100").code()).isZero();
   }
 
+  /**
+   * decoder=logistic: the VAE scores the bars' 8-bit pixels as they are (no binarization), eval
+   * reports the IWAE estimate in nats and bits/dim over 256 levels, sample writes 8-bit values.
+   */
+  @Test
+  void theLogisticDecoderModelsEightBitPixels() throws Exception {
+    Path run = train("vae8", "--model", "vae", "--set", "decoder=logistic", "--set", "latent=2",
+        "--set", "hidden=[32]");
+    JsonNode info = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(info.toString()).contains("\"bytes\"");
+    CliTest.Run eval = dgm("eval", "--run", run.toString(), "--importance-samples", "20",
+        "--json");
+    assertThat(eval.code()).as(eval.err()).isZero();
+    JsonNode json = ModelRegistry.json().readTree(eval.out());
+    assertThat(json.get("preprocessing").asText()).isEqualTo("bytes");
+    assertThat(json.get("nll_method").asText()).isEqualTo("iwae");
+    double nll = json.get("test_nll_nats").asDouble();
+    // between a perfect model (0) and a uniform one over 256 levels (64 x ln 256 = 354.9 nats)
+    assertThat(nll).isBetween(1.0, 64 * Math.log(256));
+    assertThat(json.get("bits_per_dim").asDouble()).isCloseTo(nll / (64 * Math.log(2)),
+        org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(dgm("eval", "--run", run.toString(), "--importance-samples", "20").out())
+        .contains("8-bit pixels");
+
+    Path csv = dir.resolve("vae8-samples.csv");
+    CliTest.Run sample = dgm("sample", "--run", run.toString(), "-n", "5", "--out",
+        csv.toString());
+    assertThat(sample.code()).as(sample.err()).isZero();
+    boolean beyondOne = false;
+    for (String line : Files.readAllLines(csv)) {
+      for (String cell : line.split(",")) {
+        double v = Double.parseDouble(cell);
+        assertThat(v).isBetween(0.0, 255.0).isEqualTo(Math.rint(v));
+        beyondOne |= v > 1;
+      }
+    }
+    assertThat(beyondOne).as("8-bit values, not binary ones").isTrue();
+    Path png = dir.resolve("vae8-reconstructions.png");
+    CliTest.Run pictures = dgm("pictures", "--run", run.toString(), "--data",
+        images.toString(), "--kind", "reconstructions", "-n", "4", "--out", png.toString());
+    assertThat(pictures.code()).as(pictures.err()).isZero();
+    // pixels are shown as value / 255: a bar (230..255) on a dark background (0..19) is mostly
+    // dark, about 48 of 255 on average; shown unscaled, every non-zero pixel would be white
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+    double grey = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        grey += image.getRaster().getSample(x, y, 0);
+      }
+    }
+    assertThat(grey / (image.getWidth() * image.getHeight())).isBetween(10.0, 110.0);
+  }
+
+  /** A model is refused, exit 2, when its decoder cannot score the data's kind of values. */
+  @Test
+  void aDecoderThatDoesNotFitTheValuesIsAUsageError() throws Exception {
+    Path table = dir.resolve("bytes.csv");
+    StringBuilder rows = new StringBuilder();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int i = 0; i < 40; i++) {
+      for (int j = 0; j < 6; j++) {
+        rows.append(j == 0 ? "" : ",").append(r.nextInt(256));
+      }
+      rows.append('\n');
+    }
+    Files.writeString(table, rows.toString());
+    CliTest.Run bernoulli = dgm("train", "--model", "vae", "--data", table.toString(),
+        "--epochs", "1", "--out", dir.resolve("refused-1").toString(), "--quiet");
+    assertThat(bernoulli.code()).as(bernoulli.err()).isEqualTo(2);
+    assertThat(bernoulli.err()).contains("holds 8-bit values (integers 0..255)")
+        .contains("vae with decoder=bernoulli scores binary values (0/1)")
+        .contains("--set decoder=logistic");
+    assertThat(Files.exists(dir.resolve("refused-1"))).isFalse();
+    CliTest.Run logistic = dgm("train", "--model", "iwae", "--set", "decoder=logistic",
+        "--data", "toy:two-moons", "--epochs", "1", "--out", dir.resolve("refused-2").toString(),
+        "--quiet");
+    assertThat(logistic.code()).as(logistic.err()).isEqualTo(2);
+    assertThat(logistic.err()).contains("holds real values")
+        .contains("iwae with decoder=logistic scores 8-bit values").contains("dgm models");
+    CliTest.Run unknown = dgm("train", "--model", "vae", "--set", "decoder=gaussian", "--data",
+        table.toString(), "--out", dir.resolve("refused-3").toString(), "--quiet");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("decoder must be bernoulli").contains("logistic");
+    // the same table with the byte decoder trains
+    CliTest.Run fits = dgm("train", "--model", "vae", "--set", "decoder=logistic", "--set",
+        "latent=2", "--set", "hidden=[8]", "--data", table.toString(), "--epochs", "1",
+        "--out", dir.resolve("fits").toString(), "--quiet");
+    assertThat(fits.code()).as(fits.err()).isZero();
+  }
+
   /** A VAE run stopped after 2 epochs and resumed to 3 equals a straight 3-epoch run. */
   @Test
   void resumedVaeRunEqualsUninterruptedRun() throws Exception {

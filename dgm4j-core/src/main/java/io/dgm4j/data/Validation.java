@@ -1,5 +1,6 @@
 package io.dgm4j.data;
 
+import io.dgm4j.models.Support;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -69,6 +70,35 @@ public final class Validation {
             + " pixels");
       }
     }
+  }
+
+  /**
+   * The narrowest kind of value that holds all of {@code data}: {@link Support#BINARY} when
+   * every value is 0 or 1, {@link Support#BYTE} when every value is an integer 0..255, else
+   * {@link Support#REAL} — what a model must score to take the data as it is.
+   */
+  public static Support narrowestSupport(Dataset data) {
+    return firstOutside(data, Support.BINARY).isEmpty() ? Support.BINARY
+        : firstOutside(data, Support.BYTE).isEmpty() ? Support.BYTE : Support.REAL;
+  }
+
+  /**
+   * The first value of {@code data} outside {@code support} and where it is, e.g. "37.0 at
+   * example 0, column 3", for messages; empty when every value is inside.
+   */
+  public static java.util.Optional<String> firstOutside(Dataset data, Support support) {
+    String[] first = {null};
+    forEachValue(data, (i, v) -> {
+      boolean inside = switch (support) {
+        case BINARY -> v == 0f || v == 1f;
+        case BYTE -> v >= 0f && v <= 255f && v == Math.rint(v);
+        case REAL -> Float.isFinite(v);
+      };
+      if (!inside && first[0] == null) {
+        first[0] = v + " at " + position(data, i);
+      }
+    });
+    return java.util.Optional.ofNullable(first[0]);
   }
 
   /** Each example has {@code expected} values (e.g. 784 for 28x28 images). */

@@ -27,6 +27,7 @@ import io.dgm4j.models.flow.Maf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -92,6 +93,25 @@ public final class ModelRegistry {
       return supportOf.apply(defaults.get());
     }
 
+    /**
+     * The setting that chooses which values this family models ({@code decoder} for the
+     * latent-variable families, {@code levels} for the image autoregressive ones), if it has one.
+     */
+    public Optional<String> supportSetting() {
+      return SUPPORT_CHOICES.keySet().stream().filter(this::hasSetting).findFirst();
+    }
+
+    /**
+     * The {@code key=value} setting under which this family models {@code wanted} values, e.g.
+     * {@code decoder=logistic} for 8-bit pixels; empty when no setting does.
+     */
+    public Optional<String> settingFor(Support wanted) {
+      return supportSetting().flatMap(key -> SUPPORT_CHOICES.get(key).stream()
+          .filter(value -> support(JSON.createObjectNode().set(key, JSON.valueToTree(value)))
+              == wanted)
+          .findFirst().map(value -> key + "=" + value));
+    }
+
     /** The objective used when none is named: the first of {@link #objectives()}. */
     public String defaultObjective() {
       return objectives.get(0);
@@ -112,6 +132,10 @@ public final class ModelRegistry {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private static final Map<String, Family<?>> FAMILIES = new LinkedHashMap<>();
+
+  /** The settings that choose a family's support, and the values each takes. */
+  private static final Map<String, List<Object>> SUPPORT_CHOICES = Map.of(
+      "decoder", List.copyOf(PixelLikelihood.NAMES), "levels", List.of(2, 256));
 
   static {
     register(Family.flat("bernoulli", Support.BINARY,
@@ -135,7 +159,8 @@ public final class ModelRegistry {
         "MADE: masked autoencoder, K connectivity/order masks averaged",
         Made.Config.class, Made.Config::defaults, Made::new, "mle"));
     register(new Family<>("vae", c -> PixelLikelihood.named(c.decoder()).support(),
-        "variational autoencoder: Gaussian q(z|x), N(0,I) prior, one or two stochastic layers",
+        "variational autoencoder: Gaussian q(z|x), N(0,I) prior, one or two stochastic layers;"
+            + " decoder=logistic for 8-bit pixels",
         Vae.Config.class, Vae.Config::defaults,
         (m, shape, c, seed) -> new Vae("vae", m, shape, c, seed), List.of("elbo", "iwae")));
     register(new Family<>("iwae", c -> PixelLikelihood.named(c.decoder()).support(),

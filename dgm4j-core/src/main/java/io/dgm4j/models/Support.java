@@ -8,7 +8,17 @@ public enum Support {
   REAL,
   /**
    * Every coordinate is an integer 0..255 (8-bit pixels, one value per sub-pixel), each scored by a
-   * categorical distribution: log p(x) is a probability mass, so bits/dim compare with the papers'.
+   * distribution over the 256 values (a 256-way softmax, a discretized logistic): log p(x) is a
+   * probability mass, so bits/dim compare with the papers'.
    */
-  BYTE
+  BYTE;
+
+  /** How these values are called in messages, e.g. "8-bit values (integers 0..255)". */
+  public String description() {
+    return switch (this) {
+      case BINARY -> "binary values (0/1)";
+      case BYTE -> "8-bit values (integers 0..255)";
+      case REAL -> "real values";
+    };
+  }
 }

@@ -3,6 +3,7 @@ package io.dgm4j.data;
 import static io.dgm4j.data.IdxReaderTest.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dgm4j.models.Support;
 import org.junit.jupiter.api.Test;
 
 class ValidationTest {
@@ -39,5 +40,21 @@ class ValidationTest {
     Dataset small = new Dataset("small", new float[256], 1, new int[] {16, 16}, null);
     assertThat(message(() -> Validation.requireDimension(small, 784)))
         .isEqualTo("small: expected 784 values per example (28x28), got 256 (16x16)");
+  }
+
+  @Test
+  void theNarrowestSupportIsTheSmallestKindHoldingEveryValue() {
+    assertThat(Validation.narrowestSupport(images(0, 1, 1, 0))).isEqualTo(Support.BINARY);
+    assertThat(Validation.narrowestSupport(images(0, 1, 255, 37))).isEqualTo(Support.BYTE);
+    assertThat(Validation.narrowestSupport(images(0, 1, 255, 37.5f))).isEqualTo(Support.REAL);
+    assertThat(Validation.narrowestSupport(images(0, 1, 256, 3))).isEqualTo(Support.REAL);
+    assertThat(Validation.narrowestSupport(images(0, -1, 2, 3))).isEqualTo(Support.REAL);
+    // a real value seen before the first non-binary integer still makes the data real
+    assertThat(Validation.narrowestSupport(images(0.5f, 1, 2, 3))).isEqualTo(Support.REAL);
+    assertThat(Validation.firstOutside(images(0, 1, 1, 0, 1, 37, 0.5f, 1), Support.BINARY))
+        .contains("37.0 at example 1, pixel 1");
+    assertThat(Validation.firstOutside(images(0, 1, 1, 0, 1, 37, 0.5f, 1), Support.BYTE))
+        .contains("0.5 at example 1, pixel 2");
+    assertThat(Validation.firstOutside(images(0, 1, 1, 0), Support.BINARY)).isEmpty();
   }
 }

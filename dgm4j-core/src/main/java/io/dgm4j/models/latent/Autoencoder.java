@@ -30,7 +30,8 @@ public final class Autoencoder extends AbstractModel implements Decodable {
    * @param latent size of the code
    * @param hidden deterministic layer sizes between x and the code (mirrored in the decoder)
    * @param activation {@code tanh} or {@code relu}
-   * @param decoder the reconstruction distribution: {@code bernoulli}
+   * @param decoder the reconstruction distribution: {@code bernoulli} for binary images,
+   *     {@code logistic} (discretized logistic) for 8-bit pixels 0..255
    * @param network {@code mlp} or {@code conv}
    * @param channels feature maps of each convolution ({@code network = conv})
    */
@@ -85,13 +86,14 @@ public final class Autoencoder extends AbstractModel implements Decodable {
    * @return shape (N)
    */
   public NDArray reconstructionError(NDArray x) {
-    return likelihood.logProb(decoder.forward(encoder.forward(x)), x).neg();
+    return likelihood.logProb(decoder.forward(encoder.forward(likelihood.networkInput(x))), x)
+        .neg();
   }
 
   /** The code f(x), shape (N, latent). */
   @Override
   public NDArray encode(NDArray x) {
-    return encoder.forward(x);
+    return encoder.forward(likelihood.networkInput(x));
   }
 
   @Override

@@ -44,7 +44,8 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
    * @param hidden deterministic layer sizes (encoder; the decoder mirrors them)
    * @param activation {@code tanh} or {@code relu}
    * @param classes the number of labels, 0..classes-1
-   * @param decoder the distribution of x given z and y: {@code bernoulli}
+   * @param decoder the distribution of x given z and y: {@code bernoulli} for binary images,
+   *     {@code logistic} (discretized logistic) for 8-bit pixels 0..255
    */
   public record Config(int latent, List<Integer> hidden, String activation, int classes,
       String decoder) {
@@ -87,7 +88,7 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
   public ElboTerms elboTerms(Batch batch) {
     NDArray x = batch.x();
     NDArray y = oneHot(batch.requireLabels("cvae"));
-    NDArray[] q = Vae.meanAndLogStd(encoder.forward(x.concat(y, 1)));
+    NDArray[] q = posteriorOf(x, y);
     NDArray z = Vae.reparameterize(q, 0);
     NDArray reconstruction = likelihood.logProb(decoder.forward(z.concat(y, 1)), x);
     return new ElboTerms(reconstruction, DiagonalGaussian.klToStandardNormal(q[0], q[1]));
@@ -100,12 +101,17 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
     }
     NDArray x = batch.x();
     NDArray y = oneHot(batch.requireLabels("cvae")); // (N, C)
-    NDArray[] q = Vae.meanAndLogStd(encoder.forward(x.concat(y, 1)));
+    NDArray[] q = posteriorOf(x, y);
     NDArray z = Vae.reparameterize(q, k); // (k, N, L)
     NDArray yk = y.expandDims(0).broadcast(new Shape(k).addAll(y.getShape())); // (k, N, C)
     return likelihood.logProb(decoder.forward(z.concat(yk, 2)), x)
         .add(DiagonalGaussian.standardNormalLogProb(z))
         .sub(DiagonalGaussian.logProb(q[0], q[1], z));
+  }
+
+  /** The mean and log standard deviation of q(z | x, y) for one-hot labels y, (N, L) each. */
+  private NDArray[] posteriorOf(NDArray x, NDArray y) {
+    return Vae.meanAndLogStd(encoder.forward(likelihood.networkInput(x).concat(y, 1)));
   }
 
   /** log Σ_y p(y) exp(ELBO(x | y)), uniform p(y): a lower bound on log p(x). */
@@ -138,7 +144,7 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
     NDArray sum = null;
     for (int c = 0; c < config.classes(); c++) {
       NDArray y = oneHot(x.getManager().full(new Shape(n), c, DataType.INT32));
-      NDArray mean = Vae.meanAndLogStd(encoder.forward(x.concat(y, 1)))[0];
+      NDArray mean = posteriorOf(x, y)[0];
       sum = sum == null ? mean : sum.add(mean);
     }
     return Scalars.dividedBy(sum, config.classes());

@@ -26,7 +26,8 @@ import java.util.List;
  * k-sample bound), as in the paper.
  *
  * <p><b>One stochastic layer.</b> p(z) = N(0, I), p(x | z) = the decoder's distribution
- * ({@link PixelLikelihood}, Bernoulli for binary images) with parameters from a network of z;
+ * ({@link PixelLikelihood}: Bernoulli for binary images, a discretized logistic for 8-bit ones)
+ * with parameters from a network of z;
  * q(z | x) = N(mu(x), diag sigma(x)^2) from an encoder network. The evidence lower bound (seed
  * 003)
  *
@@ -64,7 +65,8 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
    * @param activation {@code tanh} (the paper's) or {@code relu}
    * @param latent2 dimensions of a second stochastic layer z2; 0 for one stochastic layer
    * @param hidden2 deterministic layer sizes between z1 and z2 (used when latent2 > 0)
-   * @param decoder the distribution of x given z: {@code bernoulli} for binary images
+   * @param decoder the distribution of x given z: {@code bernoulli} for binary images,
+   *     {@code logistic} (discretized logistic) for 8-bit pixels 0..255
    * @param network {@code mlp} (fully connected) or {@code conv}: stride-2 convolutions over the
    *     image before the {@code hidden} dense layers, transposed convolutions after them
    * @param channels feature maps of each convolution ({@code network = conv})
@@ -155,7 +157,7 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
   @Override
   public ElboTerms elboTerms(Batch batch) {
     NDArray x = batch.x();
-    NDArray[] q1 = meanAndLogStd(encoder1.forward(x)); // (N, L1) each
+    NDArray[] q1 = meanAndLogStd(encoder1.forward(likelihood.networkInput(x))); // (N, L1)
     NDArray z1 = reparameterize(q1, 0); // (N, L1)
     NDArray reconstruction = likelihood.logProb(decoder1.forward(z1), x); // (N)
     if (encoder2 == null) {
@@ -176,7 +178,7 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
       throw new IllegalArgumentException("importance samples must be at least 1, got " + k);
     }
     NDArray x = batch.x();
-    NDArray[] q1 = meanAndLogStd(encoder1.forward(x)); // (N, L1)
+    NDArray[] q1 = meanAndLogStd(encoder1.forward(likelihood.networkInput(x))); // (N, L1)
     NDArray z1 = reparameterize(q1, k); // (k, N, L1)
     NDArray logW = likelihood.logProb(decoder1.forward(z1), x) // (k, N)
         .sub(DiagonalGaussian.logProb(q1[0], q1[1], z1));
@@ -204,7 +206,7 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
   /** The mean of q(z1 | x): the features. */
   @Override
   public NDArray encode(NDArray x) {
-    return meanAndLogStd(encoder1.forward(x))[0];
+    return meanAndLogStd(encoder1.forward(likelihood.networkInput(x)))[0];
   }
 
   @Override

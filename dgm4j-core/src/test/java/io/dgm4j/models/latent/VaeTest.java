@@ -25,7 +25,12 @@ class VaeTest {
 
   /** A VAE over 4 binary pixels with a 1-D latent, weights moved away from their start. */
   private static Vae tiny(NDManager m, int latent2) {
-    Vae.Config c = new Vae.Config(1, List.of(5), "tanh", latent2, List.of(3), "bernoulli", "mlp", List.of());
+    return tiny(m, latent2, "bernoulli");
+  }
+
+  private static Vae tiny(NDManager m, int latent2, String decoder) {
+    Vae.Config c = new Vae.Config(1, List.of(5), "tanh", latent2, List.of(3), decoder, "mlp",
+        List.of());
     Vae vae = new Vae("vae", m, new int[] {4}, c, 3);
     for (NDArray p : vae.parameters().asMap().values()) {
       p.addi(Scalars.times(m.randomNormal(p.getShape()), 0.8f));
@@ -121,16 +126,22 @@ class VaeTest {
     }
   }
 
+  /** Both decoders: Bernoulli on binary pixels, the discretized logistic on 8-bit ones. */
   @Test
   void reparameterizedGradientsMatchFiniteDifferences() {
-    for (int latent2 : new int[] {0, 1}) {
-      try (NDManager root = Engines.newManager(); NDManager m = root.newSubManager()) {
-        Engines.seed(2);
-        Vae vae = tiny(m, latent2);
-        NDArray x = m.create(new float[] {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 1}, new Shape(3, 4));
-        checkGradients(vae, new Elbo(vae, new Elbo.Config(1, 0), 0), x);
-        checkGradients(vae, new ImportanceWeightedBound(vae,
-            new ImportanceWeightedBound.Config(4), 0), x);
+    Map<String, float[]> data = Map.of(
+        "bernoulli", new float[] {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 1},
+        "logistic", new float[] {0, 17, 255, 130, 254, 0, 1, 96, 200, 255, 3, 60});
+    for (var decoder : data.entrySet()) {
+      for (int latent2 : new int[] {0, 1}) {
+        try (NDManager root = Engines.newManager(); NDManager m = root.newSubManager()) {
+          Engines.seed(2);
+          Vae vae = tiny(m, latent2, decoder.getKey());
+          NDArray x = m.create(decoder.getValue(), new Shape(3, 4));
+          checkGradients(vae, new Elbo(vae, new Elbo.Config(1, 0), 0), x);
+          checkGradients(vae, new ImportanceWeightedBound(vae,
+              new ImportanceWeightedBound.Config(4), 0), x);
+        }
       }
     }
   }
