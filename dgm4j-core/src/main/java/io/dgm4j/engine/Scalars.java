@@ -2,6 +2,7 @@ package io.dgm4j.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between a tensor and a plain number that is safe to differentiate. Use these
@@ -25,41 +26,33 @@ public final class Scalars {
 
   /** x · c. */
   public static NDArray times(NDArray x, double c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.mul(s);
-    }
+    return withScalar(x, c, NDArray::mul);
   }
 
   /** x / c. */
   public static NDArray dividedBy(NDArray x, double c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.div(s);
-    }
+    return withScalar(x, c, NDArray::div);
   }
 
   /** x ^ c, element-wise. */
   public static NDArray power(NDArray x, double c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.pow(s);
-    }
+    return withScalar(x, c, NDArray::pow);
   }
 
   /** max(x, c), element-wise. */
   public static NDArray atLeast(NDArray x, double c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.maximum(s);
-    }
+    return withScalar(x, c, NDArray::maximum);
   }
 
   /** min(x, c), element-wise. */
   public static NDArray atMost(NDArray x, double c) {
-    try (NDArray s = scalar(x, c)) {
-      return x.minimum(s);
-    }
+    return withScalar(x, c, NDArray::minimum);
   }
 
-  /** A 0-dimensional tensor holding c, of x's type, in memory PyTorch owns. */
-  private static NDArray scalar(NDArray x, double c) {
-    return x.getManager().full(new Shape(), (float) c, x.getDataType());
+  /** op(x, c) with c in a 0-dimensional tensor of x's type, in memory PyTorch owns. */
+  private static NDArray withScalar(NDArray x, double c, BinaryOperator<NDArray> op) {
+    try (NDArray s = x.getManager().full(new Shape(), (float) c, x.getDataType())) {
+      return op.apply(x, s);
+    }
   }
 }
