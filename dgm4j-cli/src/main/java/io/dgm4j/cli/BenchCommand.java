@@ -69,7 +69,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--mcmc", description = "Also time the samplers on an RBM of --mcmc-hidden"
       + " units: block Gibbs sweeps/s, Langevin and MALA steps/s (score by autograd) for"
-      + " --batch-size chains, and PCD-1 training examples/s over one epoch of the training set.")
+      + " --batch-size chains, and PCD-1 training examples/s over a second epoch of the"
+      + " training set (the first, while the JIT warms up, printed beside it).")
   boolean mcmc;
 
   @Option(names = "--mcmc-hidden", defaultValue = "500",
