@@ -49,11 +49,9 @@ final class ClassifyCommand implements Callable<Integer> {
           + " p(predicted | x) (default: none).")
   Path out;
 
-  @Option(names = "--json", description = "Print one JSON object.") boolean json;
+  @Mixin Options.Json output;
 
-  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-      description = "Classify only the first N test examples of each set (default: 0, all).")
-  int limit;
+  @Mixin Options.TestLimit limit;
 
   @Mixin Options.BatchSize batch;
 
@@ -74,7 +72,7 @@ final class ClassifyCommand implements Callable<Integer> {
       ClassConditional model = loaded.require(ClassConditional.class, "classify",
           "class-conditional likelihood (train one with --per-class)");
       String dataSpec = data != null ? data : loaded.info.data().get("spec").asText();
-      Dataset test = loaded.testSet(dataSpec, limit, dataDir.home());
+      Dataset test = loaded.testSet(dataSpec, limit.n, dataDir.home());
       if (!test.hasLabels()) {
         throw new IllegalArgumentException("--data " + dataSpec + " has no labels to measure"
             + " accuracy against");
@@ -98,7 +96,7 @@ final class ClassifyCommand implements Callable<Integer> {
       Double rejection = null;
       int oodCount = 0;
       if (ood != null) {
-        Dataset oodData = loaded.testSet(ood, limit, dataDir.home());
+        Dataset oodData = loaded.testSet(ood, limit.n, dataDir.home());
         oodCount = oodData.size();
         rejection = DetectionMetrics.fractionAbove(
             negate(score(loaded, model, oodData).logMarginal()), threshold);
@@ -117,7 +115,7 @@ final class ClassifyCommand implements Callable<Integer> {
         AtomicFiles.writeString(file, csv.toString());
       }
       var console = spec.commandLine().getOut();
-      if (json) {
+      if (output.json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
         o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().config().path("base").asText(

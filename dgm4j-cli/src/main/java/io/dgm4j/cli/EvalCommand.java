@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
   @Mixin Options.Run run;
 
-  @Option(names = "--json", description = "Print one JSON object.") boolean json;
+  @Mixin Options.Json output;
 
   @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
       description = "best or last (default: ${DEFAULT-VALUE}).")
@@ -45,10 +45,7 @@ final class EvalCommand implements Callable<Integer> {
           + " estimate of log p(x) (default: ${DEFAULT-VALUE}; papers report 5000).")
   int importanceSamples;
 
-  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-      description = "Evaluate only the first N test examples (default: 0, all); for costly"
-          + " estimates such as k = 5000 on a small machine.")
-  int limit;
+  @Mixin Options.TestLimit limit;
 
   @Option(names = "--rows-per-pass", defaultValue = "5000", paramLabel = "R",
       description = "Latent-variable models: (example, sample) pairs per network pass; lower"
@@ -90,11 +87,8 @@ final class EvalCommand implements Callable<Integer> {
       }
       Dataset test = RunData.testSetOf(loaded.info.data(), dataDir.home(),
           loaded.directory.runFile(), spec.commandLine().getErr());
-      if (limit < 0) {
-        throw Options.usage(spec, "--limit must be >= 0 (0: all), got " + limit);
-      }
-      if (limit > 0 && limit < test.size()) {
-        test = test.slice(0, limit);
+      if (limit.n > 0 && limit.n < test.size()) {
+        test = test.slice(0, limit.n);
       }
       if (loaded.model instanceof LatentVariableModel latent) {
         return evaluateLatent(loaded, latent, test, prep, dataName);
@@ -119,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
       double pixelNll = r.nllNats() + prep.pixelOffsetNats(test.dimension());
       double pixelBits = pixelNll / (test.dimension() * Math.log(2));
       var out = spec.commandLine().getOut();
-      if (json) {
+      if (output.json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
         o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().family());
@@ -192,7 +186,7 @@ final class EvalCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9;
     var out = spec.commandLine().getOut();
     String family = loaded.info.model().family();
-    if (json) {
+    if (output.json) {
       ObjectNode o = ModelRegistry.json().createObjectNode();
       o.put("run", run.folder.toString());
       o.put("model", family);
@@ -237,7 +231,7 @@ final class EvalCommand implements Callable<Integer> {
       throws Exception {
     LikelihoodEvaluator.Report r = LatentEvaluator.reconstructionError(autoencoder, test);
     var out = spec.commandLine().getOut();
-    if (json) {
+    if (output.json) {
       ObjectNode o = ModelRegistry.json().createObjectNode();
       o.put("run", run.folder.toString());
       o.put("model", autoencoder.family());
@@ -267,7 +261,7 @@ final class EvalCommand implements Callable<Integer> {
         dataDir.home(), picture);
     double seconds = (System.nanoTime() - start) / 1e9;
     var out = spec.commandLine().getOut();
-    if (json) {
+    if (output.json) {
       ObjectNode o = ModelRegistry.json().createObjectNode();
       o.put("run", run.folder.toString());
       o.put("model", loaded.info.model().family());

@@ -67,11 +67,9 @@ final class OodCommand implements Callable<Integer> {
           + " only with --force (default: none).")
   Path report;
 
-  @Option(names = "--json", description = "Print one JSON object.") boolean json;
+  @Mixin Options.Json output;
 
-  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
-      description = "Use only the first N test examples of each set (default: 0, all).")
-  int limit;
+  @Mixin Options.TestLimit limit;
 
   @Mixin Options.BatchSize batch;
 
@@ -94,8 +92,8 @@ final class OodCommand implements Callable<Integer> {
         throw new IllegalArgumentException(family + " has no per-example score (neither a"
             + " likelihood, a likelihood estimate nor an energy), which `dgm ood` needs");
       }
-      Dataset inData = loaded.testSet(in, limit, dataDir.home());
-      Dataset oodData = loaded.testSet(ood, limit, dataDir.home());
+      Dataset inData = loaded.testSet(in, limit.n, dataDir.home());
+      Dataset oodData = loaded.testSet(ood, limit.n, dataDir.home());
       double[] inLog = logDensity(loaded.model, inData);
       double[] oodLog = logDensity(loaded.model, oodData);
       Map<String, double[][]> scores = new LinkedHashMap<>(); // method -> {in, ood}
@@ -246,7 +244,7 @@ final class OodCommand implements Callable<Integer> {
   private void print(Map<String, DetectionMetrics> results, String family, String scoreColumn,
       int inCount, int oodCount) throws Exception {
     var out = spec.commandLine().getOut();
-    if (json) {
+    if (output.json) {
       ObjectNode o = ModelRegistry.json().createObjectNode();
       o.put("in", in);
       o.put("ood", ood);

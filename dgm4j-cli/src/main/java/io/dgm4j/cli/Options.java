@@ -114,6 +114,30 @@ final class Options {
   }
 
   /** {@code --seed S}. */
+  /** --json: print one JSON object instead of text. */
+  static final class Json {
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+  }
+
+  /** --limit for commands that read test sets: the first N examples of each, 0 for all. */
+  static final class TestLimit {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    int n;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+        description = "Use only the first N test examples of each set (default: 0, all); for"
+            + " costly estimates such as k = 5000 on a small machine.")
+    void n(int value) {
+      if (value < 0) {
+        throw usage(command, "--limit must be >= 0 (0: all), got " + value);
+      }
+      n = value;
+    }
+  }
+
   static final class Seed {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
         description = "Seed of everything random in this command (default: ${DEFAULT-VALUE}).")

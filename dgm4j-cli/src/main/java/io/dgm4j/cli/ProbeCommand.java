@@ -45,7 +45,7 @@ final class ProbeCommand implements Callable<Integer> {
       description = "best or last (default: ${DEFAULT-VALUE}).")
   String which;
 
-  @Option(names = "--json", description = "Print one JSON object.") boolean json;
+  @Mixin Options.Json output;
 
   @Mixin Options.DataDir dataDir;
 
@@ -81,7 +81,7 @@ final class ProbeCommand implements Callable<Integer> {
       LinearProbe.Result pixels = probe.evaluate(train, test, loaded.model.manager(), seed);
       double seconds = (System.nanoTime() - start) / 1e9;
       var out = spec.commandLine().getOut();
-      if (json) {
+      if (output.json) {
         ObjectNode o = ModelRegistry.json().createObjectNode();
         o.put("run", run.folder.toString());
         o.put("model", loaded.info.model().family());
