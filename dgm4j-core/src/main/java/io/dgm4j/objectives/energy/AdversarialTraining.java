@@ -52,13 +52,17 @@ public final class AdversarialTraining implements Objective {
     }
 
     /**
-     * A five-layer flow of 64-64 MADEs, the exact entropy weight, α = 1 (Du and Mordatch's;
-     * it bounds the energy gap between data and samples at 1/α, where α = 0.01 let the EBM dig
-     * a spurious well 100 nats deep on eight-gaussians), one sampler step per EBM step at 0.2
-     * times the EBM's learning rate, 200 warm-up steps.
+     * A five-layer flow of 64-64 MADEs, the exact entropy weight, α = 0.1 (as for {@code cd}),
+     * one sampler step per EBM step at 0.2 times the EBM's learning rate, 200 warm-up steps.
+     *
+     * <p>α bounds the energy gap the EBM can open between data and samples: the regulariser's
+     * minimum puts E(x) at −1/(2α) and E(y) at +1/(2α), a gap of 1/α nats. Du and Mordatch's
+     * α = 1 suits images but allows a density ratio of only e between the toys' modes and the
+     * empty space around them, and left eight-gaussians at 3.72 nats (the Gaussian: 3.55;
+     * 500 steps, lr 0.005, 128-128); α = 0.1 reached 1.96 (the truth's entropy: 1.70).
      */
     public static Config defaults() {
-      return new Config(List.of(64, 64), 5, 1.0, 1.0, 1, 200, 0.2);
+      return new Config(List.of(64, 64), 5, 1.0, 0.1, 1, 200, 0.2);
     }
   }
 

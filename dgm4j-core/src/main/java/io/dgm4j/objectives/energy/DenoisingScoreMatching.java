@@ -14,6 +14,14 @@ import io.dgm4j.objectives.LossObjective;
  * This equals the Fisher divergence to q_σ up to a constant, with no second derivatives; the
  * model learns the smoothed density, which approaches p_data as σ → 0 (while the loss's
  * variance grows).
+ *
+ * <p><b>Variance.</b> Expanded, the loss is ½‖s‖² + s·ε/σ + ½‖ε‖²/σ²: the last term has no
+ * gradient, but the middle one carries noise of order 1/σ, which at small σ drowns the signal
+ * (measured: eight-gaussians, 250 steps, σ = 0.1 gave 3.85 nats, worse than a Gaussian). With
+ * {@code antithetic} each data point is perturbed by both +σε and −σε (the pair is still an
+ * unbiased sample, so the expectation is unchanged); the middle terms then combine into
+ * (s(x + σε) − s(x − σε))·ε/σ ≈ 2 εᵀ∇s ε, of order 1 instead of 1/σ, at the price of scoring
+ * twice as many points.
  */
 public final class DenoisingScoreMatching extends LossObjective {
 
@@ -21,17 +29,18 @@ public final class DenoisingScoreMatching extends LossObjective {
    * Settings.
    *
    * @param sigma the noise level σ, in the data's units
+   * @param antithetic perturb each point by +σε and −σε (variance reduction, see above)
    */
-  public record Config(double sigma) {
+  public record Config(double sigma, boolean antithetic) {
     public Config {
       if (!(sigma > 0)) {
         throw new IllegalArgumentException("dsm: sigma must be positive, got " + sigma);
       }
     }
 
-    /** σ = 0.1 (2-D toys of unit scale). */
+    /** σ = 0.1 (2-D toys of unit scale), antithetic pairs. */
     public static Config defaults() {
-      return new Config(0.1);
+      return new Config(0.1, true);
     }
   }
 
@@ -48,6 +57,10 @@ public final class DenoisingScoreMatching extends LossObjective {
   public NDArray loss(Batch batch, long step) {
     NDArray x = batch.x();
     NDArray noise = x.getManager().randomNormal(x.getShape());
+    if (config.antithetic()) {
+      x = x.concat(x);
+      noise = noise.concat(noise.neg());
+    }
     float sigma = (float) config.sigma();
     NDArray noisy = x.add(Scalars.times(noise, sigma));
     NDArray s = Scores.withGraph(energy, noisy).gradient();

@@ -158,7 +158,7 @@ class ScoreMatchingTest {
             {DATA_COV[1][0], DATA_COV[1][1] + sigma * sigma}};
         GaussianEnergy a = model(m.newSubManager(), 0f, 1f);
         GaussianEnergy b = model(m.newSubManager(), 0.5f, 1.4f);
-        DenoisingScoreMatching.Config c = new DenoisingScoreMatching.Config(sigma);
+        DenoisingScoreMatching.Config c = new DenoisingScoreMatching.Config(sigma, true);
         // same noise for both models: the θ-free constant cancels in the difference
         double difference = loss(new DenoisingScoreMatching(a, c, 0), x, 5)
             - loss(new DenoisingScoreMatching(b, c, 0), x, 5);
@@ -184,7 +184,7 @@ class ScoreMatchingTest {
       Map<String, Function<GaussianEnergy, LossObjective>> objectives = Map.of(
           "esm", g -> new ExactScoreMatching(g, 0),
           "ssm", g -> new SlicedScoreMatching(g, new SlicedScoreMatching.Config(2, false), 0),
-          "dsm", g -> new DenoisingScoreMatching(g, new DenoisingScoreMatching.Config(0.3), 0));
+          "dsm", g -> new DenoisingScoreMatching(g, new DenoisingScoreMatching.Config(0.3, true), 0));
       objectives.forEach((name, make) -> {
         GaussianEnergy model = model(m.newSubManager(), 0.4f, 1.2f);
         LossObjective objective = make.apply(model);
