@@ -2,9 +2,13 @@ package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import io.dgm4j.data.Dataset;
 import io.dgm4j.models.Batch;
+import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.energy.LearnedLogPartition;
 import io.dgm4j.optim.Adam;
@@ -22,9 +26,11 @@ import java.util.List;
  * EBM still tells data from noise. As the flow approaches the data, the classification task
  * stays hard and informative, where a fixed Gaussian's becomes trivial. The flow is a
  * {@link io.dgm4j.models.flow.Maf}, first fitted to the data by maximum likelihood for
- * {@code flowWarmup} steps, then at {@code flowLrScale} times the EBM's learning rate.
+ * {@code flowWarmup} steps, then at {@code flowLrScale} times the EBM's learning rate. As in
+ * {@link NoiseContrastiveEstimation}, c starts at the importance-sampling estimate of log Z with
+ * the (untrained) flow as proposal.
  */
-public final class FlowContrastiveEstimation implements Objective {
+public final class FlowContrastiveEstimation implements Objective, DataInitialized {
 
   /**
    * Settings.
@@ -82,6 +88,15 @@ public final class FlowContrastiveEstimation implements Objective {
     return "flow contrastive estimation";
   }
 
+  /** Starts c at the importance-sampling estimate of log Z (a fresh run). */
+  @Override
+  public void initializeFrom(Dataset examples, long seed) {
+    try (NDScope scope = new NDScope(); NDManager m = energy.manager().newSubManager()) {
+      NDArray y = noise.flow().sample(m, NoiseContrastiveEstimation.START_SAMPLES);
+      NoiseContrastiveEstimation.startLogZ(energy, normalizer, y, noise.flow().logProb(y));
+    }
+  }
+
   @Override
   public double step(Batch batch, long step, double learningRate) {
     NDArray x = batch.x();
@@ -133,7 +148,7 @@ public final class FlowContrastiveEstimation implements Objective {
 
   @Override
   public double validationLoss(Batch batch) {
-    try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+    try (NDScope scope = new NDScope()) {
       NDArray x = batch.x();
       NDArray y = noise.flow().sample(x.getManager(), (int) x.getShape().get(0));
       return classificationLoss(energyLogRatio(x, noise.flow().logProb(x)),

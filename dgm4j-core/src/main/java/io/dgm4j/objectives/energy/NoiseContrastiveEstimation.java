@@ -2,6 +2,8 @@ package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Activation;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.distributions.FullCovarianceGaussian;
@@ -21,6 +23,14 @@ import io.dgm4j.objectives.LossObjective;
  * tell the two apart through the normalised density. The noise is a full-covariance Gaussian
  * fitted to the training data, its standard deviations widened by {@code noiseScale} so it
  * covers the data's tails. The learned c is what {@code logZ()} then reports (method nce).
+ *
+ * <p>c starts at the importance-sampling estimate of the initial model's log Z with the noise
+ * as proposal, log (1/M) Σ_m exp(−E(y_m) − log q(y_m)), y_m ~ q (M = {@value #START_SAMPLES}).
+ * Starting it at 0 instead claims Z = 1 where the untrained model's Z is about 2π s² (the
+ * confining term's Gaussian: log Z ≈ 5 on the toys), so every noise point is first classified as
+ * data, and Adam, which moves c and the energy's offset by about one learning rate per step,
+ * spends hundreds of steps just shifting the offset (eight-gaussians, 500 steps at 0.005:
+ * 3.91 nats, worse than the Gaussian's 3.55).
  */
 public final class NoiseContrastiveEstimation extends LossObjective implements DataInitialized {
 
@@ -57,11 +67,39 @@ public final class NoiseContrastiveEstimation extends LossObjective implements D
     model.learnsLogZ(true);
   }
 
-  /** Fits the noise Gaussian to the training data (a fresh run; a resumed one restores it). */
+  /** Noise draws behind the importance-sampling start of c. */
+  static final int START_SAMPLES = 10_000;
+
+  /**
+   * Fits the noise Gaussian to the training data and starts c at the importance-sampling
+   * estimate of log Z (a fresh run; a resumed one restores both).
+   */
   @Override
   public void initializeFrom(Dataset examples, long seed) {
     noise = GaussianNoise.of(FullCovarianceGaussian.fit(examples, 1e-6), config.noiseScale(),
         energy.manager());
+    try (NDScope scope = new NDScope(); NDManager m = energy.manager().newSubManager()) {
+      NDArray y = noise.sample(m, START_SAMPLES);
+      startLogZ(energy, normalizer, y, noise.logDensity(y));
+    }
+  }
+
+  /**
+   * Sets the learned log Z to the importance-sampling estimate log (1/M) Σ_m exp(−E(y_m) −
+   * log q(y_m)) from M draws y of the noise q (shared with flow contrastive estimation).
+   */
+  static void startLogZ(EnergyModel energy, LearnedLogPartition normalizer, NDArray y,
+      NDArray logQ) {
+    float[] w = energy.energy(y).neg().sub(logQ).toFloatArray();
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : w) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : w) {
+      sum += Math.exp(v - max);
+    }
+    normalizer.logZParameter().set(new float[] {(float) (max + Math.log(sum / w.length))});
   }
 
   @Override
