@@ -3,7 +3,6 @@ package io.dgm4j.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dgm4j.data.Binarization;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
@@ -12,9 +11,13 @@ import io.dgm4j.evaluation.CpuLoad;
 import io.dgm4j.evaluation.Throughput;
 import io.dgm4j.evaluation.WindowedRate;
 import io.dgm4j.io.AtomicFiles;
-import io.dgm4j.models.DensityModel;
+import io.dgm4j.models.DataInitialized;
+import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
-import io.dgm4j.models.Support;
+import io.dgm4j.models.Samplable;
+import io.dgm4j.objectives.Objective;
+import io.dgm4j.objectives.ObjectiveSpec;
+import io.dgm4j.objectives.Objectives;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Spec;
 /** Measures training and sampling speed of each model next to a plain matmul, in one run. */
 @Command(name = "bench", description = {
     "Training examples/s, achieved GFLOP/s and time to draw samples for each model (default"
-        + " settings, batch 100, real data), next to a 2048x2048 matmul and a 3x3"
+        + " settings and objective, batch 100, real data), next to a 2048x2048 matmul and a 3x3"
         + " convolution (64 maps of 28x28, the batch size) in the same process; models with"
         + " several samplers are timed with each.",
     "Each rate is the median over --windows windows of at least --window-seconds each, with"
@@ -39,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--models", split = ",", paramLabel = "NAME,...",
       defaultValue = "bernoulli,mixture,fvsbn,nade,rnade,made",
-      description = "Density models to measure, comma-separated, or none (default:"
+      description = "Models to measure, comma-separated, or none (default:"
           + " ${DEFAULT-VALUE}).")
   List<String> models;
 
@@ -113,7 +116,6 @@ final class BenchCommand implements Callable<Integer> {
     String dataSpec = data.spec != null ? data.spec : "mnist";
     DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
     Dataset images = source.train().slice(0, Math.min(10_000, source.train().size()));
-    Dataset binary = Binarization.fixed(images, source.binarizationScale(), 1);
     try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
       WindowedRate matmul = Throughput.matmul(root, 2048, windows, windowSeconds).scaled(1e-9);
       ObjectNode report = ModelRegistry.json().createObjectNode();
@@ -142,31 +144,47 @@ final class BenchCommand implements Callable<Integer> {
             }
           });
         }
-        try (DensityModel model = (DensityModel) ModelRegistry.family(name).create(
-            root.newSubManager(), binary.itemShape(), overrides, 1)) {
-          Dataset train = model.support() == Support.BINARY ? binary
-              : new Preprocessing("dequantize", 1f, 0, 0).fixed(images, 1, name);
-          WindowedRate examples =
-              Throughput.training(model, train, batch.size, 5, windows, windowSeconds);
-          WindowedRate gflops =
-              examples.scaled(Throughput.trainingFlopsPerExample(model) / 1e9);
-          double sampling = Throughput.samplingSeconds(model, samples);
-          out.printf("%-10s %,12d  %-44s %-28s %14.3f%n", name, model.parameterCount(),
-              describe(examples, "%,.0f"), describe(gflops, "%.1f", false), sampling);
+        ModelRegistry.Family<?> family = ModelRegistry.family(name);
+        try (GenerativeModel model = family.create(root.newSubManager(), images.itemShape(),
+            overrides, 1)) {
+          Dataset train = Preprocessing.choose(model.support(), source, 1).fixed(images, 1, name);
+          ObjectiveSpec objectiveSpec =
+              Objectives.entry(family.defaultObjective()).spec(ModelRegistry.json()
+                  .createObjectNode());
+          Objective objective = Objectives.create(objectiveSpec, model, 0);
+          if (objective instanceof DataInitialized init) {
+            init.initializeFrom(train, 1);
+          }
+          WindowedRate examples = Throughput.training(model, objective, train, batch.size, 5,
+              windows, windowSeconds);
+          // the k of a k-sample objective (the IWAE bound); 1 for the others
+          int latentSamples = objectiveSpec.config().path("samples").asInt(1);
+          WindowedRate gflops = examples.scaled(
+              Throughput.trainingFlopsPerExample(model, latentSamples) / 1e9);
+          Samplable sampler = model instanceof Samplable s ? s : null;
+          double sampling = sampler == null ? Double.NaN
+              : Throughput.samplingSeconds(sampler, model.manager(), samples);
+          out.printf("%-10s %,12d  %-44s %-28s %14s%n", name, model.parameterCount(),
+              describe(examples, "%,.0f"), describe(gflops, "%.1f", false),
+              sampler == null ? "no sampling" : String.format("%.3f", sampling));
           out.flush();
           ObjectNode row = rows.addObject();
           row.put("model", name);
           row.set("config", ModelRegistry.json().valueToTree(model.config()));
+          row.put("objective", objectiveSpec.name());
           row.put("parameters", model.parameterCount());
           putRate(row, "train_examples_per_second", examples);
           putSpread(row, "train_gflops", gflops); // the same windows, scaled
           row.put("train_gflops_fraction_of_matmul", gflops.median() / matmul.median());
+          if (sampler == null) {
+            continue;
+          }
           row.put("sample_seconds", sampling);
           row.put("samples", samples);
-          for (String other : model.samplers().subList(1, model.samplers().size())) {
-            double t2 = Throughput.samplingSeconds(model, samples, other);
+          for (String other : sampler.samplers().subList(1, sampler.samplers().size())) {
+            double t2 = Throughput.samplingSeconds(sampler, model.manager(), samples, other);
             out.printf("%-10s %12s %12s %10s %14.3f  (--sampler %s; the line above: %s)%n", "",
-                "", "", "", t2, other, model.samplers().get(0));
+                "", "", "", t2, other, sampler.samplers().get(0));
             out.flush();
             row.put("sample_seconds_" + other, t2);
           }

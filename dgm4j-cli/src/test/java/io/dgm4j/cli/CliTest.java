@@ -242,7 +242,8 @@ class CliTest {
   @Test
   void benchReportsMediansWithSpreadsAndLoadPerWindow() throws Exception {
     Path json = dir.resolve("bench.json");
-    Run r = dgm("bench", "--data", images.toString(), "--models", "bernoulli,fvsbn",
+    Run r = dgm("bench", "--data", images.toString(), "--models", "bernoulli,fvsbn,autoencoder",
+        "--set", "autoencoder.hidden=[8]", "--set", "autoencoder.latent=2",
         "--windows", "3", "--window-seconds", "0.05", "--samples", "4", "--batch-size", "10",
         "--json", json.toString());
     assertThat(r.code()).as(r.err()).isZero();
@@ -264,6 +265,12 @@ class CliTest {
     JsonNode fvsbn = report.get("models").get(1);
     assertThat(fvsbn.get("train_gflops").asDouble()).isPositive();
     assertThat(fvsbn.get("train_gflops_fraction_of_matmul").asDouble()).isPositive();
+    // a model without a likelihood trains with its own objective and has no sampling time
+    JsonNode autoencoder = report.get("models").get(2);
+    assertThat(autoencoder.get("objective").asText()).isEqualTo("reconstruction");
+    assertThat(autoencoder.get("train_gflops").asDouble()).isPositive();
+    assertThat(autoencoder.has("sample_seconds")).isFalse();
+    assertThat(r.out()).contains("no sampling");
 
     Run bad = dgm("bench", "--windows", "0");
     assertThat(bad.code()).isEqualTo(2);

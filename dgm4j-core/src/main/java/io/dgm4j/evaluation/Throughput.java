@@ -6,10 +6,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dgm4j.data.Dataset;
-import io.dgm4j.models.DensityModel;
-import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Batch;
-import io.dgm4j.objectives.MaximumLikelihood;
+import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.Samplable;
+import io.dgm4j.models.TrainingCost;
+import io.dgm4j.objectives.Objective;
+import java.util.Arrays;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -70,12 +73,12 @@ public final class Throughput {
   }
 
   /**
-   * Training examples/s of maximum-likelihood Adam steps on consecutive batches of {@code data},
-   * in windows (see {@link WindowedRate}), after {@code warmup} untimed steps.
+   * Training examples/s of {@code objective}'s steps (Adam) on consecutive batches of {@code data}
+   * (with their labels, when it has them), in windows (see {@link WindowedRate}), after
+   * {@code warmup} untimed steps.
    */
-  public static WindowedRate training(DensityModel model, Dataset data, int batchSize,
-      int warmup, int windows, double windowSeconds) {
-    MaximumLikelihood objective = new MaximumLikelihood(model);
+  public static WindowedRate training(GenerativeModel model, Objective objective, Dataset data,
+      int batchSize, int warmup, int windows, double windowSeconds) {
     int d = data.dimension();
     float[] buffer = new float[batchSize * d];
     long[] step = {0};
@@ -85,7 +88,9 @@ public final class Throughput {
       data.copyRows(from, batchSize, buffer);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
         NDArray x = m.create(buffer, new Shape(batchSize, d));
-        objective.step(Batch.of(x), s, 1e-4);
+        NDArray labels = data.hasLabels()
+            ? m.create(Arrays.copyOfRange(data.labels(), from, from + batchSize)) : null;
+        objective.step(new Batch(x, labels), s, 1e-4);
       }
       return batchSize;
     };
@@ -95,11 +100,14 @@ public final class Throughput {
     return WindowedRate.measure(trainingStep, windows, windowSeconds);
   }
 
-  /** Seconds to draw {@code n} samples (after one untimed draw of the same size). */
-  public static double samplingSeconds(DensityModel model, int n) {
+  /**
+   * Seconds to draw {@code n} samples (after one untimed draw of the same size), in arrays of a
+   * sub-manager of {@code manager} (the model's).
+   */
+  public static double samplingSeconds(Samplable model, NDManager manager, int n) {
     double seconds = 0;
     for (int r = 0; r < 2; r++) {
-      try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+      try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
         long t = System.nanoTime();
         model.sample(m, n).toFloatArray();
         seconds = (System.nanoTime() - t) / 1e9;
@@ -110,10 +118,11 @@ public final class Throughput {
 
   /**
    * Seconds to draw {@code n} samples with one named sampler of the model, timed once (run
-   * {@link #samplingSeconds(DensityModel, int)} first to warm the engine up).
+   * {@link #samplingSeconds(Samplable, NDManager, int)} first to warm the engine up).
    */
-  public static double samplingSeconds(DensityModel model, int n, String sampler) {
-    try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
+  public static double samplingSeconds(Samplable model, NDManager manager, int n,
+      String sampler) {
+    try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
       long t = System.nanoTime();
       model.sample(m, n, new io.dgm4j.models.Samplable.SamplingOptions(sampler, 0)).values()
           .toFloatArray();
@@ -126,7 +135,10 @@ public final class Throughput {
    * (2 flops per multiply-add) that dominate each family; {@code NaN} where no product
    * dominates. See {@link #trainingFlopsPerExample} for a training step.
    */
-  public static double forwardFlopsPerExample(DensityModel model) {
+  public static double forwardFlopsPerExample(GenerativeModel model) {
+    if (model instanceof TrainingCost cost) {
+      return 2.0 * cost.forwardMultiplyAdds(1);
+    }
     JsonNode c = ModelRegistry.json().valueToTree(model.config());
     double d = model.dimension();
     return switch (model.family()) {
@@ -168,9 +180,22 @@ public final class Throughput {
    * dA and dB, except that no gradient flows into the data, so the products that read x (the
    * mixture's, FVSBN's, MADE's first layer and direct connection) have only dB. Hence 2x the
    * forward products for the mixture and FVSBN, 3x less the input-side products for MADE; for
-   * NADE and RNADE, whose work is not one product per layer, 3x the forward count.
+   * NADE and RNADE, whose work is not one product per layer, 3x the forward count. Models that
+   * count their own work ({@link TrainingCost}: the latent-variable family) likewise, with one
+   * latent draw per example.
    */
-  public static double trainingFlopsPerExample(DensityModel model) {
+  public static double trainingFlopsPerExample(GenerativeModel model) {
+    return trainingFlopsPerExample(model, 1);
+  }
+
+  /**
+   * As {@link #trainingFlopsPerExample(GenerativeModel)}, for an objective that draws
+   * {@code latentSamples} latent values per example (the k of the importance-weighted bound).
+   */
+  public static double trainingFlopsPerExample(GenerativeModel model, int latentSamples) {
+    if (model instanceof TrainingCost cost) {
+      return 2.0 * (3 * cost.forwardMultiplyAdds(latentSamples) - cost.dataLayerMultiplyAdds());
+    }
     double forward = forwardFlopsPerExample(model);
     JsonNode c = ModelRegistry.json().valueToTree(model.config());
     double d = model.dimension();

@@ -87,4 +87,9 @@ public final class ConvDecoder implements Network {
   public long multiplyAdds() {
     return convMultiplyAdds + head.multiplyAdds();
   }
+
+  @Override
+  public long firstLayerMultiplyAdds() {
+    return head.firstLayerMultiplyAdds(); // the dense layers come first, from z
+  }
 }

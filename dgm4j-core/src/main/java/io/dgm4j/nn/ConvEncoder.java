@@ -22,6 +22,7 @@ public final class ConvEncoder implements Network {
   private final List<NDArray> biases = new ArrayList<>();
   private final Mlp head;
   private final long convMultiplyAdds;
+  private final long firstConvMultiplyAdds;
 
   /**
    * @param imageShape (H, W); each must stay even through {@code channels.size()} halvings
@@ -36,6 +37,7 @@ public final class ConvEncoder implements Network {
     int h = height;
     int w = width;
     long macs = 0;
+    long first = 0;
     for (int l = 0; l < channels.size(); l++) {
       int c = channels.get(l);
       kernels.add(parameters.uniform(name + ".conv" + l,
@@ -44,9 +46,13 @@ public final class ConvEncoder implements Network {
       h /= 2;
       w /= 2;
       macs += (long) h * w * c * in * KERNEL * KERNEL;
+      if (l == 0) {
+        first = macs;
+      }
       in = c;
     }
     convMultiplyAdds = macs;
+    firstConvMultiplyAdds = first;
     List<Integer> sizes = new ArrayList<>();
     sizes.add(in * h * w);
     sizes.addAll(hidden);
@@ -87,5 +93,10 @@ public final class ConvEncoder implements Network {
   @Override
   public long multiplyAdds() {
     return convMultiplyAdds + head.multiplyAdds();
+  }
+
+  @Override
+  public long firstLayerMultiplyAdds() {
+    return kernels.isEmpty() ? head.firstLayerMultiplyAdds() : firstConvMultiplyAdds;
   }
 }

@@ -61,4 +61,9 @@ public final class Mlp implements Network {
     }
     return total;
   }
+
+  @Override
+  public long firstLayerMultiplyAdds() {
+    return weights[0].getShape().size();
+  }
 }

@@ -14,4 +14,11 @@ public interface Network {
 
   /** Multiply-adds per example of one forward pass (for GFLOP/s figures). */
   long multiplyAdds();
+
+  /**
+   * Of {@link #multiplyAdds()}, those of the first layer, the one that reads the network's input:
+   * when that input is the data, training computes no gradient into it, so this layer's backward
+   * pass is one product (the weights' gradient) instead of two.
+   */
+  long firstLayerMultiplyAdds();
 }

@@ -22,6 +22,7 @@ public final class StridedConvNet implements Network {
   private final NDArray outputWeight; // (C·h·w, out)
   private final NDArray outputBias;
   private final long multiplyAdds;
+  private final long firstLayerMultiplyAdds;
 
   public StridedConvNet(Parameters parameters, String name, int height, int width,
       int channels, int out) {
@@ -37,6 +38,7 @@ public final class StridedConvNet implements Network {
     int h = height;
     int w = width;
     long macs = 0;
+    long first = 0;
     for (int l = 0; l < 3; l++) {
       int k = sizes[l];
       double bound = Math.sqrt(6.0 / (k * k * (in + filters[l])));
@@ -45,12 +47,16 @@ public final class StridedConvNet implements Network {
       h = outputSize(h, k, strides[l]);
       w = outputSize(w, k, strides[l]);
       macs += (long) h * w * filters[l] * in * k * k;
+      if (l == 0) {
+        first = macs;
+      }
       in = filters[l];
     }
     int flat = in * h * w;
     outputWeight = parameters.glorot(name + ".linear.weight", flat, out);
     outputBias = parameters.zeros(name + ".linear.bias", out);
     multiplyAdds = macs + (long) flat * out;
+    firstLayerMultiplyAdds = first;
   }
 
   /** Output size of a convolution with padding 1 (same size for k = 3, s = 1; half for k = 4, s = 2). */
@@ -73,5 +79,10 @@ public final class StridedConvNet implements Network {
   @Override
   public long multiplyAdds() {
     return multiplyAdds;
+  }
+
+  @Override
+  public long firstLayerMultiplyAdds() {
+    return firstLayerMultiplyAdds;
   }
 }

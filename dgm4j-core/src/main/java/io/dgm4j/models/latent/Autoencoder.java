@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Support;
+import io.dgm4j.models.TrainingCost;
 import io.dgm4j.nn.ConvDecoder;
 import io.dgm4j.nn.ConvEncoder;
 import io.dgm4j.nn.Mlp;
@@ -22,7 +23,7 @@ import java.util.List;
  * bound and no way to sample; the commands that need those say so. Networks as in {@link Vae}
  * (MLP or convolutional), with a deterministic code in place of a Gaussian.
  */
-public final class Autoencoder extends AbstractModel implements Decodable {
+public final class Autoencoder extends AbstractModel implements Decodable, TrainingCost {
 
   /**
    * Settings.
@@ -110,6 +111,17 @@ public final class Autoencoder extends AbstractModel implements Decodable {
   @Override
   public String family() {
     return "autoencoder";
+  }
+
+  /** Encoder and decoder once (no latent draws). */
+  @Override
+  public long forwardMultiplyAdds(int latentSamples) {
+    return encoder.multiplyAdds() + decoder.multiplyAdds();
+  }
+
+  @Override
+  public long dataLayerMultiplyAdds() {
+    return encoder.firstLayerMultiplyAdds();
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.dgm4j.models.Batch;
 import io.dgm4j.models.Conditional;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Support;
+import io.dgm4j.models.TrainingCost;
 import io.dgm4j.nn.Mlp;
 import io.dgm4j.nn.TensorMath;
 import java.util.List;
@@ -35,7 +36,8 @@ import java.util.List;
  * NLL compares with unconditional models'. {@link #encode} averages the posterior means over the
  * classes, E_y μ(x, y) with y uniform: features that do not need the label.
  */
-public final class ConditionalVae extends AbstractModel implements VariationalModel, Decodable, Conditional {
+public final class ConditionalVae extends AbstractModel
+    implements VariationalModel, Decodable, Conditional, TrainingCost {
 
   /**
    * Settings.
@@ -218,6 +220,17 @@ public final class ConditionalVae extends AbstractModel implements VariationalMo
   @Override
   public String family() {
     return "cvae";
+  }
+
+  /** The encoder once, the decoder per draw. */
+  @Override
+  public long forwardMultiplyAdds(int latentSamples) {
+    return encoder.multiplyAdds() + latentSamples * decoder.multiplyAdds();
+  }
+
+  @Override
+  public long dataLayerMultiplyAdds() {
+    return encoder.firstLayerMultiplyAdds();
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Support;
+import io.dgm4j.models.TrainingCost;
 import io.dgm4j.nn.ConvDecoder;
 import io.dgm4j.nn.ConvEncoder;
 import io.dgm4j.nn.Mlp;
@@ -55,7 +56,8 @@ import java.util.List;
  * x are convolutional ({@link ConvEncoder}, {@link ConvDecoder}) and {@code hidden} sizes the
  * dense layers between the feature maps and z.
  */
-public final class Vae extends AbstractModel implements VariationalModel, Decodable {
+public final class Vae extends AbstractModel implements VariationalModel, Decodable,
+    TrainingCost {
 
   /**
    * Settings.
@@ -272,6 +274,19 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
   @Override
   public String family() {
     return family;
+  }
+
+  /** q(z1 | x) once; p(x | z1), and with two layers q(z2 | z1) and p(z1 | z2), per draw. */
+  @Override
+  public long forwardMultiplyAdds(int latentSamples) {
+    long perDraw = decoder1.multiplyAdds()
+        + (encoder2 == null ? 0 : encoder2.multiplyAdds() + decoder2.multiplyAdds());
+    return encoder1.multiplyAdds() + latentSamples * perDraw;
+  }
+
+  @Override
+  public long dataLayerMultiplyAdds() {
+    return encoder1.firstLayerMultiplyAdds();
   }
 
   @Override
