@@ -2,13 +2,13 @@
 # Every objective x every 2-D toy: 3 epochs (500 steps of 100), Adam lr 0.005, --threads 1.
 # Runs from a frozen copy of the jars so rebuilding the worktree cannot disturb it.
 # J: a copy of dgm4j-cli/target/launch/current/*.jar and dgm4j-cli/target/classpath.txt
-J=${JARS:-/work/runs/ebm/bench/jars}
+J=${JARS:-/work/runs/ebm3/jars}
 dgm() {
   OPT_OUT_TRACKING=true java -Xmx2g -Doffline=true -Dai.djl.offline=true \
     -cp "$J/dgm4j-cli-0.1.0-SNAPSHOT.jar:$J/dgm4j-core-0.1.0-SNAPSHOT.jar:$(cat $J/classpath.txt)" \
     io.dgm4j.cli.Dgm "$@" 2> >(grep -v -e AutoNonVariableTypeMode -e create_graph >&2)
 }
-OUT=${OUT:-/work/runs/ebm/bench}
+OUT=${OUT:-/work/runs/ebm3/bench}
 for toy in eight-gaussians two-moons rings checkerboard spiral; do
   for o in dsm ssm esm nce fce adversarial cd pcd; do
     d=$OUT/$toy/$o
