@@ -12,6 +12,7 @@ import io.dgm4j.models.Batch;
 import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.energy.LearnedLogPartition;
+import io.dgm4j.nn.TensorMath;
 import io.dgm4j.objectives.LossObjective;
 
 /**
@@ -90,16 +91,10 @@ public final class NoiseContrastiveEstimation extends LossObjective implements D
    */
   static void startLogZ(EnergyModel energy, LearnedLogPartition normalizer, NDArray y,
       NDArray logQ) {
-    float[] w = energy.energy(y).neg().sub(logQ).toFloatArray();
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : w) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : w) {
-      sum += Math.exp(v - max);
-    }
-    normalizer.logZParameter().set(new float[] {(float) (max + Math.log(sum / w.length))});
+    NDArray logWeights = energy.energy(y).neg().sub(logQ);
+    double logMean = TensorMath.logSumExp(logWeights, 0).getFloat()
+        - Math.log(logWeights.getShape().get(0));
+    normalizer.logZParameter().set(new float[] {(float) logMean});
   }
 
   @Override
