@@ -93,7 +93,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "A model or objective setting, e.g. --set hidden=500 (repeatable; see"
-          + " `dgm models` for each model's settings and defaults).")
+          + " `dgm models` for each model's settings and defaults); a key both have, such as"
+          + " ebm's stepSize, sets both.")
   Map<String, String> settings;
 
   @Option(names = "--validation", paramLabel = "N",
@@ -426,8 +427,10 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends each {@code --set key=value} to the model's settings or the objective's, whichever has
-   * the key (the model's first); a key neither has is an error that names both.
+   * Sends each {@code --set key=value} to the model's settings and the objective's, whichever
+   * have the key — both when both do (ebm's Langevin {@code stepSize} and {@code noiseScale},
+   * used by the model's sampler and by cd/pcd's training chains); a key neither has is an error
+   * that names both.
    */
   private void splitSettings(ModelRegistry.Family<?> family, Objectives.Entry<?> objectiveEntry,
       ObjectNode modelOverrides, ObjectNode objectiveOverrides) {
@@ -435,11 +438,15 @@ final class TrainCommand implements Callable<Integer> {
       return;
     }
     settings.forEach((k, v) -> {
-      if (family.hasSetting(k)) {
+      boolean model = family.hasSetting(k);
+      boolean objective = objectiveEntry.hasSetting(k);
+      if (model) {
         modelOverrides.set(k, Settings.parseValue(v));
-      } else if (objectiveEntry.hasSetting(k)) {
+      }
+      if (objective) {
         objectiveOverrides.set(k, Settings.parseValue(v));
-      } else {
+      }
+      if (!model && !objective) {
         // let the model's own check name its settings
         modelOverrides.set(k, Settings.parseValue(v));
       }

@@ -19,9 +19,14 @@ class EnergyCliTest {
     Path run = dir.resolve("pcd");
     CliTest.Run train = CliTest.dgm("train", "--model", "ebm", "--objective", "pcd",
         "--data", "toy:two-moons", "--limit", "400", "--epochs", "1", "--set", "hidden=[16]",
-        "--set", "k=5", "--set", "sampleSteps=20", "--out", run.toString(), "--quiet");
+        "--set", "k=5", "--set", "sampleSteps=20", "--set", "stepSize=0.02", "--out",
+        run.toString(), "--quiet");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(run.resolve("density.png")).exists();
+    // a key the model (its sampler) and the objective (the training chains) both have sets both
+    JsonNode recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/model/config/stepSize").asDouble()).isEqualTo(0.02);
+    assertThat(recorded.at("/objective/config/stepSize").asDouble()).isEqualTo(0.02);
     CliTest.Run resumed = CliTest.dgm("train", "--resume", "--epochs", "2", "--out",
         run.toString(), "--quiet");
     assertThat(resumed.code()).as(resumed.err()).isZero();
