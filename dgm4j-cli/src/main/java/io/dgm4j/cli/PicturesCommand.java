@@ -83,7 +83,7 @@ final class PicturesCommand implements Callable<Integer> {
             loaded.maxValue()), count,
             steps + 2, image[0], image[1], scale);
         case "scatter" -> LatentPictures.scatter(file, loaded.info.model().family()
-            + " codes of the " + test.name() + " test set",
+            + " codes of the test set (" + test.name() + ")",
             Features.encode(loaded.encoder("pictures"), test, 500));
         default -> throw new CommandLine.ParameterException(spec.commandLine(),
             "--kind must be reconstructions, interpolations or scatter, got " + kind);
