@@ -2,7 +2,7 @@ package io.dgm4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.dgm4j.engine.Engines;
-import io.dgm4j.evaluation.ImageGrid;
+import io.dgm4j.data.Dataset;
 import io.dgm4j.evaluation.ImageGrid;
 import io.dgm4j.evaluation.LatentPictures;
 import io.dgm4j.models.Conditional;
@@ -127,7 +127,13 @@ final class SampleCommand implements Callable<Integer> {
       }
       float[] samples = drawn.values().toFloatArray();
       double seconds = (System.nanoTime() - start) / 1e9;
-      Outputs.writeRows(file, samples, count, loaded.imageShape(), scale, loaded.maxValue());
+      if (isPoints(loaded) && file.getFileName().toString().toLowerCase().endsWith(".png")) {
+        // 2-D points (toy data): a scatter plot, not a grid of 1 x 2 "images"
+        LatentPictures.scatter(file, count + " samples from " + loaded.info.model().family(),
+            new Dataset("samples", samples, count, new int[] {2}, null), "x");
+      } else {
+        Outputs.writeRows(file, samples, count, loaded.imageShape(), scale, loaded.maxValue());
+      }
       var console = spec.commandLine().getOut();
       console.printf("%d samples from %s in %.2f s -> %s%n", count,
           loaded.info.model().family(), seconds, file);
@@ -204,5 +210,10 @@ final class SampleCommand implements Callable<Integer> {
     io.dgm4j.evaluation.ImageGrid.writeRows(chain, grid, rows, columns, hw[0], hw[1], scale);
     console.printf("%d chains from uniform bits, a state every %d Gibbs sweeps up to %d -> %s%n",
         rows, every, total, chain);
+  }
+
+  /** Whether the run's examples are 2-D points (toy data) rather than images. */
+  private static boolean isPoints(LoadedRun loaded) {
+    return loaded.info.model().itemShape().length == 1 && loaded.info.model().dimension() == 2;
   }
 }

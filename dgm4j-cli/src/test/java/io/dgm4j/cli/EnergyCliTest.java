@@ -59,7 +59,7 @@ class EnergyCliTest {
   }
 
   @Test
-  void scoreNetworkSamplesButRefusesToScore() {
+  void scoreNetworkSamplesButRefusesToScore() throws Exception {
     Path run = dir.resolve("ncsn");
     CliTest.Run train = CliTest.dgm("train", "--model", "ncsn", "--data", "toy:rings",
         "--limit", "300", "--epochs", "1", "--set", "hidden=[16]", "--set", "levels=3",
@@ -68,6 +68,14 @@ class EnergyCliTest {
     CliTest.Run sample = CliTest.dgm("sample", "--run", run.toString(), "-n", "4", "--out",
         dir.resolve("n.csv").toString());
     assertThat(sample.code()).as(sample.err()).isZero();
+    // 2-D points as a picture: a scatter plot (720 x 640), not a grid of 1 x 2 images
+    Path picture = dir.resolve("n.png");
+    CliTest.Run png = CliTest.dgm("sample", "--run", run.toString(), "-n", "50", "--out",
+        picture.toString());
+    assertThat(png.code()).as(png.err()).isZero();
+    java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(picture.toFile());
+    assertThat(image.getWidth()).isEqualTo(720);
+    assertThat(image.getHeight()).isEqualTo(640);
     CliTest.Run score = CliTest.dgm("score", "--run", run.toString(), "--data", "toy:rings",
         "--out", dir.resolve("x.csv").toString());
     assertThat(score.code()).isEqualTo(2);

@@ -97,15 +97,23 @@ public final class LatentPictures {
 
   /**
    * A PNG scatter of the first two features of every example, one colour per label (all one
-   * colour without labels).
+   * colour without labels), axes named z0 and z1 (codes).
    */
   public static void scatter(Path file, String title, Dataset features) {
+    scatter(file, title, features, "z");
+  }
+
+  /**
+   * As {@link #scatter(Path, String, Dataset)}, the axes named {@code axis}0 and {@code axis}1
+   * (e.g. x for points of 2-D data).
+   */
+  public static void scatter(Path file, String title, Dataset features, String axis) {
     if (features.dimension() < 2) {
       throw new IllegalArgumentException("a scatter needs at least 2 features, got "
           + features.dimension());
     }
     XYChart chart = new XYChartBuilder().width(720).height(640).title(title)
-        .xAxisTitle("z0").yAxisTitle("z1").build();
+        .xAxisTitle(axis + "0").yAxisTitle(axis + "1").build();
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     chart.getStyler().setMarkerSize(3);
