@@ -8,7 +8,9 @@ import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Samplable;
 import io.dgm4j.models.Support;
+import io.dgm4j.nn.DilatedConvNet;
 import io.dgm4j.nn.Mlp;
+import io.dgm4j.nn.Network;
 import io.dgm4j.nn.TensorMath;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.Langevin;
@@ -31,9 +33,14 @@ import java.util.Map;
  * reliable, then sharpens as σ shrinks; a final denoising step x + σ_L² s_θ(x, σ_L) (Tweedie's
  * formula; Song and Ermon, 2020) removes the last noise.
  *
- * <p>The network is an MLP with tanh activations on [x, log σ] whose output is divided by σ
- * (the score of q_σ scales as 1/σ; their technique 3, Song and Ermon 2020), for vectors and for
- * images alike (images are flattened; chains are clamped to [0, 1]).
+ * <p>The network sees [x, log σ] and its output is divided by σ (the score of q_σ scales as
+ * 1/σ; their technique 3, Song and Ermon 2020). With {@code network = mlp} (the default) it is an
+ * MLP with tanh activations, for vectors and for flattened images alike. With
+ * {@code network = conv} (images only) it is a fully convolutional {@link DilatedConvNet} at full
+ * resolution whose input has two channels, the image and a constant map of log σ: an MLP must
+ * learn every pixel's neighbourhood from scratch, while a convolution shares it across the
+ * image, which is what made Song and Ermon's RefineNet work. Chains on images are clamped to
+ * [0, 1].
  */
 public final class Ncsn extends AbstractModel implements Samplable {
 
@@ -46,13 +53,25 @@ public final class Ncsn extends AbstractModel implements Samplable {
    * @param levels L, the number of noise levels
    * @param stepsPerLevel T, Langevin steps per level when sampling
    * @param stepEpsilon ε, the step size at the smallest level
+   * @param network {@code mlp} or {@code conv} (images only)
+   * @param channels feature maps of every layer of the {@code conv} network
+   * @param dilations one residual block of the {@code conv} network per entry, with that dilation
    */
   public record Config(List<Integer> hidden, double sigmaMax, double sigmaMin, int levels,
-      int stepsPerLevel, double stepEpsilon) {
+      int stepsPerLevel, double stepEpsilon, String network, int channels,
+      List<Integer> dilations) {
     public Config {
       if (hidden == null || hidden.isEmpty() || hidden.stream().anyMatch(h -> h < 1)) {
         throw new IllegalArgumentException("ncsn: hidden must list positive layer sizes");
       }
+      if (!"mlp".equals(network) && !"conv".equals(network)) {
+        throw new IllegalArgumentException("ncsn: network must be mlp or conv, got " + network);
+      }
+      if (channels < 1 || dilations == null || dilations.stream().anyMatch(d -> d < 1)) {
+        throw new IllegalArgumentException("ncsn: channels must be positive and dilations at"
+            + " least 1, got " + channels + " and " + dilations);
+      }
+      dilations = List.copyOf(dilations);
       if (!(sigmaMin > 0) || !(sigmaMax > sigmaMin) || levels < 2 || stepsPerLevel < 1
           || !(stepEpsilon > 0)) {
         throw new IllegalArgumentException("ncsn: need 0 < sigmaMin < sigmaMax, levels >= 2,"
@@ -61,26 +80,41 @@ public final class Ncsn extends AbstractModel implements Samplable {
       hidden = List.copyOf(hidden);
     }
 
-    /** 2-D toys: σ from 3 down to 0.01 in 10 levels, 100 steps per level, ε = 2e-5. */
+    /**
+     * 2-D toys: σ from 3 down to 0.01 in 10 levels, 100 steps per level, ε = 2e-5, an MLP of
+     * 128-128 (a conv network would have 64 maps and dilations 1, 2, 4, 8, 1, 1).
+     */
     public static Config defaults() {
-      return new Config(List.of(128, 128), 3, 0.01, 10, 100, 2e-5);
+      return new Config(List.of(128, 128), 3, 0.01, 10, 100, 2e-5, "mlp", 64,
+          List.of(1, 2, 4, 8, 1, 1));
     }
   }
 
   private final Config config;
   private final boolean images;
-  private final Mlp network;
+  private final Network network;
+  private final boolean convolutional;
   private final double[] sigmas;
 
   public Ncsn(NDManager manager, int[] itemShape, Config config, long seed) {
     super(manager, product(itemShape), seed);
     this.config = config;
     this.images = itemShape.length == 2;
-    List<Integer> sizes = new ArrayList<>();
-    sizes.add(dimension + 1);
-    sizes.addAll(config.hidden());
-    sizes.add(dimension);
-    network = new Mlp(parameters, "score", sizes, "tanh");
+    this.convolutional = "conv".equals(config.network());
+    if (convolutional) {
+      if (!images) {
+        throw new IllegalArgumentException("ncsn: network=conv needs images (H x W data);"
+            + " use network=mlp for vectors");
+      }
+      network = new DilatedConvNet(parameters, "score", itemShape[0], itemShape[1], 2,
+          config.channels(), config.dilations().stream().mapToInt(Integer::intValue).toArray());
+    } else {
+      List<Integer> sizes = new ArrayList<>();
+      sizes.add(dimension + 1);
+      sizes.addAll(config.hidden());
+      sizes.add(dimension);
+      network = new Mlp(parameters, "score", sizes, "tanh");
+    }
     sigmas = new double[config.levels()];
     double ratio = Math.pow(config.sigmaMin() / config.sigmaMax(), 1.0 / (config.levels() - 1));
     for (int i = 0; i < sigmas.length; i++) {
@@ -124,7 +158,9 @@ public final class Ncsn extends AbstractModel implements Samplable {
    * @return shape (N, D)
    */
   public NDArray score(NDArray x, NDArray sigma) {
-    NDArray input = TensorMath.concat(new NDList(x, sigma.log()), 1);
+    NDArray logSigma = sigma.log();
+    NDArray input = TensorMath.concat(new NDList(x,
+        convolutional ? logSigma.broadcast(x.getShape()) : logSigma), 1);
     return network.forward(input).div(sigma);
   }
 
