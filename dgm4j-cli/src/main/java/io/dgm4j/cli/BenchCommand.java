@@ -157,10 +157,8 @@ final class BenchCommand implements Callable<Integer> {
           }
           WindowedRate examples = Throughput.training(model, objective, train, batch.size, 5,
               windows, windowSeconds);
-          // the k of a k-sample objective (the IWAE bound); 1 for the others
-          int latentSamples = objectiveSpec.config().path("samples").asInt(1);
-          WindowedRate gflops = examples.scaled(
-              Throughput.trainingFlopsPerExample(model, latentSamples) / 1e9);
+          WindowedRate gflops = examples.scaled(Throughput.trainingFlopsPerExample(model,
+              objective.latentDrawsPerExample()) / 1e9);
           Samplable sampler = model instanceof Samplable s ? s : null;
           double sampling = sampler == null ? Double.NaN
               : Throughput.samplingSeconds(sampler, model.manager(), samples);

@@ -49,6 +49,11 @@ public final class ImportanceWeightedBound extends LossObjective {
   }
 
   @Override
+  public int latentDrawsPerExample() {
+    return samples;
+  }
+
+  @Override
   public String name() {
     return "IWAE bound, k = " + samples;
   }

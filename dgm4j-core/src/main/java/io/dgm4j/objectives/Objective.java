@@ -46,4 +46,12 @@ public interface Objective {
   default double validationLoss(Batch batch) {
     return Double.NaN;
   }
+
+  /**
+   * Latent values drawn per example in one step: the k of a k-sample bound (IWAE), 1 for every
+   * other objective. Throughput figures multiply a latent-variable model's per-draw work by it.
+   */
+  default int latentDrawsPerExample() {
+    return 1;
+  }
 }

@@ -146,6 +146,17 @@ class VaeTest {
     }
   }
 
+  /** Throughput counts k decoder passes per example for the k-sample bound, one for the ELBO. */
+  @Test
+  void latentDrawsPerExampleAreTheBoundsK() {
+    try (NDManager m = Engines.newManager()) {
+      Vae vae = tiny(m, 0);
+      assertThat(new ImportanceWeightedBound(vae, new ImportanceWeightedBound.Config(7), 0)
+          .latentDrawsPerExample()).isEqualTo(7);
+      assertThat(new Elbo(vae, new Elbo.Config(1, 0), 0).latentDrawsPerExample()).isEqualTo(1);
+    }
+  }
+
   /** With the engine's noise fixed by a seed, the loss is a smooth function of the weights. */
   private static void checkGradients(Vae vae, LossObjective objective, NDArray x) {
     Engines.seed(99);
