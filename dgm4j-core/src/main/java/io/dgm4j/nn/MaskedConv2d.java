@@ -160,24 +160,42 @@ public final class MaskedConv2d {
 
   /**
    * This convolution with its masked kernel formed once, in {@code owner}, for many calls while
-   * the weights do not change (a sampler's thousands of one-pixel steps): one engine call per
-   * step instead of two.
+   * the weights do not change (a sampler's thousands of one-pixel steps). The kernel is also kept
+   * as a matrix (in·kh·kw, out), so that the output at one pixel is one matrix product of the
+   * flattened window: the engine's convolution, called on a window the kernel's size, cost about
+   * 4x the product (400 against 100 µs for 188 maps, 4 images, one thread, 2026-11-22), most of
+   * a fast sampler's time.
    */
   public Frozen freeze(NDManager owner) {
     NDArray w = weight.mul(mask);
     w.attach(owner);
-    return new Frozen(w, bias, kh, kw);
+    long out = w.getShape().get(0);
+    NDArray matrix = w.reshape(out, -1).transpose().duplicate(); // (in·kh·kw, out)
+    matrix.attach(owner);
+    return new Frozen(w, bias, kh, kw, matrix);
   }
 
   /** A {@link MaskedConv2d} whose masked kernel is fixed; see {@link #freeze}. */
-  public record Frozen(NDArray maskedWeight, NDArray bias, int kh, int kw) {
+  public record Frozen(NDArray maskedWeight, NDArray bias, int kh, int kw, NDArray matrix) {
     /** As {@link MaskedConv2d#forward}. */
     public NDArray forward(NDArray x) {
+      if (kh == 1 && kw == 1) {
+        return at(x); // a 1x1 kernel needs no padding: its output anywhere is at()'s
+      }
       return convolve(x, maskedWeight, bias, new Shape(kh / 2, kw / 2));
     }
 
-    /** As {@link MaskedConv2d#at}. */
+    /**
+     * As {@link MaskedConv2d#at}: one matrix product when the window is the kernel's size (the
+     * output at one pixel), else a convolution (a window wider than the kernel gives a row of
+     * outputs).
+     */
     public NDArray at(NDArray window) {
+      Shape s = window.getShape();
+      if (s.get(2) == kh && s.get(3) == kw) {
+        long n = s.get(0);
+        return window.reshape(n, -1).matMul(matrix).add(bias).reshape(n, -1, 1, 1);
+      }
       return convolve(window, maskedWeight, bias, new Shape(0, 0));
     }
   }
