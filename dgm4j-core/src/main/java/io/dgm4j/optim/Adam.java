@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.Scalars;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.nn.Parameters;
@@ -59,13 +60,14 @@ public final class Adam {
     if (fused) {
       double sum = 0;
       boolean viewed = true;
+      int threads = Engines.threads();
       for (NDArray p : parameters.asMap().values()) {
         ByteBuffer g = SharedMemory.view(p.getGradient());
         if (g == null) {
           viewed = false;
           break;
         }
-        sum += FusedAdam.sumOfSquares(g);
+        sum += FusedAdam.sumOfSquares(g, threads);
       }
       if (viewed) {
         return Math.sqrt(sum);
@@ -113,6 +115,7 @@ public final class Adam {
     double correction2 = 1 - Math.pow(beta2, steps);
     float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
     float epsHat = (float) (epsilon * Math.sqrt(correction2));
+    int threads = fused ? Engines.threads() : 1;
     for (Map.Entry<String, NDArray> e : parameters.asMap().entrySet()) {
       NDArray p = e.getValue();
       try (NDScope scope = new NDScope()) {
@@ -124,7 +127,7 @@ public final class Adam {
               SharedMemory.view(v)};
           if (views[0] != null && views[1] != null && views[2] != null && views[3] != null) {
             FusedAdam.update(views[0], views[1], views[2], views[3], beta1, beta2,
-                stepSize, epsHat);
+                stepSize, epsHat, threads);
             Autograd.zeroGradient(p);
             continue;
           }

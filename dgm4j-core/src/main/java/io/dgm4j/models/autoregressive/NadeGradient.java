@@ -1,11 +1,8 @@
 package io.dgm4j.models.autoregressive;
 
+import io.dgm4j.engine.Workers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,11 +37,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NadeGradient {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-  private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "dgm4j-nade");
-    t.setDaemon(true);
-    return t;
-  });
 
   private final int dimension;
   private final int hidden;
@@ -131,24 +123,8 @@ final class NadeGradient {
     while (workspaces.size() < workers) {
       workspaces.add(new Workspace(dimension, padded));
     }
-    List<Future<?>> pending = new ArrayList<>();
-    for (int t = 1; t < workers; t++) {
-      Workspace ws = workspaces.get(t);
-      int from = n * t / workers;
-      int to = n * (t + 1) / workers;
-      pending.add(WORKERS.submit(() -> slice.run(ws, from, to)));
-    }
-    slice.run(workspaces.get(0), 0, n / workers);
-    for (Future<?> f : pending) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while computing NADE", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("NADE worker failed", e.getCause());
-      }
-    }
+    Workers.run(workers, t -> slice.run(workspaces.get(t), n * t / workers,
+        n * (t + 1) / workers));
     return workers;
   }
 
