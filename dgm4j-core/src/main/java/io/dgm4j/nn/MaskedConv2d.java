@@ -1,9 +1,14 @@
 package io.dgm4j.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A 2-D convolution whose kernel is multiplied by a fixed 0/1 mask so that an output at pixel
@@ -172,11 +177,37 @@ public final class MaskedConv2d {
     long out = w.getShape().get(0);
     NDArray matrix = w.reshape(out, -1).transpose().duplicate(); // (in·kh·kw, out)
     matrix.attach(owner);
-    return new Frozen(w, bias, kh, kw, matrix);
+    float[] m = mask.toFloatArray();
+    long in = w.getShape().get(1);
+    List<int[]> open = new ArrayList<>();
+    NDList blocks = new NDList();
+    for (int y = 0; y < kh; y++) {
+      for (int x = 0; x < kw; x++) {
+        boolean any = false;
+        for (int i = 0; i < m.length && !any; i += kh * kw) {
+          any = m[i + y * kw + x] != 0f;
+        }
+        if (any) {
+          open.add(new int[] {y - kh / 2, x - kw / 2});
+          blocks.add(w.get(new NDIndex(":, :, {}, {}", y, x)).transpose()); // (in, out)
+        }
+      }
+    }
+    NDArray taps = blocks.size() == 1 ? blocks.head().duplicate() : NDArrays.concat(blocks, 0);
+    taps.attach(owner);
+    return new Frozen(w, bias, kh, kw, matrix, List.copyOf(open), taps);
   }
 
-  /** A {@link MaskedConv2d} whose masked kernel is fixed; see {@link #freeze}. */
-  public record Frozen(NDArray maskedWeight, NDArray bias, int kh, int kw, NDArray matrix) {
+  /**
+   * A {@link MaskedConv2d} whose masked kernel is fixed; see {@link #freeze}.
+   *
+   * @param openTaps the taps some mask entry lets through, in raster order, as (row, column)
+   *     offsets from the output pixel (e.g. (−1, −1) .. (0, 0) for mask B of 3 x 3)
+   * @param tapMatrix the kernel at the open taps only, (T·in, out): rows t·in .. t·in + in − 1
+   *     are tap t's (in, out) weights
+   */
+  public record Frozen(NDArray maskedWeight, NDArray bias, int kh, int kw, NDArray matrix,
+      List<int[]> openTaps, NDArray tapMatrix) {
     /** As {@link MaskedConv2d#forward}. */
     public NDArray forward(NDArray x) {
       if (kh == 1 && kw == 1) {
@@ -197,6 +228,22 @@ public final class MaskedConv2d {
         return window.reshape(n, -1).matMul(matrix).add(bias).reshape(n, -1, 1, 1);
       }
       return convolve(window, maskedWeight, bias, new Shape(0, 0));
+    }
+
+    /**
+     * The output at one pixel from the input vectors at the open taps only (zeros where a tap
+     * falls outside the image): the masked taps are neither gathered nor multiplied.
+     *
+     * @param inputs one (N, in) array per entry of {@link #openTaps()}, in that order
+     * @return shape (N, out)
+     */
+    public NDArray atTaps(NDList inputs) {
+      if (inputs.size() != openTaps.size()) {
+        throw new IllegalArgumentException("expected " + openTaps.size() + " tap inputs, got "
+            + inputs.size());
+      }
+      NDArray x = inputs.size() == 1 ? inputs.head() : NDArrays.concat(inputs, 1);
+      return x.matMul(tapMatrix).add(bias);
     }
   }
 

@@ -1,7 +1,9 @@
 package io.dgm4j.models.pixel;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -34,9 +36,9 @@ import io.dgm4j.nn.MaskedConv2d.Type;
  * <p><b>Fast sampling</b> (after Ramachandran et al., "Fast Generation for Convolutional
  * Autoregressive Models", 2017): every layer's output at (r, c) depends only on sub-pixels
  * before it, so once computed at its turn it is final. The sampler keeps each block's input
- * relu(h_b) in a padded cache and, for each new pixel, computes every layer at that one pixel
- * only, from the k x k window of the cache below: one full network's work per image in total,
- * instead of one full pass per sub-pixel.
+ * relu(h_b) at the pixels drawn so far and, for each new pixel, computes every layer at that one
+ * pixel only, from the open taps of its k x k window: less than one full network's work per image
+ * in total, instead of one full pass per sub-pixel.
  */
 public final class PixelCnn extends PixelModel {
 
@@ -120,14 +122,23 @@ public final class PixelCnn extends PixelModel {
 
   /**
    * Per-layer activation caches for the fast sampler (see the class comment), and every layer's
-   * masked kernel formed once.
+   * masked kernel formed once. Each block keeps its input relu(h_b) at the pixels drawn so far as
+   * one (N, F) array per pixel, for the last k/2 + 1 rows only (no later pixel reaches further
+   * up); the block's spatial convolution at the next pixel is one product of the arrays at its
+   * open taps (5 of the 9 of a 3 x 3 mask B) with those taps' weights: no copy into a padded
+   * cache, no window gathered from it. Measured on one thread of a busy core, 188 maps, 15 blocks,
+   * 4 images (2026-11-22): 9.5-10.2 s with an engine convolution per window, 5.7 s with one
+   * product per whole window, 1.8-2.6 s with the open taps only.
    */
   private final class Cache implements Incremental {
     private final int a = config.firstKernel() / 2;
-    private final int k = config.kernel() / 2;
     private final long n;
+    private final int features = config.features();
+    private final NDManager manager;
     private final NDArray input; // (N, C, H + 2a, W + 2a)
-    private final NDArray[] blockInput; // relu(h_b): (N, F, H + 2k, W + 2k)
+    private final NDArray[][][] blockInput; // [block][row mod rows][col]: relu(h_b), (N, F)
+    private final int rows = config.kernel() / 2 + 1;
+    private final NDArray zeros; // (N, F): what a tap outside the image sees
     private final MaskedConv2d.Frozen first1;
     private final MaskedConv2d.Frozen[] spatial1;
     private final MaskedConv2d.Frozen[] pointwise1;
@@ -136,6 +147,7 @@ public final class PixelCnn extends PixelModel {
     private final NDArray borderMap; // (1, F, H, W)
 
     Cache(NDManager m, NDArray image) {
+      manager = m;
       first1 = first.freeze(m);
       spatial1 = new MaskedConv2d.Frozen[spatial.length];
       pointwise1 = new MaskedConv2d.Frozen[spatial.length];
@@ -149,28 +161,41 @@ public final class PixelCnn extends PixelModel {
       n = image.getShape().get(0);
       input = image.pad(new Shape(a, a, a, a), 0);
       input.attach(m);
-      blockInput = new NDArray[spatial.length];
-      for (int b = 0; b < spatial.length; b++) {
-        blockInput[b] = m.zeros(new Shape(n, config.features(), height + 2 * k, width + 2 * k));
-      }
+      blockInput = new NDArray[spatial.length][rows][width];
+      zeros = m.zeros(new Shape(n, features));
     }
 
     @Override
     public NDArray logitsAt(int row, int col, int ch) {
       int w0 = config.firstKernel();
       NDArray h = first1.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
-          col + w0))).add(Border.at(borderMap, row, col)); // (N, F, 1, 1)
-      int w = config.kernel();
+          col + w0))).add(Border.at(borderMap, row, col)).reshape(n, features);
       for (int b = 0; b < spatial.length; b++) {
         NDArray r = Activation.relu(h);
-        blockInput[b].set(new NDIndex(":, :, {}, {}", row + k, col + k),
-            r.reshape(n, config.features()));
-        NDArray window = blockInput[b].get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w, col,
-            col + w));
-        h = h.add(pointwise1[b].forward(Activation.relu(spatial1[b].at(window))));
+        keep(b, row, col, r);
+        NDList taps = new NDList();
+        for (int[] t : spatial1[b].openTaps()) {
+          int y = row + t[0];
+          int x = col + t[1];
+          taps.add(y < 0 || x < 0 || x >= width ? zeros : blockInput[b][y % rows][x]);
+        }
+        NDArray s = Activation.relu(spatial1[b].atTaps(taps));
+        h = h.add(pointwise1[b].atTaps(new NDList(s)));
       }
-      NDArray l = output1.forward(Activation.relu(head1.forward(Activation.relu(h))));
+      NDArray l = output1.atTaps(new NDList(Activation.relu(head1.atTaps(
+          new NDList(Activation.relu(h))))));
       return l.reshape(n, channels, outputs).get(new NDIndex(":, {}, :", ch));
+    }
+
+    /** Stores relu(h_b) at (row, col) beyond the caller's scope, freeing what it replaces. */
+    private void keep(int b, int row, int col, NDArray r) {
+      NDScope.unregister(r);
+      r.attach(manager);
+      NDArray old = blockInput[b][row % rows][col];
+      if (old != null) {
+        old.close();
+      }
+      blockInput[b][row % rows][col] = r;
     }
 
     @Override

@@ -96,6 +96,10 @@ class PixelCnnTest {
       PixelCnn colour = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
           new int[] {3, 3, 3}, new PixelCnn.Config(5, 6, 1, 3, 3), 1), 0.3, 3);
       PixelChecks.assertSamplersAgree(colour, 3, null, 9);
+      // 5 x 5 block kernels: the fast sampler keeps 3 rows of each block's inputs, 12 open taps
+      PixelCnn wide = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
+          new int[] {6, 5}, new PixelCnn.Config(2, 4, 2, 3, 5), 1), 0.3, 3);
+      PixelChecks.assertSamplersAgree(wide, 2, null, 9);
     }
   }
 
