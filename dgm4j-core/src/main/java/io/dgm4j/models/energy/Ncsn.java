@@ -39,8 +39,8 @@ import java.util.Map;
  * {@code network = conv} (images only) it is a fully convolutional {@link DilatedConvNet} at full
  * resolution whose input has two channels, the image and a constant map of log σ: an MLP must
  * learn every pixel's neighbourhood from scratch, while a convolution shares it across the
- * image, which is what made Song and Ermon's RefineNet work. Chains on images are clamped to
- * [0, 1].
+ * image, which is what made Song and Ermon's RefineNet work. Chains run unclamped; the final
+ * samples of images are clipped to [0, 1].
  */
 public final class Ncsn extends AbstractModel implements Samplable {
 
@@ -195,10 +195,12 @@ public final class Ncsn extends AbstractModel implements Samplable {
       LogDensity target = LogDensity.withScore(y -> {
         throw new UnsupportedOperationException("ncsn models the score only");
       }, y -> score(y, sigma));
-      Langevin kernel = images
-          ? new Langevin(target, alpha / 2, Math.sqrt(alpha), 0, 1)
-          : new Langevin(target, alpha / 2, Math.sqrt(alpha), Double.NEGATIVE_INFINITY,
-              Double.POSITIVE_INFINITY);
+      // not clamped to [0, 1] for images: the chain at level σ targets the data smoothed by
+      // N(0, σ²), which reaches well outside [0, 1]; clamping pushed the mass of the mostly-zero
+      // MNIST pixels upwards and the chains ended white (as Song and Ermon's code, only the
+      // final samples are clipped)
+      Langevin kernel = new Langevin(target, alpha / 2, Math.sqrt(alpha),
+          Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
       x = Chains.draw(m, x, kernel, steps, null).values();
     }
     NDArray denoised = x.add(Scalars.times(score(x, last), last * last));
