@@ -178,7 +178,6 @@ public final class MaskedConv2d {
     NDArray matrix = w.reshape(out, -1).transpose().duplicate(); // (in·kh·kw, out)
     matrix.attach(owner);
     float[] m = mask.toFloatArray();
-    long in = w.getShape().get(1);
     List<int[]> open = new ArrayList<>();
     NDList blocks = new NDList();
     for (int y = 0; y < kh; y++) {
@@ -195,6 +194,7 @@ public final class MaskedConv2d {
     }
     NDArray taps = blocks.size() == 1 ? blocks.head().duplicate() : NDArrays.concat(blocks, 0);
     taps.attach(owner);
+    blocks.close();
     return new Frozen(w, bias, kh, kw, matrix, List.copyOf(open), taps);
   }
 
