@@ -1,7 +1,6 @@
 package io.dgm4j.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -192,7 +191,7 @@ public final class MaskedConv2d {
         }
       }
     }
-    NDArray taps = blocks.size() == 1 ? blocks.head().duplicate() : NDArrays.concat(blocks, 0);
+    NDArray taps = TensorMath.concat(blocks, 0);
     taps.attach(owner);
     blocks.close();
     return new Frozen(w, bias, kh, kw, matrix, List.copyOf(open), taps);
@@ -242,7 +241,7 @@ public final class MaskedConv2d {
         throw new IllegalArgumentException("expected " + openTaps.size() + " tap inputs, got "
             + inputs.size());
       }
-      NDArray x = inputs.size() == 1 ? inputs.head() : NDArrays.concat(inputs, 1);
+      NDArray x = inputs.size() == 1 ? inputs.head() : TensorMath.concat(inputs, 1);
       return x.matMul(tapMatrix).add(bias);
     }
   }
