@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -165,16 +166,17 @@ public final class MaskedConv2d {
   /**
    * This convolution with its masked kernel formed once, in {@code owner}, for many calls while
    * the weights do not change (a sampler's thousands of one-pixel steps). The kernel is also kept
-   * as a matrix (in·kh·kw, out), so that the output at one pixel is one matrix product of the
-   * flattened window: the engine's convolution, called on a window the kernel's size, cost about
-   * 4x the product (400 against 100 µs for 188 maps, 4 images, one thread, 2026-11-22), most of
-   * a fast sampler's time.
+   * as a matrix (out, in·kh·kw), so that the output at one pixel is one fully connected layer on
+   * the flattened window: the engine's convolution, called on a window the kernel's size, cost
+   * about 4x the product (400 against 100 µs for 188 maps, 4 images, one thread, 2026-11-22),
+   * most of a fast sampler's time. The product and the bias are one engine call (a linear
+   * layer, PyTorch's addmm), not two: a sampler's time is mostly per-call overhead.
    */
   public Frozen freeze(NDManager owner) {
     NDArray w = weight.mul(mask);
     w.attach(owner);
     long out = w.getShape().get(0);
-    NDArray matrix = w.reshape(out, -1).transpose().duplicate(); // (in·kh·kw, out)
+    NDArray matrix = w.reshape(out, -1).duplicate(); // (out, in·kh·kw)
     matrix.attach(owner);
     float[] m = mask.toFloatArray();
     List<int[]> open = new ArrayList<>();
@@ -187,11 +189,11 @@ public final class MaskedConv2d {
         }
         if (any) {
           open.add(new int[] {y - kh / 2, x - kw / 2});
-          blocks.add(w.get(new NDIndex(":, :, {}, {}", y, x)).transpose()); // (in, out)
+          blocks.add(w.get(new NDIndex(":, :, {}, {}", y, x))); // (out, in)
         }
       }
     }
-    NDArray taps = TensorMath.concat(blocks, 0);
+    NDArray taps = TensorMath.concat(blocks, 1);
     taps.attach(owner);
     blocks.close();
     return new Frozen(w, bias, kh, kw, matrix, List.copyOf(open), taps);
@@ -200,10 +202,11 @@ public final class MaskedConv2d {
   /**
    * A {@link MaskedConv2d} whose masked kernel is fixed; see {@link #freeze}.
    *
+   * @param matrix the masked kernel as (out, in·kh·kw), a window flattened channel-major
    * @param openTaps the taps some mask entry lets through, in raster order, as (row, column)
    *     offsets from the output pixel (e.g. (−1, −1) .. (0, 0) for mask B of 3 x 3)
-   * @param tapMatrix the kernel at the open taps only, (T·in, out): rows t·in .. t·in + in − 1
-   *     are tap t's (in, out) weights
+   * @param tapMatrix the kernel at the open taps only, (out, T·in): columns t·in .. t·in + in − 1
+   *     are tap t's (out, in) weights
    */
   public record Frozen(NDArray maskedWeight, NDArray bias, int kh, int kw, NDArray matrix,
       List<int[]> openTaps, NDArray tapMatrix) {
@@ -224,7 +227,8 @@ public final class MaskedConv2d {
       Shape s = window.getShape();
       if (s.get(2) == kh && s.get(3) == kw) {
         long n = s.get(0);
-        return window.reshape(n, -1).matMul(matrix).add(bias).reshape(n, -1, 1, 1);
+        return Linear.linear(window.reshape(n, -1), matrix, bias).singletonOrThrow()
+            .reshape(n, -1, 1, 1);
       }
       return convolve(window, maskedWeight, bias, new Shape(0, 0));
     }
@@ -242,7 +246,7 @@ public final class MaskedConv2d {
             + inputs.size());
       }
       NDArray x = inputs.size() == 1 ? inputs.head() : TensorMath.concat(inputs, 1);
-      return x.matMul(tapMatrix).add(bias);
+      return Linear.linear(x, tapMatrix, bias).singletonOrThrow();
     }
   }
 

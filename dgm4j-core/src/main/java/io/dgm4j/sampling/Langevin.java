@@ -11,7 +11,12 @@ import io.dgm4j.engine.Scalars;
  * Deep energy-based models are often trained with σ smaller than sqrt(2η) (Du and Mordatch,
  * 2019); that is a different, colder chain, allowed here by giving σ.
  *
- * <p>Optionally each step clamps x into [low, high] (e.g. the pixel range), as image models do.
+ * <p>Optionally each step clamps x into [low, high] (e.g. the pixel range), as image models do,
+ * and clamps each coordinate of the score into [−c, c] before the step: deep energy models on
+ * images are sampled that way (Du and Mordatch, 2019, clip the gradient of their Langevin steps),
+ * because early in training a steep energy would otherwise throw every pixel against a clamp in
+ * one step. Clamping the score changes the chain's law where the score is larger than c; it
+ * is a device for training and sampling such models, not part of the diffusion.
  */
 public final class Langevin implements TransitionKernel {
   private final LogDensity target;
@@ -19,6 +24,7 @@ public final class Langevin implements TransitionKernel {
   private final float noiseScale;
   private final float low;
   private final float high;
+  private final float scoreClip;
 
   /** The Langevin diffusion discretised with step η: σ = sqrt(2η), no clamping. */
   public Langevin(LogDensity target, double stepSize) {
@@ -35,6 +41,19 @@ public final class Langevin implements TransitionKernel {
    */
   public Langevin(LogDensity target, double stepSize, double noiseScale, double low,
       double high) {
+    this(target, stepSize, noiseScale, low, high, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #Langevin(LogDensity, double, double, double, double)}, with each coordinate of
+   * the score clamped into [−scoreClip, scoreClip] (+∞: no clamp).
+   */
+  public Langevin(LogDensity target, double stepSize, double noiseScale, double low,
+      double high, double scoreClip) {
+    if (!(scoreClip > 0)) {
+      throw new IllegalArgumentException("Langevin needs a score clip > 0 (+infinity: none); got "
+          + scoreClip);
+    }
     if (!(stepSize > 0) || !(noiseScale >= 0) || !(low < high)) {
       throw new IllegalArgumentException("Langevin needs step size > 0, noise scale >= 0 and"
           + " low < high; got " + stepSize + ", " + noiseScale + ", [" + low + ", " + high + "]");
@@ -44,6 +63,7 @@ public final class Langevin implements TransitionKernel {
     this.noiseScale = (float) noiseScale;
     this.low = (float) low;
     this.high = (float) high;
+    this.scoreClip = (float) scoreClip;
   }
 
   @Override
@@ -53,7 +73,11 @@ public final class Langevin implements TransitionKernel {
 
   @Override
   public Step step(NDArray x) {
-    NDArray next = x.add(Scalars.times(target.score(x), stepSize))
+    NDArray score = target.score(x);
+    if (Float.isFinite(scoreClip)) {
+      score = score.clip(-scoreClip, scoreClip);
+    }
+    NDArray next = x.add(Scalars.times(score, stepSize))
         .addi(x.getManager().randomNormal(x.getShape()).muli(noiseScale));
     if (Float.isFinite(low) || Float.isFinite(high)) {
       next = next.clip(low, high);

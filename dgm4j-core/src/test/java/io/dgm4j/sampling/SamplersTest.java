@@ -94,6 +94,28 @@ class SamplersTest {
     assertRecoversGaussian(f -> new Langevin(f, 0.05), 3);
   }
 
+  @Test
+  void langevinClampsEachScoreCoordinateBeforeItsStep() {
+    try (NDManager m = Engines.newManager()) {
+      // f(x) = −½ Σ a_i x_i², score −a_i x_i; with no noise one step is x − η clamp(a x, ±c)
+      double[] a = {100, 0.5, -100};
+      NDArray scale = m.create(new float[] {(float) a[0], (float) a[1], (float) a[2]});
+      LogDensity f = x -> Scalars.times(x.square().mul(scale).sum(new int[] {1}), -0.5);
+      double eta = 0.2;
+      double c = 3;
+      float[] x = {1f, 2f, 0.5f};
+      float[] next = new Langevin(f, eta, 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+          c).step(m.create(x, new Shape(1, 3))).next().toFloatArray();
+      for (int i = 0; i < 3; i++) {
+        double score = Math.max(-c, Math.min(c, -a[i] * x[i]));
+        assertThat((double) next[i]).isCloseTo(x[i] + eta * score, within(1e-5));
+      }
+      // the clamp bites on coordinates 0 and 2 only: without it they would move by −20 and +10
+      assertThat((double) next[0]).isCloseTo(1 - 0.6, within(1e-5));
+      assertThat((double) next[2]).isCloseTo(0.5 + 0.6, within(1e-5));
+    }
+  }
+
   /** f(x) = log p(index(x)) for the 3-bit table, index = 4 x0 + 2 x1 + x2. */
   private static LogDensity discrete(NDManager m) {
     float[] logP = new float[8];

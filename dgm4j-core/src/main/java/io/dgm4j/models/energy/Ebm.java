@@ -35,7 +35,8 @@ import java.util.Optional;
  * <p>A network with bounded activations levels off far from the data, so exp(−network(x)) alone
  * need not be integrable (Z = ∞) and samplers and variational samplers can drift away; a fixed
  * confining term ‖x‖²/(2s²) (a broad Gaussian base, s = {@code priorStd}) makes Z finite. The
- * energy is E(x) = network(x) + ‖x‖²/(2s²).
+ * energy of a vector is E(x) = network(x) + ‖x‖²/(2s²). Images are confined to [0, 1]^D (their
+ * chains are clamped there), so their energy is the network's alone.
  *
  * <p>How it is learned decides what is known of Z: contrastive divergence, score matching and
  * adversarial training never need it; noise-contrastive and flow contrastive estimation learn
@@ -59,13 +60,22 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
    * @param initScale chains on vectors start uniform in [−initScale, initScale]^D (images:
    *     uniform in [0, 1], and chains stay clamped to [0, 1])
    * @param priorStd s of the fixed confining term ‖x‖²/(2s²) added to the network's energy
-   *     (0: none)
+   *     on vectors (0: none); images live in the box [0, 1]^D, where Z is finite without it, so
+   *     they never get it (on MNIST it pulled every chain to black: the drift η·x/s² is 0.4 per
+   *     step at η = 10, s = 5)
+   * @param scoreClip each Langevin step (sampling, completion, and the cd/pcd chains) clamps
+   *     every coordinate of the score into [−scoreClip, scoreClip] (0: no clamp), as Du and
+   *     Mordatch (2019) do for images
    */
   public record Config(List<Integer> hidden, int channels, String logZ, int sampleSteps,
-      double stepSize, double noiseScale, double initScale, double priorStd) {
+      double stepSize, double noiseScale, double initScale, double priorStd, double scoreClip) {
     public Config {
       if (!(priorStd >= 0)) {
         throw new IllegalArgumentException("ebm: priorStd must be >= 0, got " + priorStd);
+      }
+      if (!(scoreClip >= 0)) {
+        throw new IllegalArgumentException("ebm: scoreClip must be >= 0 (0: no clamp), got "
+            + scoreClip);
       }
       if (sampleSteps < 0 || !(stepSize > 0) || !(noiseScale >= 0) || !(initScale > 0)) {
         throw new IllegalArgumentException("ebm: sampleSteps must be >= 0, stepSize and"
@@ -87,10 +97,10 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
     /**
      * Two hidden layers of 128 (2-D toys), 32 filters for images; 500 Langevin steps of
      * η = 0.01 with the diffusion's noise, from uniform noise on [−4, 4]^D; confining term with
-     * s = 5 (wider than every toy set, so it shapes nothing where the data are).
+     * s = 5 (wider than every toy set, so it shapes nothing where the data are); no score clamp.
      */
     public static Config defaults() {
-      return new Config(List.of(128, 128), 32, "none", 500, 0.01, 0, 4, 5);
+      return new Config(List.of(128, 128), 32, "none", 500, 0.01, 0, 4, 5, 0);
     }
 
     /** The Langevin noise σ these settings mean. */
@@ -146,7 +156,7 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
   public Config config() {
     return new Config(config.hidden(), config.channels(), logZLearned ? "nce" : "none",
         config.sampleSteps(), config.stepSize(), config.noiseScale(), config.initScale(),
-        config.priorStd());
+        config.priorStd(), config.scoreClip());
   }
 
   /** The shape of one example: (D) for vectors, (H, W) for images. */
@@ -154,11 +164,11 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
     return itemShape.clone();
   }
 
-  /** E(x) = network(x) + ‖x‖²/(2s²), shape (N). */
+  /** E(x) = network(x) + ‖x‖²/(2s²) (vectors; images: network(x)), shape (N). */
   @Override
   public NDArray energy(NDArray x) {
     NDArray e = network.forward(x).reshape(-1);
-    if (config.priorStd() > 0) {
+    if (config.priorStd() > 0 && !images()) {
       e = e.add(Scalars.dividedBy(x.square().sum(new int[] {1}),
           2 * config.priorStd() * config.priorStd()));
     }
@@ -206,16 +216,18 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
   }
 
   /**
-   * A Langevin kernel x += η ∇x f + σ ε on this model (clamped to [0, 1] for images).
+   * A Langevin kernel x += η ∇x f + σ ε on this model (clamped to [0, 1] for images; the score
+   * clamped to ±{@code scoreClip} when set).
    *
    * @param stepSize η
    * @param noiseScale σ
    */
   public Langevin langevin(double stepSize, double noiseScale) {
+    double clip = config.scoreClip() > 0 ? config.scoreClip() : Double.POSITIVE_INFINITY;
     return images()
-        ? new Langevin(logDensity(), stepSize, noiseScale, 0, 1)
+        ? new Langevin(logDensity(), stepSize, noiseScale, 0, 1, clip)
         : new Langevin(logDensity(), stepSize, noiseScale, Double.NEGATIVE_INFINITY,
-            Double.POSITIVE_INFINITY);
+            Double.POSITIVE_INFINITY, clip);
   }
 
   /** Unadjusted Langevin (the default), MALA, and random-walk Metropolis-Hastings. */
