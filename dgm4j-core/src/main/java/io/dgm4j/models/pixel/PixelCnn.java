@@ -22,11 +22,16 @@ import io.dgm4j.nn.MaskedConv2d.Type;
  *   h_{b+1} = h_b + conv1x1_B(relu(convB_{k x k}(relu(h_b))))      (b = 0 .. blocks-1)
  *   logits  = conv1x1_B(relu(conv1x1_B(relu(h_blocks))))           (F -> F -> C*K)
  * </pre>
+ * With {@code block=bottleneck} each block is the paper's instead (its figure 5: 2h -> h -> h ->
+ * 2h, with F = 2h): h_{b+1} = h_b + conv1x1_B(relu(convB_{k x k}(relu(conv1x1_B(relu(h_b)))))),
+ * the k x k convolution on F/2 maps. That is also pytorch-generative's PixelCNN block, so at
+ * F = 256 and 15 blocks this is the same network as the Python reference the benchmarks compare
+ * against (3.2M weights counted as PyTorch counts them, masked kernel entries included).
  * Mask A lets an output see only pixels strictly before it (and, at its own pixel, earlier
  * colours); mask B also its own pixel's features of the same colour group ({@link MaskedConv2d}).
  * The border term tells pixels near the edges where they are ({@link Border}).
- * The residual block here is a simplification of the paper's (2h -> h -> h -> 2h bottleneck):
- * one masked k x k and one 1x1 convolution per block.
+ * The default block ({@code block=plain}) is a simplification of the paper's: one masked
+ * k x k and one 1x1 convolution on all F maps.
  *
  * <p><b>Blind spot.</b> Stacked masked k x k kernels never reach some pixels above and to the
  * right: each layer extends the field by at most one column to the right per row upwards, so
@@ -50,9 +55,16 @@ public final class PixelCnn extends PixelModel {
    * @param blocks residual blocks after the first layer
    * @param firstKernel size of the first (mask A) kernel, odd
    * @param kernel size of each block's masked kernel, odd
+   * @param block {@code plain} (a k x k and a 1x1 convolution on F maps) or {@code bottleneck}
+   *     (the paper's: 1x1 to F/2 maps, k x k on F/2, 1x1 back to F)
    */
-  public record Config(int levels, int features, int blocks, int firstKernel, int kernel) {
+  public record Config(int levels, int features, int blocks, int firstKernel, int kernel,
+      String block) {
     public Config {
+      if (!"plain".equals(block) && !"bottleneck".equals(block)) {
+        throw new IllegalArgumentException("pixelcnn: block must be plain or bottleneck, got "
+            + block);
+      }
       if (features < 1 || blocks < 0) {
         throw new IllegalArgumentException("pixelcnn: features must be positive and blocks"
             + " non-negative, got features=" + features + ", blocks=" + blocks);
@@ -65,15 +77,27 @@ public final class PixelCnn extends PixelModel {
 
     /**
      * The paper's shape: a 7x7 mask-A layer, 15 blocks of 3x3 mask-B convolutions, 128 feature
-     * maps (as pytorch-generative's defaults), binary pixels.
+     * maps, binary pixels, plain blocks (runs saved before the block setting existed are
+     * plain).
      */
     public static Config defaults() {
-      return new Config(2, 128, 15, 7, 3);
+      return new Config(2, 128, 15, 7, 3, "plain");
+    }
+
+    /** Whether blocks are the paper's bottleneck (F -> F/2 -> F/2 -> F). */
+    public boolean bottleneck() {
+      return "bottleneck".equals(block);
+    }
+
+    /** Maps the k x k convolution of a block works on: F, or F/2 in a bottleneck. */
+    public int spatialFeatures() {
+      return bottleneck() ? features / 2 : features;
     }
   }
 
   private final Config config;
   private final MaskedConv2d first;
+  private final MaskedConv2d[] reduce; // bottleneck blocks only: 1x1, F -> F/2
   private final MaskedConv2d[] spatial;
   private final MaskedConv2d[] pointwise;
   private final MaskedConv2d head;
@@ -84,19 +108,26 @@ public final class PixelCnn extends PixelModel {
     super(manager, itemShape, config.levels(), seed, "pixelcnn");
     this.config = config;
     int f = config.features();
-    if (f % channels != 0) {
+    int unit = config.bottleneck() ? 2 * channels : channels;
+    if (f % unit != 0) {
       throw new IllegalArgumentException("pixelcnn: features=" + f + " cannot be split into "
-          + channels + " colour groups; use a multiple of " + channels + " (--set features="
-          + (f / channels + 1) * channels + ")");
+          + channels + " colour groups" + (config.bottleneck() ? " at half width" : "")
+          + "; use a multiple of " + unit + " (--set features=" + (f / unit + 1) * unit + ")");
     }
+    int g = config.spatialFeatures();
     first = new MaskedConv2d(parameters, "first", channels, f, config.firstKernel(),
         config.firstKernel(), Type.A, channels);
+    reduce = new MaskedConv2d[config.bottleneck() ? config.blocks() : 0];
     spatial = new MaskedConv2d[config.blocks()];
     pointwise = new MaskedConv2d[config.blocks()];
     for (int b = 0; b < config.blocks(); b++) {
-      spatial[b] = new MaskedConv2d(parameters, "block" + b + ".spatial", f, f, config.kernel(),
+      if (config.bottleneck()) {
+        reduce[b] = new MaskedConv2d(parameters, "block" + b + ".reduce", f, g, 1, 1, Type.B,
+            channels);
+      }
+      spatial[b] = new MaskedConv2d(parameters, "block" + b + ".spatial", g, g, config.kernel(),
           config.kernel(), Type.B, channels);
-      pointwise[b] = new MaskedConv2d(parameters, "block" + b + ".pointwise", f, f, 1, 1,
+      pointwise[b] = new MaskedConv2d(parameters, "block" + b + ".pointwise", g, f, 1, 1,
           Type.B, channels);
     }
     head = new MaskedConv2d(parameters, "head", f, f, 1, 1, Type.B, channels);
@@ -109,7 +140,11 @@ public final class PixelCnn extends PixelModel {
   protected NDArray logits(NDArray image, NDArray labels) {
     NDArray h = first.forward(image).add(border.map(image.getManager())); // (N, F, H, W)
     for (int b = 0; b < spatial.length; b++) {
-      h = h.add(pointwise[b].forward(Activation.relu(spatial[b].forward(Activation.relu(h)))));
+      NDArray u = Activation.relu(h);
+      if (config.bottleneck()) {
+        u = Activation.relu(reduce[b].forward(u));
+      }
+      h = h.add(pointwise[b].forward(Activation.relu(spatial[b].forward(u))));
     }
     NDArray l = output.forward(Activation.relu(head.forward(Activation.relu(h))));
     return l.reshape(image.getShape().get(0), channels, outputs, height, width);
@@ -122,8 +157,9 @@ public final class PixelCnn extends PixelModel {
 
   /**
    * Per-layer activation caches for the fast sampler (see the class comment), and every layer's
-   * masked kernel formed once. Each block keeps its input relu(h_b) at the pixels drawn so far as
-   * one (N, F) array per pixel, for the last k/2 + 1 rows only (no later pixel reaches further
+   * masked kernel formed once. Each block keeps the input of its k x k convolution (relu(h_b),
+   * or in a bottleneck relu(reduce(relu(h_b)))) at the pixels drawn so far as one (N, maps)
+   * array per pixel, for the last k/2 + 1 rows only (no later pixel reaches further
    * up); the block's spatial convolution at the next pixel is one product of the arrays at its
    * open taps (5 of the 9 of a 3 x 3 mask B) with those taps' weights: no copy into a padded
    * cache, no window gathered from it. Measured on one thread of a busy core, 188 maps, 15 blocks,
@@ -133,13 +169,14 @@ public final class PixelCnn extends PixelModel {
   private final class Cache implements Incremental {
     private final int a = config.firstKernel() / 2;
     private final long n;
-    private final int features = config.features();
+    private final int spatialFeatures = config.spatialFeatures();
     private final NDManager manager;
     private final NDArray input; // (N, C, H + 2a, W + 2a)
-    private final NDArray[][][] blockInput; // [block][row mod rows][col]: relu(h_b), (N, F)
+    private final NDArray[][][] spatialInput; // [block][row mod rows][col]: (N, maps)
     private final int rows = config.kernel() / 2 + 1;
     private final NDArray zeros; // (N, F): what a tap outside the image sees
     private final MaskedConv2d.Frozen first1;
+    private final MaskedConv2d.Frozen[] reduce1;
     private final MaskedConv2d.Frozen[] spatial1;
     private final MaskedConv2d.Frozen[] pointwise1;
     private final MaskedConv2d.Frozen head1;
@@ -149,8 +186,12 @@ public final class PixelCnn extends PixelModel {
     Cache(NDManager m, NDArray image) {
       manager = m;
       first1 = first.freeze(m);
+      reduce1 = new MaskedConv2d.Frozen[reduce.length];
       spatial1 = new MaskedConv2d.Frozen[spatial.length];
       pointwise1 = new MaskedConv2d.Frozen[spatial.length];
+      for (int b = 0; b < reduce.length; b++) {
+        reduce1[b] = reduce[b].freeze(m);
+      }
       for (int b = 0; b < spatial.length; b++) {
         spatial1[b] = spatial[b].freeze(m);
         pointwise1[b] = pointwise[b].freeze(m);
@@ -161,23 +202,26 @@ public final class PixelCnn extends PixelModel {
       n = image.getShape().get(0);
       input = image.pad(new Shape(a, a, a, a), 0);
       input.attach(m);
-      blockInput = new NDArray[spatial.length][rows][width];
-      zeros = m.zeros(new Shape(n, features));
+      spatialInput = new NDArray[spatial.length][rows][width];
+      zeros = m.zeros(new Shape(n, spatialFeatures));
     }
 
     @Override
     public NDArray logitsAt(int row, int col, int ch) {
       int w0 = config.firstKernel();
       NDArray h = first1.at(input.get(new NDIndex(":, :, {}:{}, {}:{}", row, row + w0, col,
-          col + w0))).add(Border.at(borderMap, row, col)).reshape(n, features);
+          col + w0))).add(Border.at(borderMap, row, col)).reshape(n, config.features());
       for (int b = 0; b < spatial.length; b++) {
-        NDArray r = Activation.relu(h);
-        keep(b, row, col, r);
+        NDArray u = Activation.relu(h);
+        if (reduce1.length > 0) {
+          u = Activation.relu(reduce1[b].atTaps(new NDList(u)));
+        }
+        keep(b, row, col, u);
         NDList taps = new NDList();
         for (int[] t : spatial1[b].openTaps()) {
           int y = row + t[0];
           int x = col + t[1];
-          taps.add(y < 0 || x < 0 || x >= width ? zeros : blockInput[b][y % rows][x]);
+          taps.add(y < 0 || x < 0 || x >= width ? zeros : spatialInput[b][y % rows][x]);
         }
         NDArray s = Activation.relu(spatial1[b].atTaps(taps));
         h = h.add(pointwise1[b].atTaps(new NDList(s)));
@@ -187,15 +231,15 @@ public final class PixelCnn extends PixelModel {
       return l.reshape(n, channels, outputs).get(new NDIndex(":, {}, :", ch));
     }
 
-    /** Stores relu(h_b) at (row, col) beyond the caller's scope, freeing what it replaces. */
-    private void keep(int b, int row, int col, NDArray r) {
-      NDScope.unregister(r);
-      r.attach(manager);
-      NDArray old = blockInput[b][row % rows][col];
+    /** Stores block b's k x k input at (row, col) beyond the caller's scope, freeing the old. */
+    private void keep(int b, int row, int col, NDArray u) {
+      NDScope.unregister(u);
+      u.attach(manager);
+      NDArray old = spatialInput[b][row % rows][col];
       if (old != null) {
         old.close();
       }
-      blockInput[b][row % rows][col] = r;
+      spatialInput[b][row % rows][col] = u;
     }
 
     @Override
@@ -210,6 +254,9 @@ public final class PixelCnn extends PixelModel {
         + output.freeParameters();
     for (int b = 0; b < spatial.length; b++) {
       count += spatial[b].freeParameters() + pointwise[b].freeParameters();
+    }
+    for (MaskedConv2d r : reduce) {
+      count += r.freeParameters();
     }
     return count;
   }

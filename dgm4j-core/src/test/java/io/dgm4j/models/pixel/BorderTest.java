@@ -23,7 +23,7 @@ class BorderTest {
   @Test
   void pixelsOneAndTwoOfARowAreToldApart() {
     List<Function<NDManager, PixelModel>> models = List.of(
-        m -> new PixelCnn(m, new int[] {1, 3}, new PixelCnn.Config(2, 4, 1, 3, 3), 1),
+        m -> new PixelCnn(m, new int[] {1, 3}, new PixelCnn.Config(2, 4, 1, 3, 3, "plain"), 1),
         m -> GatedPixelCnn.create(m, new int[] {1, 3},
             new GatedPixelCnn.Config(2, 4, 2, 3, false, 1), 1),
         m -> new RowLstm(m, new int[] {1, 3}, new RowLstm.Config(2, 4, 1, 3, 3), 1));
@@ -50,7 +50,7 @@ class BorderTest {
   void checkpointsWithoutTheTermLoadAndScoreAsBefore() {
     try (NDManager m = Engines.newManager()) {
       PixelCnn saved = new PixelCnn(m.newSubManager(), new int[] {3, 3},
-          new PixelCnn.Config(2, 4, 1, 3, 3), 1);
+          new PixelCnn.Config(2, 4, 1, 3, 3, "plain"), 1);
       PixelChecks.randomized(saved, 0.5, 3);
       NDArray x = m.create(new float[] {1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1},
           new Shape(2, 9));
@@ -64,7 +64,7 @@ class BorderTest {
       }
       float[] before = saved.logProb(x).toFloatArray();
       PixelCnn loaded = PixelChecks.randomized(new PixelCnn(m.newSubManager(), new int[] {3, 3},
-          new PixelCnn.Config(2, 4, 1, 3, 3), 2), 0.5, 9); // the term nonzero before loading
+          new PixelCnn.Config(2, 4, 1, 3, 3, "plain"), 2), 0.5, 9); // the term nonzero before loading
       loaded.parameters().load(old, "old.zip");
       assertThat(loaded.parameters().get("border.weight").abs().sum().getFloat()).isZero();
       assertThat(loaded.logProb(x).toFloatArray()).containsExactly(before);

@@ -22,7 +22,7 @@ class PixelCnnTest {
   void binaryConditionalsSeeEveryEarlierPixelButTheBlindSpot() {
     try (NDManager m = Engines.newManager()) {
       PixelCnn model = PixelChecks.randomized(new PixelCnn(m.newSubManager(), new int[] {5, 5},
-          new PixelCnn.Config(2, 8, 2, 7, 3), 1), 0.5, 3);
+          new PixelCnn.Config(2, 8, 2, 7, 3, "plain"), 1), 0.5, 3);
       boolean[][] depends = PixelChecks.dependencies(model, null);
       List<String> missed = new ArrayList<>();
       for (int d = 0; d < 25; d++) {
@@ -40,6 +40,38 @@ class PixelCnnTest {
   }
 
   /**
+   * The paper's bottleneck blocks (1x1 to F/2, 3x3 on F/2, 1x1 back) have the same receptive
+   * field as the plain ones: 1x1 mask-B convolutions add nothing to it. In colour, the half-width
+   * maps keep the channel groups, so channel c of pixel i sees channels before c only.
+   */
+  @Test
+  void bottleneckBlocksKeepTheFieldAndTheColourOrder() {
+    try (NDManager m = Engines.newManager()) {
+      PixelCnn binary = PixelChecks.randomized(new PixelCnn(m.newSubManager(), new int[] {5, 5},
+          new PixelCnn.Config(2, 8, 2, 7, 3, "bottleneck"), 1), 0.5, 3);
+      boolean[][] depends = PixelChecks.dependencies(binary, null);
+      for (int d = 0; d < 25; d++) {
+        for (int j = 0; j < 25; j++) {
+          boolean blindSpot = d % 5 == 0 && j == d - 1; // (r - 1, c + 4) on a 5-wide image
+          assertThat(depends[d][j]).as("pixel %d sees pixel %d", d, j)
+              .isEqualTo(j < d && !blindSpot);
+        }
+      }
+      PixelCnn colour = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
+          new int[] {3, 3, 3}, new PixelCnn.Config(4, 12, 2, 3, 3, "bottleneck"), 1), 0.5, 3);
+      boolean[][] colours = PixelChecks.dependencies(colour, null);
+      for (int d = 0; d < 27; d++) {
+        for (int j = d; j < 27; j++) {
+          assertThat(colours[d][j]).as("sub-pixel %d must not see %d", d, j).isFalse();
+        }
+        for (int j = d - d % 3; j < d; j++) {
+          assertThat(colours[d][j]).as("sub-pixel %d sees earlier channel %d", d, j).isTrue();
+        }
+      }
+    }
+  }
+
+  /**
    * On 4x4x3 images, channel c of pixel i sees all sub-pixels of earlier pixels (but the blind
    * spot) and, within pixel i, channels before c only: R nothing, G sees R, B sees R and G.
    */
@@ -47,7 +79,7 @@ class PixelCnnTest {
   void colourConditionalsFollowRgbOrder() {
     try (NDManager m = Engines.newManager()) {
       PixelCnn model = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
-          new int[] {4, 4, 3}, new PixelCnn.Config(4, 6, 2, 3, 3), 1), 0.5, 3);
+          new int[] {4, 4, 3}, new PixelCnn.Config(4, 6, 2, 3, 3, "plain"), 1), 0.5, 3);
       boolean[][] depends = PixelChecks.dependencies(model, null);
       for (int d = 0; d < 48; d++) {
         int pixel = d / 3;
@@ -73,7 +105,7 @@ class PixelCnnTest {
   void binaryTwoByTwoSumsToOne() {
     try (NDManager m = Engines.newManager()) {
       PixelCnn model = PixelChecks.randomized(new PixelCnn(m.newSubManager(), new int[] {2, 2},
-          new PixelCnn.Config(2, 4, 1, 3, 3), 2), 1.0, 4);
+          new PixelCnn.Config(2, 4, 1, 3, 3, "plain"), 2), 1.0, 4);
       assertThat(PixelChecks.totalProbability(model, null)).isCloseTo(1.0, within(1e-5));
     }
   }
@@ -82,7 +114,7 @@ class PixelCnnTest {
   void fourLevelColourPixelSumsToOne() {
     try (NDManager m = Engines.newManager()) {
       PixelCnn model = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
-          new int[] {1, 1, 3}, new PixelCnn.Config(4, 6, 1, 3, 3), 2), 1.0, 4);
+          new int[] {1, 1, 3}, new PixelCnn.Config(4, 6, 1, 3, 3, "plain"), 2), 1.0, 4);
       assertThat(PixelChecks.totalProbability(model, null)).isCloseTo(1.0, within(1e-5));
     }
   }
@@ -91,15 +123,34 @@ class PixelCnnTest {
   void fastAndNaiveSamplersAgreeBinaryAndColour() {
     try (NDManager m = Engines.newManager()) {
       PixelCnn binary = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
-          new int[] {5, 4}, new PixelCnn.Config(2, 8, 2, 5, 3), 1), 0.3, 3);
+          new int[] {5, 4}, new PixelCnn.Config(2, 8, 2, 5, 3, "plain"), 1), 0.3, 3);
       PixelChecks.assertSamplersAgree(binary, 3, null, 9);
       PixelCnn colour = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
-          new int[] {3, 3, 3}, new PixelCnn.Config(5, 6, 1, 3, 3), 1), 0.3, 3);
+          new int[] {3, 3, 3}, new PixelCnn.Config(5, 6, 1, 3, 3, "plain"), 1), 0.3, 3);
       PixelChecks.assertSamplersAgree(colour, 3, null, 9);
       // 5 x 5 block kernels: the fast sampler keeps 3 rows of each block's inputs, 12 open taps
       PixelCnn wide = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
-          new int[] {6, 5}, new PixelCnn.Config(2, 4, 2, 3, 5), 1), 0.3, 3);
+          new int[] {6, 5}, new PixelCnn.Config(2, 4, 2, 3, 5, "plain"), 1), 0.3, 3);
       PixelChecks.assertSamplersAgree(wide, 2, null, 9);
+      PixelCnn bottleneck = PixelChecks.randomized(new PixelCnn(m.newSubManager(),
+          new int[] {4, 4, 3}, new PixelCnn.Config(5, 12, 2, 3, 3, "bottleneck"), 1), 0.3, 3);
+      PixelChecks.assertSamplersAgree(bottleneck, 3, null, 9);
+    }
+  }
+
+  @Test
+  void bottleneckHasThePapersParameterCount() {
+    try (NDManager m = Engines.newManager()) {
+      // binary 28x28, F = 256, 15 blocks: pytorch-generative's default PixelCNN, whose 3.2M
+      // weights count masked kernel entries too; here only free ones: per block 1x1 256->128,
+      // the 5 open taps of a 3x3 128->128 (mask B), 1x1 128->256, with biases
+      PixelCnn model = new PixelCnn(m.newSubManager(), new int[] {28, 28},
+          new PixelCnn.Config(2, 256, 15, 7, 3, "bottleneck"), 1);
+      long block = (256 * 128 + 128) + (5 * 128 * 128 + 128) + (128 * 256 + 256);
+      long first = 24 * 256 + 256; // the 24 open taps of a 7x7 mask A
+      long head = 256 * 256 + 256 + 256 + 1;
+      long border = 49 * 256 + 256; // every tap of the 7x7 border term, 1 -> 256
+      assertThat(model.parameterCount()).isEqualTo(15 * block + first + head + border);
     }
   }
 
@@ -107,8 +158,13 @@ class PixelCnnTest {
   void featuresMustSplitIntoColourGroups() {
     try (NDManager m = Engines.newManager()) {
       assertThatThrownBy(() -> new PixelCnn(m.newSubManager(), new int[] {4, 4, 3},
-          new PixelCnn.Config(256, 8, 1, 3, 3), 1))
+          new PixelCnn.Config(256, 8, 1, 3, 3, "plain"), 1))
           .hasMessageContaining("features=8").hasMessageContaining("--set features=9");
+      assertThatThrownBy(() -> new PixelCnn(m.newSubManager(), new int[] {4, 4, 3},
+          new PixelCnn.Config(256, 9, 1, 3, 3, "bottleneck"), 1))
+          .hasMessageContaining("--set features=12");
+      assertThatThrownBy(() -> new PixelCnn.Config(2, 8, 1, 3, 3, "wide"))
+          .hasMessageContaining("block must be plain or bottleneck");
     }
   }
 }
