@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -15,10 +17,12 @@ import java.util.function.UnaryOperator;
  * <p><b>Input gradients.</b> Energy-based models need ∇x of a network's output (the score, for
  * Langevin dynamics and score matching), sometimes as a differentiable graph (score matching
  * differentiates it again with respect to the weights). PyTorch's backward pass accumulates
- * into every leaf it reaches, the model's weights included; {@link #inputGradient} therefore
- * zeroes the weights' gradients afterwards ({@code zeroGrad} also detaches them from the graph,
- * so no graph survives into the next step), and the weights' real gradient, computed later by
- * the training step's own backward pass, is not polluted.
+ * into every leaf it reaches, the model's weights included. For values only (sampling),
+ * {@link #inputGradient} stops the weights from requiring a gradient during the pass, so none is
+ * computed; when the gradient keeps a graph (score matching), it zeroes the weights' gradients
+ * afterwards ({@code zeroGrad} also detaches them from the graph, so no graph survives into the
+ * next step). Either way the weights' real gradient, computed later by the training step's own
+ * backward pass, is not polluted.
  */
 public final class Autograd {
   private Autograd() {}
@@ -58,13 +62,14 @@ public final class Autograd {
    * @param f the function, one value per row, shape (N)
    * @param createGraph keep the graph of the gradient so it can be differentiated again
    *     (score matching); false for sampling (Langevin), which only needs the values
-   * @param weights the leaves whose accumulated gradients are zeroed afterwards (the model's
-   *     parameters)
+   * @param weights the model's parameters: with {@code createGraph} their accumulated gradients
+   *     are zeroed afterwards; without, none is computed for them
    */
   public static InputGradient inputGradient(NDArray x, Function<NDArray, NDArray> f,
       boolean createGraph, Iterable<NDArray> weights) {
     boolean gradMode = JniUtils.isGradMode();
     JniUtils.setGradMode(true);
+    List<PtNDArray> frozen = createGraph ? List.of() : freeze(weights);
     try {
       NDArray leaf = x.stopGradient().duplicate();
       leaf.setRequiresGradient(true);
@@ -72,25 +77,48 @@ public final class Autograd {
       NDArray ones = total.onesLike();
       JniUtils.backward((PtNDArray) total, (PtNDArray) ones, createGraph, createGraph);
       NDArray gradient = leaf.getGradient();
-      if (!createGraph) {
+      if (createGraph) {
+        zeroAll(weights);
+      } else {
         gradient = gradient.duplicate();
       }
-      zeroAll(weights);
       return new InputGradient(leaf, gradient);
     } finally {
+      for (PtNDArray w : frozen) {
+        JniUtils.attachGradient(w, true);
+      }
       JniUtils.setGradMode(gradMode);
     }
   }
 
   /**
+   * Stops the weights that require a gradient from requiring one, for a backward pass that only
+   * needs the input's: the pass then skips every weight-gradient product (about a third of a
+   * convolutional network's backward work) and leaves the weights' gradients as they were.
+   * Returns the weights to restore.
+   */
+  private static List<PtNDArray> freeze(Iterable<NDArray> weights) {
+    List<PtNDArray> frozen = new ArrayList<>();
+    for (NDArray w : weights) {
+      PtNDArray p = (PtNDArray) w;
+      if (JniUtils.requiresGrad(p)) {
+        JniUtils.attachGradient(p, false);
+        frozen.add(p);
+      }
+    }
+    return frozen;
+  }
+
+  /**
    * The gradient of Σ_n f(x)_n with respect to the input x, one row per example: for a
    * per-example log-density f this is the score ∇x f(x), shape (N, D), with no graph (samplers).
-   * Works with or without an open gradient collector; the gradients this pass leaves on
-   * {@code parametersToClear} are set back to zero.
+   * Works with or without an open gradient collector; the gradients of
+   * {@code parametersToClear} are left as they were (none is computed for them).
    *
    * @param f a per-example function, (N, D) → (N)
    * @param x shape (N, D); left without a gradient
-   * @param parametersToClear the trainable tensors f depends on (may be empty)
+   * @param parametersToClear the trainable tensors f depends on (may be empty): their gradients
+   *     are not computed
    * @return ∇x Σ_n f(x)_n, shape (N, D), with no gradient attached
    */
   public static NDArray inputGradient(UnaryOperator<NDArray> f, NDArray x,

@@ -3,9 +3,11 @@ package io.dgm4j.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.Scalars;
 import java.util.List;
@@ -189,17 +191,25 @@ class SamplersTest {
   }
 
   @Test
-  void scoreOfAParameterisedDensityLeavesParameterGradientsAtZero() {
+  void scoreOfAParameterisedDensityLeavesParameterGradientsAsTheyWere() {
     try (NDManager m = Engines.newManager()) {
       NDArray w = m.create(new float[] {2f, -1f});
       w.setRequiresGradient(true);
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        collector.backward(w.mul(3f).sum()); // a training step's gradient, (3, 3)
+      }
       LogDensity f = LogDensity.of(x -> x.mul(w).sum(new int[] {1}).neg().exp(), List.of(w));
       NDArray x = m.create(new float[] {0.1f, 0.2f}, new Shape(1, 2));
       float[] score = f.score(x).toFloatArray();
       double e = Math.exp(-(2 * 0.1 - 0.2));
       assertThat((double) score[0]).isCloseTo(-2 * e, within(1e-5));
       assertThat((double) score[1]).isCloseTo(e, within(1e-5));
-      assertThat(w.getGradient().toFloatArray()).containsExactly(0f, 0f);
+      assertThat(w.getGradient().toFloatArray()).containsExactly(3f, 3f);
+      // and w still takes part in training: a second backward accumulates (2, 2) onto (3, 3)
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        collector.backward(w.mul(2f).sum());
+      }
+      assertThat(w.getGradient().toFloatArray()).containsExactly(5f, 5f);
     }
   }
 
