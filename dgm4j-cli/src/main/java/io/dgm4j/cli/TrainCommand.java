@@ -212,10 +212,14 @@ final class TrainCommand implements Callable<Integer> {
       RunData runData = RunData.load(plan.data(), dataDir.home(), source, prep,
           plan.perturb() > 0 ? Perturbation.of(plan.perturb(), source) : Perturbation.NONE,
           plan.validation(), plan.limit(), plan.model());
-      GenerativeModel generativeModel = family.create(root.newSubManager(),
-          runData.train().itemShape(), plan.modelOverrides(), runSeed);
-      Objective objective = Objectives.create(plan.objective(), generativeModel,
-          config.clipNorm());
+      // settings that parse but do not fit this data (e.g. a convolutional network on 2-D
+      // points, feature maps that do not split into colour groups) are usage errors, as are
+      // objectives this model cannot be trained with
+      GenerativeModel generativeModel = usageOf(() -> family.create(root.newSubManager(),
+          runData.train().itemShape(), plan.modelOverrides(), runSeed),
+          "--model " + plan.model() + " on --data " + plan.data());
+      Objective objective = usageOf(() -> Objectives.create(plan.objective(), generativeModel,
+          config.clipNorm()), "--objective " + plan.objective().name());
       ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), runSeed);
       ObjectNode dataNode = runData.describe();
       if (label != null) {

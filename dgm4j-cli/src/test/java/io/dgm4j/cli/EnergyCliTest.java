@@ -59,6 +59,23 @@ class EnergyCliTest {
   }
 
   @Test
+  void settingsThatDoNotFitTheDataAreUsageErrors() {
+    // a convolutional score network needs images: toy:rings is 2-D points
+    CliTest.Run conv = CliTest.dgm("train", "--model", "ncsn", "--data", "toy:rings",
+        "--limit", "300", "--epochs", "1", "--set", "network=conv",
+        "--out", dir.resolve("conv").toString(), "--quiet");
+    assertThat(conv.code()).as(conv.err()).isEqualTo(2);
+    assertThat(conv.err()).contains("--model ncsn on --data toy:rings")
+        .contains("network=conv needs images");
+    // an objective the model cannot be trained with
+    CliTest.Run cd = CliTest.dgm("train", "--model", "ncsn", "--objective", "cd", "--data",
+        "toy:rings", "--limit", "300", "--epochs", "1", "--out", dir.resolve("cd").toString(),
+        "--quiet");
+    assertThat(cd.code()).as(cd.err()).isEqualTo(2);
+    assertThat(cd.err()).contains("--objective cd");
+  }
+
+  @Test
   void scoreNetworkSamplesButRefusesToScore() throws Exception {
     Path run = dir.resolve("ncsn");
     CliTest.Run train = CliTest.dgm("train", "--model", "ncsn", "--data", "toy:rings",
