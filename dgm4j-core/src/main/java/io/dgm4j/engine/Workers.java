@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
 
 /**
  * Plain-Java work split over several threads, for the loops that run on float arrays outside the
- * engine (NADE's hand-derived sweep, the fused Adam update): one shared pool of daemon threads
+ * engine (NADE's hand-derived sweep): one shared pool of daemon threads
  * that block, not spin, while idle, so they do not compete with the engine's own threads.
  */
 public final class Workers {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.dgm4j.engine.Autograd;
-import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.Scalars;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.nn.Parameters;
@@ -60,14 +59,13 @@ public final class Adam {
     if (fused) {
       double sum = 0;
       boolean viewed = true;
-      int threads = Engines.threads();
       for (NDArray p : parameters.asMap().values()) {
         ByteBuffer g = SharedMemory.view(p.getGradient());
         if (g == null) {
           viewed = false;
           break;
         }
-        sum += FusedAdam.sumOfSquares(g, threads);
+        sum += FusedAdam.sumOfSquares(g);
       }
       if (viewed) {
         return Math.sqrt(sum);
@@ -107,7 +105,10 @@ public final class Adam {
    * One update with learning rate {@code learningRate}, then the gradients are zeroed. On the
    * CPU with the vector API each parameter is updated in one fused pass over its memory
    * ({@link FusedAdam}); measured for MADE (1 x 500, batch 512, 1 thread, busy machine) the
-   * tensor form took 27% of the whole training step.
+   * tensor form took 27% of the whole training step. The pass runs on the calling thread:
+   * splitting it over the engine's two threads was slower (idle machine, 2026-11-22, alternating
+   * processes: NADE 2,364-2,938 against 2,737-3,314 examples/s on one thread; MADE 1 x 500 at
+   * batch 512, 14.0 against 12.9-13.2 ms per step), so that change was reverted.
    */
   public void step(double learningRate) {
     steps++;
@@ -115,7 +116,6 @@ public final class Adam {
     double correction2 = 1 - Math.pow(beta2, steps);
     float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
     float epsHat = (float) (epsilon * Math.sqrt(correction2));
-    int threads = fused ? Engines.threads() : 1;
     for (Map.Entry<String, NDArray> e : parameters.asMap().entrySet()) {
       NDArray p = e.getValue();
       try (NDScope scope = new NDScope()) {
@@ -127,7 +127,7 @@ public final class Adam {
               SharedMemory.view(v)};
           if (views[0] != null && views[1] != null && views[2] != null && views[3] != null) {
             FusedAdam.update(views[0], views[1], views[2], views[3], beta1, beta2,
-                stepSize, epsHat, threads);
+                stepSize, epsHat);
             Autograd.zeroGradient(p);
             continue;
           }

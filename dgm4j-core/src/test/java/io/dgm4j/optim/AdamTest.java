@@ -88,60 +88,6 @@ class AdamTest {
     }
   }
 
-  /**
-   * With 2 threads a parameter of 2 x 65,536 + 37 values is split in two ranges (one with the
-   * scalar tail): the update gives the same floats as one thread, bit for bit, and the gradient
-   * norm the same double, which agrees with a plain double-precision sum.
-   */
-  @Test
-  void fusedPassesSplitOverThreadsGiveTheSameNumbers() {
-    int previous = Engines.threads();
-    int n = 2 * FusedAdam.PER_THREAD + 37;
-    assertThat(FusedAdam.parts(n, 2)).isEqualTo(2);
-    assertThat(FusedAdam.parts(n, 1)).isEqualTo(1);
-    assertThat(FusedAdam.parts(FusedAdam.PER_THREAD - 1, 2)).isEqualTo(1);
-    try (NDManager m = Engines.newManager()) {
-      Parameters split = new Parameters(m.newSubManager(), 8);
-      Parameters whole = new Parameters(m.newSubManager(), 8);
-      split.normal("a", 1.0, n);
-      whole.normal("a", 1.0, n);
-      whole.get("a").set(split.get("a").toFloatArray());
-      Adam twoThreads = new Adam(split);
-      Adam oneThread = new Adam(whole);
-      for (int step = 0; step < 3; step++) {
-        NDArray target = Scalars.times(m.randomNormal(new Shape(n)), step + 1);
-        double[] norms = new double[2];
-        for (int threads = 1; threads <= 2; threads++) {
-          Parameters p = threads == 2 ? split : whole;
-          Engines.threads(threads);
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(p.get("a").sub(target).square().sum());
-          }
-          Adam adam = threads == 2 ? twoThreads : oneThread;
-          norms[threads - 1] = adam.gradientNorm();
-          adam.step(0.01 * (step + 1));
-        }
-        assertThat(norms[0]).isPositive();
-        assertThat(norms[1]).as("step %d norm, 2 threads", step).isEqualTo(norms[0]);
-        assertThat(split.get("a").toFloatArray()).as("step %d, 2 threads", step)
-            .containsExactly(whole.get("a").toFloatArray());
-      }
-      // the norm against plain double precision, for the current values
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(split.get("a").square().sum());
-      }
-      double expected = 0;
-      for (float v : split.get("a").toFloatArray()) {
-        expected += 4.0 * v * v;
-      }
-      Engines.threads(2);
-      assertThat(twoThreads.gradientNorm())
-          .isCloseTo(Math.sqrt(expected), within(1e-6 * Math.sqrt(expected)));
-    } finally {
-      Engines.threads(previous);
-    }
-  }
-
   /** The update against Adam written out in double precision for one scalar. */
   @Test
   void fusedUpdateMatchesTheFormula() {
