@@ -196,7 +196,7 @@ class SamplersTest {
       NDArray w = m.create(new float[] {2f, -1f});
       w.setRequiresGradient(true);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        collector.backward(w.mul(3f).sum()); // a training step's gradient, (3, 3)
+        collector.backward(Scalars.times(w, 3).sum()); // a training step's gradient, (3, 3)
       }
       LogDensity f = LogDensity.of(x -> x.mul(w).sum(new int[] {1}).neg().exp(), List.of(w));
       NDArray x = m.create(new float[] {0.1f, 0.2f}, new Shape(1, 2));
@@ -207,7 +207,7 @@ class SamplersTest {
       assertThat(w.getGradient().toFloatArray()).containsExactly(3f, 3f);
       // and w still takes part in training: a second backward accumulates (2, 2) onto (3, 3)
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        collector.backward(w.mul(2f).sum());
+        collector.backward(Scalars.times(w, 2).sum());
       }
       assertThat(w.getGradient().toFloatArray()).containsExactly(5f, 5f);
     }
