@@ -303,6 +303,10 @@ final class TrainCommand implements Callable<Integer> {
     if (runData.validation().size() == 0) {
       console.printf("done: %d epochs (no validation set: the last epoch is kept as the"
           + " best); run folder %s%n", end.epoch(), run.root());
+    } else if (!Double.isFinite(end.bestValidationLoss())) {
+      // e.g. contrastive divergence on an EBM: no objective can be computed on held-out data
+      console.printf("done: %d epochs (%s has no validation figure: the last epoch is kept as"
+          + " the best); run folder %s%n", end.epoch(), objective.name(), run.root());
     } else {
       console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
           end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
