@@ -3,6 +3,7 @@ package io.dgm4j.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import java.util.function.Supplier;
 
 /**
  * Start-up of the tensor engine (DJL with PyTorch), in one place.
@@ -66,6 +67,21 @@ public final class Engines {
     }
     init();
     ai.djl.pytorch.jni.JniUtils.setNumThreads(count);
+  }
+
+  /**
+   * Runs {@code work} with the engine on {@code count} threads per operation, then restores the
+   * previous count (process-wide: other threads using the engine meanwhile see it too). For work
+   * made of many small operations, which splitting only slows down.
+   */
+  public static <T> T withThreads(int count, Supplier<T> work) {
+    int previous = threads();
+    threads(count);
+    try {
+      return work.get();
+    } finally {
+      threads(previous);
+    }
   }
 
   /** Threads the engine uses inside one operation (see {@link #threads(int)}). */

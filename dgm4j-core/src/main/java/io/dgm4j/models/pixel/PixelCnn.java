@@ -213,7 +213,7 @@ public final class PixelCnn extends PixelModel {
           col + w0))).add(Border.at(borderMap, row, col)).reshape(n, config.features());
       for (int b = 0; b < spatial.length; b++) {
         NDArray u = Activation.relu(h);
-        if (reduce1.length > 0) {
+        if (config.bottleneck()) {
           u = Activation.relu(reduce1[b].atTaps(new NDList(u)));
         }
         keep(b, row, col, u);

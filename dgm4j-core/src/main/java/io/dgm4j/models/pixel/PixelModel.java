@@ -218,16 +218,8 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
    * its state), so a draw is a pure function of the logits and u.
    */
   Draw fill(NDArray x, float[] keep, NDArray labels, NDArray uniforms, boolean fast) {
-    if (!fast) {
-      return fillOnEngineThreads(x, keep, labels, uniforms, false);
-    }
-    int threads = Engines.threads();
-    Engines.threads(1);
-    try {
-      return fillOnEngineThreads(x, keep, labels, uniforms, true);
-    } finally {
-      Engines.threads(threads);
-    }
+    return fast ? Engines.withThreads(1, () -> fillOnEngineThreads(x, keep, labels, uniforms, true))
+        : fillOnEngineThreads(x, keep, labels, uniforms, false);
   }
 
   /**
@@ -239,8 +231,7 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
    * families' defaults, 4 samples, first and second call, 2 threads then 1 (same run, other
    * processes paused): Row LSTM 2.95/2.01 s then 1.54/1.37 s, Diagonal BiLSTM 5.26/4.03 then
    * 3.37/2.85 s, Gated PixelCNN 9.04/8.44 then 9.55/8.95 s (6% slower, the one loss). The naive
-   * sampler's full passes keep every thread. The setting is the engine's, process-wide, and is
-   * restored afterwards.
+   * sampler's full passes keep every thread ({@link Engines#withThreads} restores the count).
    */
   private Draw fillOnEngineThreads(NDArray x, float[] keep, NDArray labels, NDArray uniforms,
       boolean fast) {
