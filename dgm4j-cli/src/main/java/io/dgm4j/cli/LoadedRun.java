@@ -9,6 +9,7 @@ import io.dgm4j.engine.Engines;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.models.Encoder;
 import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.sampling.PersistentChains;
 import io.dgm4j.training.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ final class LoadedRun implements AutoCloseable {
   final RunDirectory.RunInfo info;
   final GenerativeModel model;
   final Path checkpoint;
+  /** The chain states the run kept while training ({@code pcd} runs), or null. */
+  final ai.djl.ndarray.NDArray persistentChains;
   private final NDManager manager;
 
   /**
@@ -50,6 +53,7 @@ final class LoadedRun implements AutoCloseable {
       throw e;
     }
     model = loaded.model();
+    persistentChains = PersistentChains.find(loaded.objectiveState());
   }
 
   /** The files of the run this command reads: never to be overwritten by its output. */

@@ -13,6 +13,7 @@ import io.dgm4j.models.Samplable;
 import io.dgm4j.sampling.BlockGibbs;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.GibbsSweep;
+import io.dgm4j.sampling.PersistentChains;
 import picocli.CommandLine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,6 +54,12 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "0", paramLabel = "N",
       description = "Steps of a chain sampler (0: the model's default).")
   int steps;
+
+  @Option(names = "--continue-chains",
+      description = "Start the chains at random states of the run's persistent chains (runs"
+          + " trained with --objective pcd keep them: the replay buffer of an ebm, the chains of"
+          + " an rbm) instead of fresh noise, then run --steps more steps.")
+  boolean continueChains;
 
   @Option(names = "--label", paramLabel = "Y",
       description = "Draw from p(x | y = Y) (models trained with labels only).")
@@ -104,8 +111,9 @@ final class SampleCommand implements Callable<Integer> {
             + loaded.info.model().family() + "; it offers " + String.join(", ",
                 offering.samplers()));
       }
-      Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps);
       Engines.seed(seed.seed);
+      Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps,
+          continueChains ? savedChains(loaded, m) : null);
       long start = System.nanoTime();
       Samplable.Samples drawn;
       if (label != null) {
@@ -137,6 +145,10 @@ final class SampleCommand implements Callable<Integer> {
       var console = spec.commandLine().getOut();
       console.printf("%d samples from %s in %.2f s -> %s%n", count,
           loaded.info.model().family(), seconds, file);
+      if (continueChains) {
+        console.printf("  continued from %d of the run's %d saved chain states%n", count,
+            loaded.persistentChains.getShape().get(0));
+      }
       drawn.statistics().forEach((k, v) -> console.printf("  %s %.4g%n", k, v));
       if (chain != null) {
         writeChain(loaded, m, console);
@@ -145,10 +157,27 @@ final class SampleCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code count} random states of the run's persistent chains, or a usage error if it has none. */
+  private ai.djl.ndarray.NDArray savedChains(LoadedRun loaded, NDManager m) {
+    if (label != null) {
+      throw Options.usage(spec, "--continue-chains and --label: the saved chains are not"
+          + " conditioned on a label; drop one of them");
+    }
+    if (loaded.persistentChains == null) {
+      throw Options.usage(spec, "--continue-chains: " + loaded.checkpoint + " keeps no persistent"
+          + " chains (only runs trained with --objective pcd do); drop --continue-chains");
+    }
+    return PersistentChains.pick(m, loaded.persistentChains, count, seed.seed);
+  }
+
   /** The decoded grid over a 2-D latent space (a usage error for any other model). */
   private int manifold(LoadedRun loaded, Path file) {
     if (!"manifold".equals(grid)) {
       throw Options.usage(spec, "--grid must be manifold, got " + grid);
+    }
+    if (continueChains) {
+      throw Options.usage(spec, "--grid manifold decodes a grid over the latent space, with no"
+          + " chains to continue; drop --continue-chains");
     }
     if (!(loaded.model instanceof LatentVariableModel latent)
         || !(loaded.model instanceof Decodable)) {

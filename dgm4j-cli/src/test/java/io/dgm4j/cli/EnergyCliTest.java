@@ -47,6 +47,13 @@ class EnergyCliTest {
         samples.toString(), "--sampler", "mala", "--steps", "10");
     assertThat(sample.code()).as(sample.err()).isZero();
     assertThat(sample.out()).contains("acceptance_rate");
+    // the replay buffer the pcd run saved, continued for a few steps
+    Path continued = dir.resolve("c.csv");
+    CliTest.Run fromBuffer = CliTest.dgm("sample", "--run", run.toString(), "-n", "6", "--out",
+        continued.toString(), "--continue-chains", "--steps", "3", "--checkpoint", "last");
+    assertThat(fromBuffer.code()).as(fromBuffer.err()).isZero();
+    assertThat(fromBuffer.out()).contains("continued from 6 of the run's");
+    assertThat(Files.readAllLines(continued)).hasSize(6);
 
     Path scores = dir.resolve("f.csv");
     CliTest.Run score = CliTest.dgm("score", "--run", run.toString(), "--data",
@@ -97,6 +104,11 @@ class EnergyCliTest {
         "--out", dir.resolve("x.csv").toString());
     assertThat(score.code()).isEqualTo(2);
     assertThat(score.err()).contains("ncsn has no per-example score: neither a log-likelihood");
+    CliTest.Run noChains = CliTest.dgm("sample", "--run", run.toString(), "-n", "4", "--out",
+        dir.resolve("nc.csv").toString(), "--continue-chains");
+    assertThat(noChains.code()).isEqualTo(2);
+    assertThat(noChains.err()).contains("--continue-chains").contains("keeps no persistent chains")
+        .contains("--objective pcd");
     CliTest.Run eval = CliTest.dgm("eval", "--run", run.toString());
     assertThat(eval.code()).isNotZero();
     assertThat(eval.err()).contains("ncsn has no");

@@ -35,20 +35,46 @@ public interface Samplable {
    */
   default Samples sample(NDManager manager, int n, SamplingOptions options) {
     options.requireOneOf(samplers());
+    if (options.start() != null) {
+      throw new IllegalArgumentException("this model samples exactly; it has no chains to"
+          + " continue");
+    }
     return new Samples(sample(manager, n), Map.of());
   }
 
   /**
    * How to sample: {@code sampler} one of {@link #samplers()} ({@code null}: the default) and, for
-   * chains, {@code steps} (0: the model's default).
+   * chains, {@code steps} (0: the model's default) and {@code start}: the n states to continue
+   * (e.g. a run's persistent chains), or {@code null} for the model's own starting distribution.
+   * Exact samplers have no chains to continue and refuse a {@code start}.
    */
-  record SamplingOptions(String sampler, int steps) {
+  record SamplingOptions(String sampler, int steps, NDArray start) {
     public static final SamplingOptions DEFAULT = new SamplingOptions(null, 0);
 
     public SamplingOptions {
       if (steps < 0) {
         throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
       }
+    }
+
+    /** Fresh chains, or an exact sampler. */
+    public SamplingOptions(String sampler, int steps) {
+      this(sampler, steps, null);
+    }
+
+    /**
+     * The chains' starting states: {@code start} when given (checked to be n rows of D values),
+     * else {@code fresh}, which is only evaluated then.
+     */
+    public NDArray startOr(int n, long dimension, java.util.function.Supplier<NDArray> fresh) {
+      if (start == null) {
+        return fresh.get();
+      }
+      if (!start.getShape().equals(new ai.djl.ndarray.types.Shape(n, dimension))) {
+        throw new IllegalArgumentException("the chains to continue have shape " + start.getShape()
+            + "; this draw needs (" + n + ", " + dimension + ")");
+      }
+      return start;
     }
 
     /** The sampler to use among {@code offered} (the first when none was asked for). */

@@ -10,6 +10,7 @@ import io.dgm4j.optim.GradientStep;
 import io.dgm4j.sampling.BlockGibbs;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.GibbsSweep;
+import io.dgm4j.sampling.PersistentChains;
 
 /**
  * Contrastive divergence (Hinton, 2002) and persistent contrastive divergence (Tieleman, 2008)
@@ -52,7 +53,7 @@ public final class ContrastiveDivergence implements Objective {
     }
   }
 
-  private static final String CHAINS = "pcd.chains";
+  private static final String CHAINS = PersistentChains.CHAINS;
 
   private final EnergyModel model;
   private final GibbsSweep gibbs;

@@ -250,12 +250,17 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
     return sample(m, n, SamplingOptions.DEFAULT).values();
   }
 
+  /**
+   * n chains of the chosen sampler ({@code langevin}, {@code mala} or {@code mh}) for
+   * {@code steps} steps ({@code sampleSteps} when 0), from uniform noise or from the options'
+   * {@code start} states (e.g. the replay buffer of a {@code pcd} run).
+   */
   @Override
   public Samples sample(NDManager m, int n, SamplingOptions options) {
     options.requireOneOf(samplers());
     int steps = options.steps() > 0 ? options.steps() : config.sampleSteps();
-    Chains.Result r = Chains.draw(m, initialState(m, n), kernel(options.samplerOr(samplers())),
-        steps, null);
+    NDArray start = options.startOr(n, dimension, () -> initialState(m, n));
+    Chains.Result r = Chains.draw(m, start, kernel(options.samplerOr(samplers())), steps, null);
     return new Samples(r.values(), r.statistics().toMap());
   }
 

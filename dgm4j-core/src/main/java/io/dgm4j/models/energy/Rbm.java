@@ -219,7 +219,8 @@ public final class Rbm extends AbstractModel
   }
 
   /**
-   * Runs n chains from v ~ Bernoulli(sigmoid(b)) (the visible biases alone): {@code gibbs}
+   * Runs n chains from v ~ Bernoulli(sigmoid(b)) (the visible biases alone), or from the
+   * options' {@code start} states (e.g. the run's persistent chains): {@code gibbs}
    * block sweeps, or {@code bitflip} Metropolis-Hastings with D single-site proposals per step.
    * Statistics: acceptance rate (bit-flip), mean squared jump, R-hat of −F across chains.
    */
@@ -229,7 +230,8 @@ public final class Rbm extends AbstractModel
     String sampler = options.samplerOr(samplers());
     int steps = options.steps() == 0 ? config.sampleSteps() : options.steps();
     try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
-      NDArray start = Bernoulli.sample(visibleBias.broadcast(new Shape(n, dimension)));
+      NDArray start = options.startOr(n, dimension,
+          () -> Bernoulli.sample(visibleBias.broadcast(new Shape(n, dimension))));
       TransitionKernel kernel = sampler.equals("gibbs") ? new BlockGibbs(this)
           : new BitFlipMetropolis(LogDensities.of(this));
       int transitions = sampler.equals("gibbs") ? steps : steps * dimension;

@@ -11,6 +11,7 @@ import io.dgm4j.objectives.Objective;
 import io.dgm4j.optim.Adam;
 import io.dgm4j.optim.GradientStep;
 import io.dgm4j.sampling.Chains;
+import io.dgm4j.sampling.PersistentChains;
 import java.util.SplittableRandom;
 
 /**
@@ -148,7 +149,7 @@ public final class ContrastiveDivergence implements Objective {
       NDManager m = model.manager();
       NDArray b = m.create(java.util.Arrays.copyOf(buffer, filled * model.dimension()),
           new Shape(filled, model.dimension()));
-      b.setName("pcd.buffer");
+      b.setName(PersistentChains.REPLAY_BUFFER);
       state.add(b);
       NDArray position = m.create(new float[] {next});
       position.setName("pcd.next");
@@ -160,7 +161,7 @@ public final class ContrastiveDivergence implements Objective {
   @Override
   public void restore(NDList state, long step, String source) {
     optimizer.load(state, step, source);
-    NDArray b = state.get("pcd.buffer");
+    NDArray b = state.get(PersistentChains.REPLAY_BUFFER);
     if (persistent && b != null) {
       buffer = new float[config.bufferSize() * model.dimension()];
       float[] saved = b.toFloatArray();
