@@ -105,6 +105,14 @@ class CliTest {
     assertThat(sample.code()).as(sample.err()).isZero();
     assertThat(sample.out()).contains("log_density_rhat").contains("mean_squared_jump");
     assertThat(dir.resolve("rbm-chain.png")).exists();
+    // the persistent chains pcd kept (one per example of a batch), one Gibbs sweep further
+    Path continued = dir.resolve("rbm-continued.csv");
+    Run fromChains = dgm("sample", "--run", run.toString(), "--continue-chains", "--steps", "1",
+        "-n", "25", "--out", continued.toString(), "--checkpoint", "last");
+    assertThat(fromChains.code()).as(fromChains.err()).isZero();
+    assertThat(fromChains.out()).containsPattern("continued from 25 of the run's \\d+ saved");
+    assertThat(Files.readAllLines(continued)).hasSize(25)
+        .allSatisfy(line -> assertThat(line).matches("[01](\\.0)?(,[01](\\.0)?){35}"));
 
     Run complete = dgm("complete", "--run", run.toString(), "-n", "2", "--out",
         dir.resolve("rbm-complete.png").toString());
@@ -173,6 +181,20 @@ class CliTest {
         completions.toString());
     assertThat(complete.code()).as(complete.err()).isZero();
     assertThat(completions).exists();
+  }
+
+  @Test
+  void modelsListsEveryObjectiveWithItsSettingsAndTheModelsItTrains() {
+    Run models = dgm("models");
+    assertThat(models.code()).as(models.err()).isZero();
+    List<String> lines = models.out().lines().toList();
+    String pcd = lines.stream().filter(l -> l.startsWith("pcd ")).findFirst().orElseThrow();
+    assertThat(pcd).contains("\"reinitialization\":0.05").endsWith("; rbm, ebm");
+    String mle = lines.stream().filter(l -> l.startsWith("mle ")).findFirst().orElseThrow();
+    assertThat(mle).contains("made").contains("pixelcnn").doesNotContain("ebm");
+    for (io.dgm4j.objectives.Objectives.Entry<?> e : io.dgm4j.objectives.Objectives.entries()) {
+      assertThat(lines).as(e.name()).anyMatch(l -> l.startsWith(e.name() + " "));
+    }
   }
 
   @Test
