@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume",
       description = "Continue the run in --out from its last checkpoint, with the settings"
-          + " recorded in its run.json (only --epochs may change).")
+          + " recorded in its run.json (only --epochs and --ema may change).")
   boolean resume;
 
   @Option(names = "--epochs", paramLabel = "N",
@@ -90,6 +90,13 @@ final class TrainCommand implements Callable<Integer> {
       description = "Stop after this many epochs without a better validation figure; 0: off"
           + " (default: ${DEFAULT-VALUE}).")
   int patience;
+
+  @Option(names = "--ema", paramLabel = "DECAY",
+      description = "Keep a moving average of the weights, updated after every step with this"
+          + " decay (e.g. 0.999; 0: off, the default); validation, checkpoints and so sample,"
+          + " eval and score use it, training continues from the raw weights. With --resume it"
+          + " may be turned on or changed.")
+  Double ema;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "A model or objective setting, e.g. --set hidden=500 (repeatable; see"
@@ -172,8 +179,9 @@ final class TrainCommand implements Callable<Integer> {
     usageOf(() -> family.parseConfig(modelOverrides), "--set");
     ObjectiveSpec objectiveSpec = usageOf(() -> objectiveEntry.spec(objectiveOverrides),
         "--set");
-    TrainingConfig config = new TrainingConfig(epochs == null ? 10 : epochs, batch.size,
-        learningRate, schedule, clipNorm, patience, seed.seed);
+    TrainingConfig config = usageOf(() -> new TrainingConfig(epochs == null ? 10 : epochs,
+        batch.size, learningRate, schedule, clipNorm, patience, seed.seed,
+        ema == null ? 0 : ema), "--ema");
     return new Plan(model, modelOverrides, objectiveSpec, dataSpec, config, validation, limit,
         perturb);
   }
@@ -219,7 +227,7 @@ final class TrainCommand implements Callable<Integer> {
           runData.train().itemShape(), plan.modelOverrides(), runSeed),
           "--model " + plan.model() + " on --data " + plan.data());
       Objective objective = usageOf(() -> Objectives.create(plan.objective(), generativeModel,
-          config.clipNorm()), "--objective " + plan.objective().name());
+          config.clipNorm(), config.ema()), "--objective " + plan.objective().name());
       ModelSpec modelSpec = ModelSpec.of(generativeModel, runData.train().itemShape(), runSeed);
       ObjectNode dataNode = runData.describe();
       if (label != null) {
@@ -255,6 +263,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     TrainingConfig config = epochs == null ? recorded.training()
         : recorded.training().withEpochs(epochs);
+    if (ema != null) {
+      TrainingConfig extended = config;
+      config = usageOf(() -> extended.withEma(ema), "--ema");
+    }
     RunDirectory.RunInfo info = new RunDirectory.RunInfo(recorded.model(),
         recorded.objectiveOrDefault(), config, recorded.data());
     try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
@@ -262,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
       loaded.spec().requireSameAs(recorded.model(), run.lastCheckpoint(), run.runFile());
       GenerativeModel generativeModel = loaded.model();
       Objective objective = Objectives.create(info.objective(), generativeModel,
-          config.clipNorm());
+          config.clipNorm(), config.ema());
       TrainingState state = loaded.state();
       objective.restore(loaded.requireObjectiveState(run.lastCheckpoint()), state.step(),
           run.lastCheckpoint().toString());
@@ -275,8 +287,8 @@ final class TrainCommand implements Callable<Integer> {
       RunData runData = RunData.ofRun(info.data(), dataDir.home(), info.model().family(),
           run.runFile(), spec.commandLine().getErr());
       run.prepareResume(state.epoch());
-      if (config.epochs() != recorded.training().epochs()) {
-        run.writeInfo(info); // run.json keeps saying how many epochs the run is for
+      if (!config.equals(recorded.training())) {
+        run.writeInfo(info); // run.json keeps saying how many epochs the run is for, and its ema
       }
       console.printf("resuming %s at epoch %d of %d%n", run.root(), state.epoch() + 1,
           config.epochs());
@@ -399,7 +411,7 @@ final class TrainCommand implements Callable<Integer> {
     if (!given.isEmpty()) {
       throw Options.usage(spec, "--resume continues the run exactly as " + run.runFile()
           + " records it, so " + String.join(", ", given) + " cannot change; drop "
-          + (given.size() == 1 ? "it" : "them") + " (only --epochs may change), or start a new"
+          + (given.size() == 1 ? "it" : "them") + " (only --epochs and --ema may change), or start a new"
           + " run with another --out");
     }
   }

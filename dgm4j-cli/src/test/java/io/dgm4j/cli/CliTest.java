@@ -183,6 +183,48 @@ class CliTest {
     assertThat(completions).exists();
   }
 
+  /**
+   * --ema: the run records it, its checkpoints hold the average as the model (what eval and
+   * sample load) and the raw weights for resuming, and a resume may change it.
+   */
+  @Test
+  void weightAverageIsWhatCheckpointsHoldAndMayChangeOnResume() throws Exception {
+    Path run = dir.resolve("run-ema");
+    Run train = dgm("train", "--model", "fvsbn", "--data", images.toString(), "--epochs", "2",
+        "--ema", "0.9", "--lr", "0.01", "--out", run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.out()).contains("weights averaged (EMA 0.9)");
+    JsonNode recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/training/ema").asDouble()).isEqualTo(0.9);
+    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
+      io.dgm4j.io.Checkpoint.Loaded saved = io.dgm4j.io.Checkpoint.read(
+          run.resolve("checkpoint-last.zip"), m);
+      java.util.Map<String, ai.djl.ndarray.NDArray> byName = new java.util.HashMap<>();
+      saved.objectiveState().forEach(a -> byName.put(a.getName(), a));
+      boolean someDiffer = false;
+      for (var w : saved.model().parameters().asMap().entrySet()) {
+        float[] model = w.getValue().toFloatArray();
+        assertThat(model).as(w.getKey()).containsExactly(
+            byName.get("average.mean." + w.getKey()).toFloatArray());
+        someDiffer |= !java.util.Arrays.equals(model,
+            byName.get("average.raw." + w.getKey()).toFloatArray());
+      }
+      assertThat(someDiffer).as("the average differs from the raw weights").isTrue();
+      saved.model().close();
+    }
+    Run resumed = dgm("train", "--resume", "--epochs", "3", "--ema", "0.5", "--out",
+        run.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/training/ema").asDouble()).isEqualTo(0.5);
+    assertThat(recorded.at("/training/epochs").asInt()).isEqualTo(3);
+
+    Run bad = dgm("train", "--model", "fvsbn", "--data", images.toString(), "--ema", "1",
+        "--out", dir.resolve("run-ema-bad").toString(), "--quiet");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--ema").contains("(0, 1)");
+  }
+
   @Test
   void modelsListsEveryObjectiveWithItsSettingsAndTheModelsItTrains() {
     Run models = dgm("models");

@@ -48,6 +48,22 @@ public interface Objective {
   }
 
   /**
+   * Puts the weights that are to be evaluated and saved into the model until the returned scope
+   * closes: the trainer validates and writes its checkpoints inside it. Most objectives evaluate
+   * the weights they train, so there is nothing to do; {@link WeightAveraging} puts in the
+   * moving average of the weights.
+   */
+  default Scope evaluationWeights() {
+    return () -> { };
+  }
+
+  /** What {@link #evaluationWeights()} returns: closing it puts the training weights back. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
    * Latent values drawn per example in one step: the k of a k-sample bound (IWAE), 1 for every
    * other objective. Throughput figures multiply a latent-variable model's per-draw work by it.
    */

@@ -208,6 +208,16 @@ public final class Objectives {
   }
 
   /**
+   * Builds the objective a run records, with the moving average of the weights of decay
+   * {@code ema} when it is not 0 ({@link WeightAveraging}).
+   */
+  public static Objective create(ObjectiveSpec spec, GenerativeModel model, double clipNorm,
+      double ema) {
+    Objective objective = create(spec, model, clipNorm);
+    return ema == 0 ? objective : new WeightAveraging(objective, model, ema);
+  }
+
+  /**
    * {@code model} as the capability {@code type} an objective needs, or an error saying which
    * objectives the model's family trains with instead.
    */

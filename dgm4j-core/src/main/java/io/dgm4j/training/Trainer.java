@@ -106,28 +106,40 @@ public final class Trainer {
         listeners.forEach(l -> l.onBatchEnd(epoch, batch, loss));
       }
       double trainSeconds = (System.nanoTime() - started) / 1e9;
-      Validator.Result validated = validator.validate(model, objective, validation);
-      double validationLoss = validated.value();
-      if (!validated.metric().equals("none") && !Double.isFinite(validationLoss)) {
-        // a NaN would compare as "not worse" forever after; stop before it is checkpointed
-        throw new NonFiniteLossException(epoch, batches, "validation " + validated.metric()
-            .replace('_', ' '), validationLoss);
+      // validation and the listeners (checkpoints) see the weights the objective evaluates
+      try (Objective.Scope evaluated = objective.evaluationWeights()) {
+        endEpoch(epoch, step, batches, lossSum / n, n / trainSeconds, lr, started,
+            validator.validate(model, objective, validation));
       }
-      double seconds = (System.nanoTime() - started) / 1e9;
-
-      boolean improved = validated.metric().equals("none")
-          || Double.isNaN(state.bestValidationLoss())
-          || validationLoss < state.bestValidationLoss();
-      state = new TrainingState(epoch, step,
-          improved ? validationLoss : state.bestValidationLoss(),
-          improved ? epoch : state.bestEpoch(),
-          improved ? 0 : state.epochsWithoutImprovement() + 1,
-          state.trainingSeconds() + seconds);
-      EpochResult result = new EpochResult(epoch, step, lossSum / n, validationLoss,
-          validated.metric(), lr, seconds, n / trainSeconds, improved);
-      listeners.forEach(l -> l.onEpochEnd(result, this));
     }
     return state;
+  }
+
+  /**
+   * Validation has run (with the weights the objective evaluates): checks its figure, updates
+   * the state and tells the listeners, which write the checkpoints.
+   */
+  private void endEpoch(int epoch, long step, int batches, double trainLoss,
+      double examplesPerSecond, double lr, long started, Validator.Result validated) {
+    double validationLoss = validated.value();
+    if (!validated.metric().equals("none") && !Double.isFinite(validationLoss)) {
+      // a NaN would compare as "not worse" forever after; stop before it is checkpointed
+      throw new NonFiniteLossException(epoch, batches, "validation " + validated.metric()
+          .replace('_', ' '), validationLoss);
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    boolean improved = validated.metric().equals("none")
+        || Double.isNaN(state.bestValidationLoss())
+        || validationLoss < state.bestValidationLoss();
+    state = new TrainingState(epoch, step,
+        improved ? validationLoss : state.bestValidationLoss(),
+        improved ? epoch : state.bestEpoch(),
+        improved ? 0 : state.epochsWithoutImprovement() + 1,
+        state.trainingSeconds() + seconds);
+    EpochResult result = new EpochResult(epoch, step, trainLoss, validationLoss,
+        validated.metric(), lr, seconds, examplesPerSecond, improved);
+    listeners.forEach(l -> l.onEpochEnd(result, this));
   }
 
   /** One objective step on a batch held in the buffers; returns the batch loss. */

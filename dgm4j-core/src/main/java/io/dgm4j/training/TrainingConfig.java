@@ -12,10 +12,13 @@ package io.dgm4j.training;
  * @param clipNorm global gradient-norm clip; 0 disables it
  * @param patience stop after this many epochs without a better validation NLL; 0 disables it
  * @param seed the seed of everything random in the run (weights, order, binarization)
+ * @param ema the decay per step of a moving average of the weights that validation,
+ *     checkpoints and so every later use of the run see ({@link
+ *     io.dgm4j.objectives.WeightAveraging}); 0 disables it
  */
 public record TrainingConfig(
     int epochs, int batchSize, double learningRate, String schedule, double clipNorm,
-    int patience, long seed) {
+    int patience, long seed, double ema) {
 
   public TrainingConfig {
     require(epochs >= 1, "epochs must be at least 1, got " + epochs);
@@ -26,6 +29,13 @@ public record TrainingConfig(
         "schedule must be constant or cosine, got " + schedule);
     require(clipNorm >= 0, "clip norm must be >= 0, got " + clipNorm);
     require(patience >= 0, "patience must be >= 0, got " + patience);
+    require(ema == 0 || (ema > 0 && ema < 1), "ema must be 0 (off) or in (0, 1), got " + ema);
+  }
+
+  /** Without a weight average. */
+  public TrainingConfig(int epochs, int batchSize, double learningRate, String schedule,
+      double clipNorm, int patience, long seed) {
+    this(epochs, batchSize, learningRate, schedule, clipNorm, patience, seed, 0);
   }
 
   public static TrainingConfig defaults() {
@@ -34,12 +44,17 @@ public record TrainingConfig(
 
   public TrainingConfig withEpochs(int newEpochs) {
     return new TrainingConfig(newEpochs, batchSize, learningRate, schedule, clipNorm, patience,
-        seed);
+        seed, ema);
   }
 
   public TrainingConfig withSeed(long newSeed) {
     return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
-        newSeed);
+        newSeed, ema);
+  }
+
+  public TrainingConfig withEma(double newEma) {
+    return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
+        seed, newEma);
   }
 
   private static void require(boolean ok, String message) {

@@ -1,0 +1,167 @@
+package io.dgm4j.objectives;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import io.dgm4j.engine.Scalars;
+import io.dgm4j.models.Batch;
+import io.dgm4j.models.GenerativeModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Any objective, plus an exponential moving average of the model's weights (Polyak averaging;
+ * Song and Ermon 2020, technique 5, for score networks): after every step
+ * θ̄ ← θ̄ − (1 − β)(θ̄ − θ), from θ̄ = θ when averaging starts. The average changes more slowly
+ * than the weights Adam moves, so its samples vary less from one checkpoint to the next and
+ * are often better.
+ *
+ * <p>Training continues from the raw weights θ; everything that evaluates the model sees θ̄:
+ * inside {@link #evaluationWeights()} the model holds θ̄, and the trainer validates and writes
+ * its checkpoints there. So a checkpoint's model is the average (what {@code dgm sample},
+ * {@code eval} and {@code score} load), and its objective state carries θ and θ̄ so that a
+ * resumed run continues exactly. Averaging can start on a resumed run that had none: θ̄ then
+ * starts at the weights it resumes from.
+ */
+public final class WeightAveraging implements Objective {
+  private static final String RAW = "average.raw.";
+  private static final String AVERAGE = "average.mean.";
+
+  private final Objective objective;
+  private final double decay;
+  private final Map<String, NDArray> weights;
+  private final Map<String, NDArray> average = new LinkedHashMap<>(); // θ̄, named AVERAGE + name
+  private final Map<String, NDArray> held = new LinkedHashMap<>(); // a copy of θ, RAW + name
+  private boolean swapped; // whether the model holds θ̄ (and θ is in held)
+
+  /**
+   * @param objective the objective that trains the weights
+   * @param model its model, whose weights are averaged
+   * @param decay β per step, in (0, 1)
+   */
+  public WeightAveraging(Objective objective, GenerativeModel model, double decay) {
+    if (!(decay > 0 && decay < 1)) {
+      throw new IllegalArgumentException("--ema must be in (0, 1), e.g. 0.999, got " + decay);
+    }
+    this.objective = objective;
+    this.decay = decay;
+    this.weights = model.parameters().asMap();
+    for (Map.Entry<String, NDArray> w : weights.entrySet()) {
+      average.put(w.getKey(), copy(w.getValue(), AVERAGE + w.getKey()));
+      held.put(w.getKey(), copy(w.getValue(), RAW + w.getKey()));
+    }
+  }
+
+  /** The objective whose weights are averaged. */
+  public Objective averaged() {
+    return objective;
+  }
+
+  @Override
+  public String name() {
+    return objective.name() + ", weights averaged (EMA " + decay + ")";
+  }
+
+  @Override
+  public double step(Batch batch, long step, double learningRate) {
+    requireRawWeights("a training step");
+    double loss = objective.step(batch, step, learningRate);
+    try (NDScope scope = new NDScope()) {
+      for (Map.Entry<String, NDArray> w : weights.entrySet()) {
+        NDArray mean = average.get(w.getKey());
+        mean.subi(Scalars.times(mean.sub(w.getValue().stopGradient()), 1 - decay));
+      }
+    }
+    return loss;
+  }
+
+  /** Puts θ̄ into the model until the returned scope closes, which puts θ back. */
+  @Override
+  public Scope evaluationWeights() {
+    requireRawWeights("evaluationWeights");
+    for (Map.Entry<String, NDArray> w : weights.entrySet()) {
+      w.getValue().copyTo(held.get(w.getKey()));
+      average.get(w.getKey()).copyTo(w.getValue());
+    }
+    swapped = true;
+    return () -> {
+      for (Map.Entry<String, NDArray> w : weights.entrySet()) {
+        held.get(w.getKey()).copyTo(w.getValue());
+      }
+      swapped = false;
+    };
+  }
+
+  /** The objective's own state, then θ and θ̄ by parameter name. */
+  @Override
+  public NDList state() {
+    NDList state = objective.state();
+    for (Map.Entry<String, NDArray> w : weights.entrySet()) {
+      if (!swapped) {
+        w.getValue().copyTo(held.get(w.getKey()));
+      }
+      state.add(held.get(w.getKey()));
+      state.add(average.get(w.getKey()));
+    }
+    return state;
+  }
+
+  /**
+   * Restores the objective, then θ into the model and θ̄ into the average; a state saved without
+   * averaging leaves the model's weights as they are and starts θ̄ at them.
+   */
+  @Override
+  public void restore(NDList state, long step, String source) {
+    requireRawWeights("restore");
+    List<NDArray> own = new ArrayList<>();
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    for (NDArray a : state) {
+      String name = a.getName() == null ? "" : a.getName();
+      if (name.startsWith(RAW) || name.startsWith(AVERAGE)) {
+        byName.put(name, a);
+      } else {
+        own.add(a);
+      }
+    }
+    objective.restore(new NDList(own), step, source);
+    for (Map.Entry<String, NDArray> w : weights.entrySet()) {
+      NDArray raw = byName.get(RAW + w.getKey());
+      NDArray mean = byName.get(AVERAGE + w.getKey());
+      if (raw != null && mean != null) {
+        raw.copyTo(w.getValue());
+        mean.copyTo(average.get(w.getKey()));
+      } else {
+        w.getValue().copyTo(average.get(w.getKey()));
+      }
+    }
+  }
+
+  @Override
+  public double validationLoss(Batch batch) {
+    return objective.validationLoss(batch);
+  }
+
+  @Override
+  public int latentDrawsPerExample() {
+    return objective.latentDrawsPerExample();
+  }
+
+  private void requireRawWeights(String what) {
+    if (swapped) {
+      throw new IllegalStateException(what + " while the model holds the averaged weights");
+    }
+  }
+
+  /** A detached copy of {@code a} named {@code name}, owned by a's manager. */
+  private static NDArray copy(NDArray a, String name) {
+    NDArray c;
+    try (NDArray detached = a.stopGradient()) {
+      c = detached.duplicate();
+    }
+    NDScope.unregister(c);
+    c.setName(name);
+    return c;
+  }
+}

@@ -1,0 +1,167 @@
+package io.dgm4j.objectives;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.models.Batch;
+import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.models.ModelRegistry;
+import org.junit.jupiter.api.Test;
+
+/** The moving average of the weights, its swap for evaluation, and an exact resume. */
+class WeightAveragingTest {
+
+  private static GenerativeModel fvsbn(NDManager m) throws Exception {
+    return ModelRegistry.family("fvsbn").create(m.newSubManager(), new int[] {4},
+        ModelRegistry.json().createObjectNode(), 3);
+  }
+
+  private static Objective mle(GenerativeModel model) {
+    return Objectives.create(new ObjectiveSpec("mle", ModelRegistry.json().createObjectNode()),
+        model, 0);
+  }
+
+  private static NDArray data(NDManager m) {
+    return m.create(new float[] {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 1}, new Shape(3, 4));
+  }
+
+  /** Every weight of the model, flat, in the order of its parameters. */
+  private static double[] weights(GenerativeModel model) {
+    return model.parameters().asMap().values().stream()
+        .flatMapToDouble(p -> {
+          float[] f = p.toFloatArray();
+          return java.util.stream.IntStream.range(0, f.length).mapToDouble(i -> f[i]);
+        }).toArray();
+  }
+
+  private static void step(Objective objective, NDManager m, long step) {
+    try (NDScope scope = new NDScope()) {
+      objective.step(Batch.of(data(m)), step, 0.05);
+    }
+  }
+
+  /**
+   * After each step the average is θ̄ ← β θ̄ + (1 − β) θ, from θ̄ = the initial weights,
+   * computed here in double precision from the raw weights the steps leave; the model holds θ̄
+   * only inside evaluationWeights().
+   */
+  @Test
+  void theModelHoldsTheAverageOnlyWhileEvaluated() throws Exception {
+    try (NDManager m = Engines.newManager()) {
+      GenerativeModel model = fvsbn(m);
+      double beta = 0.7;
+      WeightAveraging averaging = new WeightAveraging(mle(model), model, beta);
+      double[] expected = weights(model);
+      double[] raw = expected;
+      for (int s = 0; s < 6; s++) {
+        step(averaging, m, s);
+        raw = weights(model);
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = beta * expected[i] + (1 - beta) * raw[i];
+        }
+      }
+      assertThat(raw).as("training moved the weights")
+          .isNotEqualTo(expected);
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        double[] inside = weights(model);
+        for (int i = 0; i < expected.length; i++) {
+          assertThat(inside[i]).as("weight %d", i).isCloseTo(expected[i], within(1e-5));
+        }
+        assertThatThrownBy(() -> step(averaging, m, 6))
+            .hasMessageContaining("averaged weights");
+      }
+      assertThat(weights(model)).containsExactly(raw);
+      model.close();
+    }
+  }
+
+  /**
+   * The state saved while the model holds θ̄ (as the trainer saves checkpoints) restores θ into
+   * the model and θ̄ into the average: a resumed run takes the same next step.
+   */
+  @Test
+  void aRestoredRunContinuesExactly() throws Exception {
+    try (NDManager m = Engines.newManager()) {
+      GenerativeModel first = fvsbn(m);
+      WeightAveraging averaging = new WeightAveraging(mle(first), first, 0.8);
+      for (int s = 0; s < 4; s++) {
+        step(averaging, m, s);
+      }
+      NDList saved;
+      NDList savedModel;
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        saved = copies(averaging.state()); // as a checkpoint file would hold them
+        savedModel = first.parameters().toNDList();
+        savedModel = new NDList(savedModel.stream().map(NDArray::duplicate).toList());
+      }
+      step(averaging, m, 4);
+
+      GenerativeModel second = fvsbn(m);
+      second.parameters().load(savedModel, "test");
+      WeightAveraging resumed = new WeightAveraging(mle(second), second, 0.8);
+      resumed.restore(saved, 4, "test");
+      step(resumed, m, 4);
+      assertThat(weights(second)).containsExactly(weights(first));
+      double[] a;
+      double[] b;
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        a = weights(first);
+      }
+      try (Objective.Scope evaluated = resumed.evaluationWeights()) {
+        b = weights(second);
+      }
+      assertThat(b).containsExactly(a);
+      first.close();
+      second.close();
+    }
+  }
+
+  /** Copies of the arrays, with their names: state() hands out live buffers. */
+  private static NDList copies(NDList live) {
+    NDList c = new NDList();
+    for (NDArray a : live) {
+      NDArray d = a.duplicate();
+      d.setName(a.getName());
+      c.add(d);
+    }
+    return c;
+  }
+
+  /** A run saved without averaging that turns it on at resume starts θ̄ at its weights. */
+  @Test
+  void averagingStartedOnResumeStartsAtTheWeights() throws Exception {
+    try (NDManager m = Engines.newManager()) {
+      GenerativeModel model = fvsbn(m);
+      Objective plain = mle(model);
+      step(plain, m, 0);
+      NDList saved = copies(plain.state());
+      double[] trained = weights(model);
+      WeightAveraging averaging = new WeightAveraging(mle(model), model, 0.9);
+      averaging.restore(saved, 1, "test");
+      assertThat(weights(model)).containsExactly(trained);
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        assertThat(weights(model)).containsExactly(trained);
+      }
+      model.close();
+    }
+  }
+
+  @Test
+  void aDecayOutsideZeroToOneIsRefusedNamingTheOption() throws Exception {
+    try (NDManager m = Engines.newManager()) {
+      GenerativeModel model = fvsbn(m);
+      for (double bad : new double[] {0, 1, -0.5, Double.NaN}) {
+        assertThatThrownBy(() -> new WeightAveraging(mle(model), model, bad))
+            .hasMessageContaining("--ema must be in (0, 1)");
+      }
+      model.close();
+    }
+  }
+}
