@@ -204,7 +204,8 @@ public final class ModelRegistry {
         Ebm.Config.class, Ebm.Config::defaults, Ebm::new,
         List.of("pcd", "cd", "dsm", "ssm", "esm", "nce", "fce", "adversarial")));
     register(new Family<>("ncsn", c -> Support.REAL,
-        "noise-conditional score network, sampled by annealed Langevin dynamics",
+        "noise-conditional score network (network=mlp, conv or unet), sampled and completed by"
+            + " annealed Langevin dynamics",
         Ncsn.Config.class, Ncsn.Config::defaults, Ncsn::new, List.of("ncsn")));
     register(Family.flat("maf", Support.REAL,
         "masked autoregressive flow: K MADEs with Gaussian conditionals",

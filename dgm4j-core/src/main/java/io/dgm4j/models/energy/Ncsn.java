@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractModel;
+import io.dgm4j.models.Completer;
 import io.dgm4j.models.Samplable;
 import io.dgm4j.models.Support;
 import io.dgm4j.nn.DilatedConvNet;
@@ -16,6 +17,7 @@ import io.dgm4j.nn.UNet;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.Langevin;
 import io.dgm4j.sampling.LogDensity;
+import io.dgm4j.sampling.TransitionKernel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +34,9 @@ import java.util.Map;
  * level i run T steps x ← x + (α_i/2) s_θ(x, σ_i) + sqrt(α_i) z with α_i = ε σ_i² / σ_L², so
  * the chain first crosses the broad low-density regions where large noise makes the score
  * reliable, then sharpens as σ shrinks; a final denoising step x + σ_L² s_θ(x, σ_L) (Tweedie's
- * formula; Song and Ermon, 2020) removes the last noise.
+ * formula; Song and Ermon, 2020) removes the last noise. Completion ({@code dgm complete}) runs
+ * the same chain with the observed coordinates held at their values plus noise of the current
+ * level (their inpainting algorithm).
  *
  * <p>The network sees [x, log σ] and its output is divided by σ (the score of q_σ scales as
  * 1/σ; their technique 3, Song and Ermon 2020). With {@code network = mlp} (the default) it is an
@@ -47,7 +51,7 @@ import java.util.Map;
  * coarse levels hold four times the maps. Chains run unclamped; the final samples of images are
  * clipped to [0, 1].
  */
-public final class Ncsn extends AbstractModel implements Samplable {
+public final class Ncsn extends AbstractModel implements Samplable, Completer {
 
   /**
    * Settings.
@@ -198,11 +202,68 @@ public final class Ncsn extends AbstractModel implements Samplable {
   @Override
   public Samples sample(NDManager m, int n, SamplingOptions options) {
     options.requireOneOf(samplers());
+    if (options.start() != null) {
+      throw new IllegalArgumentException("ncsn samples by annealing from noise; it has no chains"
+          + " to continue");
+    }
     int steps = options.steps() > 0 ? options.steps() : config.stepsPerLevel();
     long started = System.nanoTime();
-    NDArray x = images ? m.randomUniform(0f, 1f, new Shape(n, dimension))
+    NDArray x = anneal(m, initialState(m, n), steps, null, null);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, Double> stats = new LinkedHashMap<>();
+    stats.put("levels", (double) sigmas.length);
+    stats.put("steps_per_level", (double) steps);
+    stats.put("seconds", seconds);
+    stats.put("steps_per_second", sigmas.length * steps / seconds);
+    return new Samples(x, stats);
+  }
+
+  /**
+   * Inpainting by annealed Langevin dynamics (Song and Ermon 2019, their inpainting algorithm):
+   * the unobserved coordinates start from noise; at each level σ_i the observed ones are set to
+   * their values plus fresh N(0, σ_i²) noise, the level the network expects, and put back to that
+   * after every step; after the final denoising step they take their exact values again.
+   */
+  @Override
+  public NDArray complete(NDArray x, NDArray observed) {
+    return complete(x, observed, config.stepsPerLevel());
+  }
+
+  /** As {@link #complete(NDArray, NDArray)} with {@code steps} Langevin steps per level. */
+  @Override
+  public NDArray complete(NDArray x, NDArray observed, int steps) {
+    int n = (int) x.getShape().get(0);
+    NDArray mask = (observed.getShape().dimension() == 1
+        ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed)
+        .toType(x.getDataType(), false);
+    NDManager m = x.getManager();
+    NDArray free = mask.neg().add(1);
+    NDArray start = x.mul(mask).add(initialState(m, n).mul(free));
+    NDArray drawn = anneal(m, start, steps > 0 ? steps : config.stepsPerLevel(), x, mask);
+    return drawn.mul(free).add(x.mul(mask));
+  }
+
+  @Override
+  public String completionMethod(NDArray observed, int steps) {
+    return "annealed Langevin (Song and Ermon 2019): " + sigmas.length + " noise levels x "
+        + (steps > 0 ? steps : config.stepsPerLevel()) + " steps, the observed values noised"
+        + " to each level (approaches p(x_unobserved | x_observed) as the score is learned)";
+  }
+
+  /** Uniform noise on [0, 1] for images, on [−σ_1, σ_1] for vectors. */
+  private NDArray initialState(NDManager m, int n) {
+    return images ? m.randomUniform(0f, 1f, new Shape(n, dimension))
         : m.randomUniform((float) -config.sigmaMax(), (float) config.sigmaMax(),
             new Shape(n, dimension));
+  }
+
+  /**
+   * Annealed Langevin dynamics from {@code x}: {@code steps} steps at every level, then the
+   * final denoising step; images clipped to [0, 1] at the end. With {@code observed} and
+   * {@code mask} not null, the masked coordinates are held at the observed values plus noise of
+   * the current level.
+   */
+  private NDArray anneal(NDManager m, NDArray x, int steps, NDArray observed, NDArray mask) {
     double last = sigmas[sigmas.length - 1];
     for (double sigma : sigmas) {
       double alpha = config.stepEpsilon() * sigma * sigma / (last * last);
@@ -213,20 +274,29 @@ public final class Ncsn extends AbstractModel implements Samplable {
       // N(0, σ²), which reaches well outside [0, 1]; clamping pushed the mass of the mostly-zero
       // MNIST pixels upwards and the chains ended white (as Song and Ermon's code, only the
       // final samples are clipped)
-      Langevin kernel = new Langevin(target, alpha / 2, Math.sqrt(alpha),
+      Langevin langevin = new Langevin(target, alpha / 2, Math.sqrt(alpha),
           Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+      TransitionKernel kernel = langevin;
+      if (mask != null) {
+        NDArray held = observed.add(Scalars.times(m.randomNormal(observed.getShape()), sigma))
+            .mul(mask);
+        NDArray free = mask.neg().add(1);
+        kernel = new TransitionKernel() {
+          @Override
+          public String name() {
+            return "clamped " + langevin.name();
+          }
+
+          @Override
+          public Step step(NDArray state) {
+            return new Step(langevin.step(state).next().mul(free).add(held), null);
+          }
+        };
+        x = x.mul(free).add(held);
+      }
       x = Chains.draw(m, x, kernel, steps, null).values();
     }
     NDArray denoised = x.add(Scalars.times(score(x, last), last * last));
-    if (images) {
-      denoised = denoised.clip(0, 1);
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, Double> stats = new LinkedHashMap<>();
-    stats.put("levels", (double) sigmas.length);
-    stats.put("steps_per_level", (double) steps);
-    stats.put("seconds", seconds);
-    stats.put("steps_per_second", sigmas.length * steps / seconds);
-    return new Samples(denoised, stats);
+    return images ? denoised.clip(0, 1) : denoised;
   }
 }

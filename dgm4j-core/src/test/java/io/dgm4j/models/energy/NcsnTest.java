@@ -13,8 +13,8 @@ import io.dgm4j.objectives.energy.AnnealedDenoisingScoreMatching;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The U-Net score network of {@code ncsn --set network=unet}, on tiny images. */
-class NcsnUNetTest {
+/** The score network: its U-Net on tiny images, and completion by annealed Langevin. */
+class NcsnTest {
 
   private static Ncsn.Config unet(int channels) {
     Ncsn.Config d = Ncsn.Config.defaults();
@@ -55,6 +55,59 @@ class NcsnUNetTest {
       assertThat(samples.getShape()).isEqualTo(new Shape(3, 64));
       assertThat(samples.min().getFloat()).isGreaterThanOrEqualTo(0f);
       assertThat(samples.max().getFloat()).isLessThanOrEqualTo(1f);
+      model.close();
+    }
+  }
+
+  /**
+   * Completion of a correlated 2-D Gaussian (unit variances, ρ = 0.9): given x1 = ±1 the
+   * completed x2 must follow the closed-form conditional N(±ρ, 1 − ρ²), mean ±0.9 and standard
+   * deviation 0.436, once a small MLP has learned the score; x1 stays exactly as given.
+   */
+  @Test
+  void completionDrawsTheConditionalOfACorrelatedGaussian() {
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(4);
+      double rho = 0.9;
+      Ncsn.Config d = Ncsn.Config.defaults();
+      Ncsn model = new Ncsn(m.newSubManager(), new int[] {2}, new Ncsn.Config(List.of(64, 64),
+          3, 0.01, 10, 100, 2e-5, "mlp", 8, d.dilations()), 5);
+      AnnealedDenoisingScoreMatching objective = new AnnealedDenoisingScoreMatching(model, 0);
+      java.util.Random random = new java.util.Random(6);
+      for (int step = 0; step < 2500; step++) {
+        float[] batch = new float[2 * 256];
+        for (int i = 0; i < 256; i++) {
+          double x1 = random.nextGaussian();
+          batch[2 * i] = (float) x1;
+          batch[2 * i + 1] = (float) (rho * x1 + Math.sqrt(1 - rho * rho) * random.nextGaussian());
+        }
+        try (NDScope scope = new NDScope(); NDManager s = m.newSubManager()) {
+          objective.step(Batch.of(s.create(batch, new Shape(256, 2))), step,
+              step < 1500 ? 0.003 : 0.001);
+        }
+      }
+      for (float given : new float[] {1f, -1f}) {
+        float[] x = new float[2 * 2000];
+        for (int i = 0; i < 2000; i++) {
+          x[2 * i] = given;
+          x[2 * i + 1] = 123f; // ignored: unobserved
+        }
+        float[] done = model.complete(m.create(x, new Shape(2000, 2)),
+            m.create(new float[] {1, 0})).toFloatArray();
+        double sum = 0;
+        double squares = 0;
+        for (int i = 0; i < 2000; i++) {
+          assertThat(done[2 * i]).isEqualTo(given);
+          sum += done[2 * i + 1];
+          squares += done[2 * i + 1] * done[2 * i + 1];
+        }
+        double mean = sum / 2000;
+        double std = Math.sqrt(squares / 2000 - mean * mean);
+        assertThat(mean).as("mean of x2 given x1 = %s", given)
+            .isCloseTo(rho * given, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(std).as("std of x2 given x1 = %s", given)
+            .isCloseTo(Math.sqrt(1 - rho * rho), org.assertj.core.data.Offset.offset(0.1));
+      }
       model.close();
     }
   }
