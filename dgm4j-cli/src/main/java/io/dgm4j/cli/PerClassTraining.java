@@ -44,8 +44,8 @@ final class PerClassTraining {
     RunDirectory.RunInfo info;
     if (command.resume) {
       RunDirectory.RunInfo recorded = run.readInfo();
-      TrainingConfig training = command.epochs == null ? recorded.training()
-          : recorded.training().withEpochs(command.epochs);
+      TrainingConfig training = command.resumedConfig(recorded.training(),
+          command.spec.commandLine().getOut());
       info = new RunDirectory.RunInfo(recorded.model(), recorded.objectiveOrDefault(), training,
           recorded.data());
       run.writeInfo(info); // the new --epochs, for the record

@@ -40,9 +40,11 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   /** Options that fix a run: given with --resume they must agree with run.json. */
   private static final List<String> RECORDED = List.of("--model", "--data", "--objective",
-      "--seed", "--batch-size", "--lr", "--schedule", "--clip-norm", "--patience", "--set",
-      "--validation", "--limit", "--image-size", "--channels", "--strict", "--perturb",
-      "--per-class");
+      "--seed", "--batch-size", "--schedule", "--set", "--validation", "--limit", "--image-size",
+      "--channels", "--strict", "--perturb", "--per-class");
+
+  /** What a resumed run may change, e.g. after a NaN: how far and how fast it goes on. */
+  private static final String CHANGEABLE = "--epochs, --lr, --clip-norm, --patience and --ema";
 
   @Option(names = "--model", paramLabel = "NAME",
       description = "The model family (see `dgm models`); required unless --resume.")
@@ -62,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume",
       description = "Continue the run in --out from its last checkpoint, with the settings"
-          + " recorded in its run.json (only --epochs and --ema may change).")
+          + " recorded in its run.json; --epochs, --lr, --clip-norm, --patience and --ema may"
+          + " change (recorded in run.json from then on).")
   boolean resume;
 
   @Option(names = "--epochs", paramLabel = "N",
@@ -261,12 +264,7 @@ final class TrainCommand implements Callable<Integer> {
           + " is nothing to resume; start it again with the same `dgm train` command"
           + " without --resume (it reuses the folder)");
     }
-    TrainingConfig config = epochs == null ? recorded.training()
-        : recorded.training().withEpochs(epochs);
-    if (ema != null) {
-      TrainingConfig extended = config;
-      config = usageOf(() -> extended.withEma(ema), "--ema");
-    }
+    TrainingConfig config = resumedConfig(recorded.training(), console);
     RunDirectory.RunInfo info = new RunDirectory.RunInfo(recorded.model(),
         recorded.objectiveOrDefault(), config, recorded.data());
     try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
@@ -405,14 +403,47 @@ final class TrainCommand implements Callable<Integer> {
    * A resumed run continues exactly as recorded; options that would change it are refused
    * rather than silently ignored.
    */
+  /**
+   * The recorded training settings with those this resume changes ({@link #CHANGEABLE}), each
+   * change printed.
+   */
+  TrainingConfig resumedConfig(TrainingConfig recorded, PrintWriter console) {
+    var parsed = spec.commandLine().getParseResult();
+    TrainingConfig config = recorded;
+    if (epochs != null) {
+      config = usageOf(() -> recorded.withEpochs(epochs), "--epochs");
+    }
+    TrainingConfig c1 = config;
+    if (parsed.hasMatchedOption("--lr")) {
+      config = usageOf(() -> c1.withLearningRate(learningRate), "--lr");
+      console.printf("--lr: %s (was %s)%n", learningRate, recorded.learningRate());
+    }
+    TrainingConfig c2 = config;
+    if (parsed.hasMatchedOption("--clip-norm")) {
+      config = usageOf(() -> c2.withClipNorm(clipNorm), "--clip-norm");
+      console.printf("--clip-norm: %s (was %s)%n", clipNorm, recorded.clipNorm());
+    }
+    TrainingConfig c3 = config;
+    if (parsed.hasMatchedOption("--patience")) {
+      config = usageOf(() -> c3.withPatience(patience), "--patience");
+      console.printf("--patience: %d (was %d)%n", patience, recorded.patience());
+    }
+    TrainingConfig c4 = config;
+    if (ema != null) {
+      config = usageOf(() -> c4.withEma(ema), "--ema");
+      console.printf("--ema: %s (was %s)%n", ema, recorded.ema());
+    }
+    return config;
+  }
+
   private void refuseChangesOnResume(RunDirectory.RunInfo recorded, RunDirectory run) {
     var parsed = spec.commandLine().getParseResult();
     List<String> given = RECORDED.stream().filter(parsed::hasMatchedOption).toList();
     if (!given.isEmpty()) {
       throw Options.usage(spec, "--resume continues the run exactly as " + run.runFile()
           + " records it, so " + String.join(", ", given) + " cannot change; drop "
-          + (given.size() == 1 ? "it" : "them") + " (only --epochs and --ema may change), or start a new"
-          + " run with another --out");
+          + (given.size() == 1 ? "it" : "them") + " (only " + CHANGEABLE + " may change), or"
+          + " start a new run with another --out");
     }
   }
 

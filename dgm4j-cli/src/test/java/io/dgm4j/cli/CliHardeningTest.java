@@ -298,13 +298,26 @@ class CliHardeningTest {
   void resumeRefusesChangedSettingsAndKeepsRunJsonTrue() throws Exception {
     Path run = trainBits("resume-run");
     Run changed = dgm("train", "--resume", "--out", run.toString(), "--epochs", "2", "--lr",
-        "0.5", "--batch-size", "7");
+        "0.5", "--batch-size", "7", "--seed", "3");
     assertThat(changed.code()).isEqualTo(2);
-    assertThat(changed.err()).contains("--lr").contains("--batch-size");
+    assertThat(changed.err()).contains("--seed, --batch-size cannot change")
+        .contains("only --epochs, --lr, --clip-norm, --patience and --ema may change");
     ok("train", "--resume", "--out", run.toString(), "--epochs", "2", "--quiet");
     JsonNode info = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
     assertThat(info.get("training").get("epochs").asInt()).isEqualTo(2);
     assertThat(info.get("training").get("learningRate").asDouble()).isEqualTo(0.05);
+    // after a NaN the error message suggests a lower --lr or --clip-norm and --resume: both may
+    // change on resume, are printed, and recorded
+    Run slower = dgm("train", "--resume", "--out", run.toString(), "--epochs", "3", "--lr",
+        "0.01", "--clip-norm", "5", "--quiet");
+    assertThat(slower.code()).as(slower.err()).isZero();
+    assertThat(slower.out()).contains("--lr: 0.01 (was 0.05)").contains("--clip-norm: 5.0 (was 0.0)");
+    info = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(info.get("training").get("learningRate").asDouble()).isEqualTo(0.01);
+    assertThat(info.get("training").get("clipNorm").asDouble()).isEqualTo(5.0);
+    Run bad = dgm("train", "--resume", "--out", run.toString(), "--epochs", "4", "--lr", "-1");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--lr must be a positive number");
   }
 
   @Test

@@ -52,6 +52,21 @@ public record TrainingConfig(
         newSeed, ema);
   }
 
+  public TrainingConfig withLearningRate(double newLearningRate) {
+    return new TrainingConfig(epochs, batchSize, newLearningRate, schedule, clipNorm, patience,
+        seed, ema);
+  }
+
+  public TrainingConfig withClipNorm(double newClipNorm) {
+    return new TrainingConfig(epochs, batchSize, learningRate, schedule, newClipNorm, patience,
+        seed, ema);
+  }
+
+  public TrainingConfig withPatience(int newPatience) {
+    return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, newPatience,
+        seed, ema);
+  }
+
   public TrainingConfig withEma(double newEma) {
     return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
         seed, newEma);
