@@ -416,22 +416,30 @@ final class TrainCommand implements Callable<Integer> {
     TrainingConfig c1 = config;
     if (parsed.hasMatchedOption("--lr")) {
       config = usageOf(() -> c1.withLearningRate(learningRate), "--lr");
-      console.printf("--lr: %s (was %s)%n", learningRate, recorded.learningRate());
     }
     TrainingConfig c2 = config;
     if (parsed.hasMatchedOption("--clip-norm")) {
       config = usageOf(() -> c2.withClipNorm(clipNorm), "--clip-norm");
-      console.printf("--clip-norm: %s (was %s)%n", clipNorm, recorded.clipNorm());
     }
     TrainingConfig c3 = config;
     if (parsed.hasMatchedOption("--patience")) {
       config = usageOf(() -> c3.withPatience(patience), "--patience");
-      console.printf("--patience: %d (was %d)%n", patience, recorded.patience());
     }
     TrainingConfig c4 = config;
     if (ema != null) {
       config = usageOf(() -> c4.withEma(ema), "--ema");
-      console.printf("--ema: %s (was %s)%n", ema, recorded.ema());
+    }
+    if (config.learningRate() != recorded.learningRate()) {
+      console.printf("--lr: %s (was %s)%n", config.learningRate(), recorded.learningRate());
+    }
+    if (config.clipNorm() != recorded.clipNorm()) {
+      console.printf("--clip-norm: %s (was %s)%n", config.clipNorm(), recorded.clipNorm());
+    }
+    if (config.patience() != recorded.patience()) {
+      console.printf("--patience: %d (was %d)%n", config.patience(), recorded.patience());
+    }
+    if (config.ema() != recorded.ema()) {
+      console.printf("--ema: %s (was %s)%n", config.ema(), recorded.ema());
     }
     return config;
   }
