@@ -3,6 +3,12 @@ package io.dgm4j.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static io.dgm4j.nn.PlainConvolutions.conv;
+import static io.dgm4j.nn.PlainConvolutions.image;
+import static io.dgm4j.nn.PlainConvolutions.plus;
+import static io.dgm4j.nn.PlainConvolutions.randomBias;
+import static io.dgm4j.nn.PlainConvolutions.randomKernel;
+import static io.dgm4j.nn.PlainConvolutions.swish;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -34,22 +40,8 @@ class DilatedConvNetTest {
       double[][][][][] kernels = new double[layers][][][][];
       double[][] biases = new double[layers][];
       for (int l = 0; l < layers; l++) {
-        int in = l == 0 ? IN : C;
-        int out = l == layers - 1 ? 1 : C;
-        float[] k = new float[out * in * 9];
-        float[] b = new float[out];
-        kernels[l] = new double[out][in][3][3];
-        for (int i = 0; i < k.length; i++) {
-          k[i] = (float) (random.nextGaussian() * 0.4);
-          kernels[l][i / (in * 9)][(i / 9) % in][(i / 3) % 3][i % 3] = k[i];
-        }
-        biases[l] = new double[out];
-        for (int o = 0; o < out; o++) {
-          b[o] = (float) (random.nextGaussian() * 0.1);
-          biases[l][o] = b[o];
-        }
-        p.get("net.conv" + l + ".weight").set(k);
-        p.get("net.conv" + l + ".bias").set(b);
+        kernels[l] = randomKernel(p, "net.conv" + l, random, 0.4);
+        biases[l] = randomBias(p, "net.conv" + l, random, 0.1);
       }
       int n = 2;
       float[] x = new float[n * IN * H * W];
@@ -59,27 +51,11 @@ class DilatedConvNetTest {
       float[] actual = net.forward(m.create(x, new Shape(n, IN * H * W))).toFloatArray();
       assertThat(actual).hasSize(n * H * W);
       for (int e = 0; e < n; e++) {
-        double[][][] h = new double[IN][H][W];
-        for (int c = 0; c < IN; c++) {
-          for (int i = 0; i < H; i++) {
-            for (int j = 0; j < W; j++) {
-              h[c][i][j] = x[((e * IN + c) * H + i) * W + j];
-            }
-          }
-        }
-        h = swish(conv(h, kernels[0], biases[0], 1));
+        double[][][] h = swish(conv(image(x, e, IN, H, W), kernels[0], biases[0], 1, 1));
         for (int b = 0; b < DILATIONS.length; b++) {
-          double[][][] update = swish(conv(h, kernels[b + 1], biases[b + 1], DILATIONS[b]));
-          for (int c = 0; c < C; c++) {
-            for (int i = 0; i < H; i++) {
-              for (int j = 0; j < W; j++) {
-                update[c][i][j] += h[c][i][j];
-              }
-            }
-          }
-          h = update;
+          h = plus(h, swish(conv(h, kernels[b + 1], biases[b + 1], 1, DILATIONS[b])));
         }
-        double[][][] out = conv(h, kernels[layers - 1], biases[layers - 1], 1);
+        double[][][] out = conv(h, kernels[layers - 1], biases[layers - 1], 1, 1);
         for (int i = 0; i < H; i++) {
           for (int j = 0; j < W; j++) {
             assertThat((double) actual[(e * H + i) * W + j])
@@ -112,41 +88,5 @@ class DilatedConvNetTest {
       assertThatThrownBy(() -> new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, C,
           new int[] {1, 0})).hasMessageContaining("dilations must be at least 1, got 0");
     }
-  }
-
-  private static double[][][] conv(double[][][] in, double[][][][] k, double[] b, int d) {
-    int out = k.length;
-    double[][][] y = new double[out][H][W];
-    for (int o = 0; o < out; o++) {
-      for (int i = 0; i < H; i++) {
-        for (int j = 0; j < W; j++) {
-          double s = b[o];
-          for (int c = 0; c < in.length; c++) {
-            for (int u = 0; u < 3; u++) {
-              for (int v = 0; v < 3; v++) {
-                int ii = i + (u - 1) * d;
-                int jj = j + (v - 1) * d;
-                if (ii >= 0 && ii < H && jj >= 0 && jj < W) {
-                  s += k[o][c][u][v] * in[c][ii][jj];
-                }
-              }
-            }
-          }
-          y[o][i][j] = s;
-        }
-      }
-    }
-    return y;
-  }
-
-  private static double[][][] swish(double[][][] a) {
-    for (double[][] plane : a) {
-      for (double[] row : plane) {
-        for (int j = 0; j < row.length; j++) {
-          row[j] = row[j] / (1 + Math.exp(-row[j]));
-        }
-      }
-    }
-    return a;
   }
 }

@@ -3,6 +3,12 @@ package io.dgm4j.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static io.dgm4j.nn.PlainConvolutions.conv;
+import static io.dgm4j.nn.PlainConvolutions.image;
+import static io.dgm4j.nn.PlainConvolutions.plus;
+import static io.dgm4j.nn.PlainConvolutions.randomBias;
+import static io.dgm4j.nn.PlainConvolutions.randomKernel;
+import static io.dgm4j.nn.PlainConvolutions.swish;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -34,24 +40,8 @@ class UNetTest {
       double[][][][][] k = new double[LAYERS.length][][][][];
       double[][] b = new double[LAYERS.length][];
       for (int l = 0; l < LAYERS.length; l++) {
-        NDArray weight = p.get("net." + LAYERS[l] + ".weight");
-        long[] s = weight.getShape().getShape();
-        int out = (int) s[0];
-        int in = (int) s[1];
-        float[] kw = new float[out * in * 9];
-        k[l] = new double[out][in][3][3];
-        for (int i = 0; i < kw.length; i++) {
-          kw[i] = (float) (random.nextGaussian() * 0.3);
-          k[l][i / (in * 9)][(i / 9) % in][(i / 3) % 3][i % 3] = kw[i];
-        }
-        float[] bw = new float[out];
-        b[l] = new double[out];
-        for (int o = 0; o < out; o++) {
-          bw[o] = (float) (random.nextGaussian() * 0.1);
-          b[l][o] = bw[o];
-        }
-        weight.set(kw);
-        p.get("net." + LAYERS[l] + ".bias").set(bw);
+        k[l] = randomKernel(p, "net." + LAYERS[l], random, 0.3);
+        b[l] = randomBias(p, "net." + LAYERS[l], random, 0.1);
       }
       int n = 2;
       float[] x = new float[n * IN * H * W];
@@ -61,22 +51,15 @@ class UNetTest {
       float[] actual = net.forward(m.create(x, new Shape(n, IN * H * W))).toFloatArray();
       assertThat(actual).hasSize(n * H * W);
       for (int e = 0; e < n; e++) {
-        double[][][] h = new double[IN][H][W];
-        for (int c = 0; c < IN; c++) {
-          for (int i = 0; i < H; i++) {
-            for (int j = 0; j < W; j++) {
-              h[c][i][j] = x[((e * IN + c) * H + i) * W + j];
-            }
-          }
-        }
-        double[][][] e0 = res(swish(conv(h, k[0], b[0], 1)), k[1], b[1]);
-        double[][][] e1 = res(swish(conv(e0, k[2], b[2], 2)), k[3], b[3]);
-        double[][][] e2 = res(res(swish(conv(e1, k[4], b[4], 2)), k[5], b[5]), k[6], b[6]);
-        double[][][] d1 = res(swish(conv(join(swish(conv(up(e2), k[7], b[7], 1)), e1), k[8],
-            b[8], 1)), k[9], b[9]);
-        double[][][] d0 = res(swish(conv(join(swish(conv(up(d1), k[10], b[10], 1)), e0), k[11],
-            b[11], 1)), k[12], b[12]);
-        double[][][] y = conv(d0, k[13], b[13], 1);
+        double[][][] h = image(x, e, IN, H, W);
+        double[][][] e0 = res(swish(conv(h, k[0], b[0], 1, 1)), k[1], b[1]);
+        double[][][] e1 = res(swish(conv(e0, k[2], b[2], 2, 1)), k[3], b[3]);
+        double[][][] e2 = res(res(swish(conv(e1, k[4], b[4], 2, 1)), k[5], b[5]), k[6], b[6]);
+        double[][][] d1 = res(swish(conv(join(swish(conv(up(e2), k[7], b[7], 1, 1)), e1), k[8],
+            b[8], 1, 1)), k[9], b[9]);
+        double[][][] d0 = res(swish(conv(join(swish(conv(up(d1), k[10], b[10], 1, 1)), e0), k[11],
+            b[11], 1, 1)), k[12], b[12]);
+        double[][][] y = conv(d0, k[13], b[13], 1, 1);
         for (int i = 0; i < H; i++) {
           for (int j = 0; j < W; j++) {
             assertThat((double) actual[(e * H + i) * W + j])
@@ -116,45 +99,8 @@ class UNetTest {
     }
   }
 
-  /** Zero-padded 3x3 convolution with the given stride. */
-  private static double[][][] conv(double[][][] in, double[][][][] k, double[] b, int stride) {
-    int h = in[0].length;
-    int w = in[0][0].length;
-    int ho = (h - 1) / stride + 1;
-    int wo = (w - 1) / stride + 1;
-    double[][][] y = new double[k.length][ho][wo];
-    for (int o = 0; o < k.length; o++) {
-      for (int i = 0; i < ho; i++) {
-        for (int j = 0; j < wo; j++) {
-          double s = b[o];
-          for (int c = 0; c < in.length; c++) {
-            for (int u = 0; u < 3; u++) {
-              for (int v = 0; v < 3; v++) {
-                int ii = i * stride + u - 1;
-                int jj = j * stride + v - 1;
-                if (ii >= 0 && ii < h && jj >= 0 && jj < w) {
-                  s += k[o][c][u][v] * in[c][ii][jj];
-                }
-              }
-            }
-          }
-          y[o][i][j] = s;
-        }
-      }
-    }
-    return y;
-  }
-
   private static double[][][] res(double[][][] h, double[][][][] k, double[] b) {
-    double[][][] y = swish(conv(h, k, b, 1));
-    for (int c = 0; c < y.length; c++) {
-      for (int i = 0; i < y[c].length; i++) {
-        for (int j = 0; j < y[c][i].length; j++) {
-          y[c][i][j] += h[c][i][j];
-        }
-      }
-    }
-    return y;
+    return plus(h, swish(conv(h, k, b, 1, 1)));
   }
 
   private static double[][][] up(double[][][] h) {
@@ -174,16 +120,5 @@ class UNetTest {
     System.arraycopy(a, 0, y, 0, a.length);
     System.arraycopy(b, 0, y, a.length, b.length);
     return y;
-  }
-
-  private static double[][][] swish(double[][][] a) {
-    for (double[][] plane : a) {
-      for (double[] row : plane) {
-        for (int j = 0; j < row.length; j++) {
-          row[j] = row[j] / (1 + Math.exp(-row[j]));
-        }
-      }
-    }
-    return a;
   }
 }
