@@ -32,6 +32,15 @@ public final class Autograd {
     return JniUtils.isGradMode();
   }
 
+  /**
+   * The gradient buffer of {@code parameter} itself (PyTorch's {@code tensor.grad}), or null
+   * while it has none, before the first backward pass reaches it. DJL's {@code getGradient()}
+   * returns a fresh array of zeros then, which writing into would not change the gradient.
+   */
+  public static NDArray gradientBuffer(NDArray parameter) {
+    return JniUtils.getGradient((PtNDArray) parameter);
+  }
+
   /** Sets the gradient buffer of {@code parameter} to zero (PyTorch {@code tensor.grad.zero_()}). */
   public static void zeroGradient(NDArray parameter) {
     JniUtils.zeroGrad((PtNDArray) parameter);

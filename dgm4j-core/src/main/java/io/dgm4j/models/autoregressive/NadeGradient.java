@@ -97,6 +97,41 @@ final class NadeGradient {
   }
 
   /**
+   * Adds {@code values[i]} into the gradient of {@code parameters[i]} for each i, through views
+   * of the gradients' memory, as a backward pass accumulates; false (and nothing added) when a
+   * gradient does not exist yet (before the first backward pass) or is not in plain CPU memory,
+   * e.g. on a GPU.
+   */
+  static boolean addToGradients(ai.djl.ndarray.NDArray[] parameters, float[][] values) {
+    java.nio.ByteBuffer[] views = new java.nio.ByteBuffer[parameters.length];
+    for (int i = 0; i < parameters.length; i++) {
+      ai.djl.ndarray.NDArray buffer = io.dgm4j.engine.Autograd.gradientBuffer(parameters[i]);
+      views[i] = buffer == null ? null : io.dgm4j.engine.SharedMemory.view(buffer);
+      if (views[i] == null || views[i].capacity() != values[i].length * Float.BYTES) {
+        return false;
+      }
+    }
+    int lanes = SPECIES.length();
+    java.nio.ByteOrder order = java.nio.ByteOrder.nativeOrder();
+    for (int i = 0; i < parameters.length; i++) {
+      java.nio.ByteBuffer view = views[i];
+      float[] add = values[i];
+      int bound = SPECIES.loopBound(add.length);
+      int k = 0;
+      for (; k < bound; k += lanes) {
+        int at = k * Float.BYTES;
+        FloatVector.fromByteBuffer(SPECIES, view, at, order)
+            .add(FloatVector.fromArray(SPECIES, add, k)).intoByteBuffer(view, at, order);
+      }
+      for (; k < add.length; k++) {
+        int at = k * Float.BYTES;
+        view.putFloat(at, view.getFloat(at) + add[k]);
+      }
+    }
+    return true;
+  }
+
+  /**
    * log p(x_n) of each example, the forward half of the sweep only (no gradient).
    *
    * @param out receives n values
