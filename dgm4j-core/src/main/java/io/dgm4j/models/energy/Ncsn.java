@@ -226,12 +226,6 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
    */
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
-    return complete(x, observed, config.stepsPerLevel());
-  }
-
-  /** As {@link #complete(NDArray, NDArray)} with {@code steps} Langevin steps per level. */
-  @Override
-  public NDArray complete(NDArray x, NDArray observed, int steps) {
     int n = (int) x.getShape().get(0);
     NDArray mask = (observed.getShape().dimension() == 1
         ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed)
@@ -239,15 +233,17 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
     NDManager m = x.getManager();
     NDArray free = mask.neg().add(1);
     NDArray start = x.mul(mask).add(initialState(m, n).mul(free));
-    NDArray drawn = anneal(m, start, steps > 0 ? steps : config.stepsPerLevel(), x, mask);
+    NDArray drawn = anneal(m, start, config.stepsPerLevel(), x, mask);
     return drawn.mul(free).add(x.mul(mask));
   }
 
+  /** How the completion draws; {@code sweeps} (Gibbs sweeps of other models) is not used. */
   @Override
-  public String completionMethod(NDArray observed, int steps) {
+  public String completionMethod(NDArray observed, int sweeps) {
     return "annealed Langevin (Song and Ermon 2019): " + sigmas.length + " noise levels x "
-        + (steps > 0 ? steps : config.stepsPerLevel()) + " steps, the observed values noised"
-        + " to each level (approaches p(x_unobserved | x_observed) as the score is learned)";
+        + config.stepsPerLevel() + " steps (the model's stepsPerLevel), the observed values"
+        + " noised to each level (approaches p(x_unobserved | x_observed) as the score is"
+        + " learned)";
   }
 
   /** Uniform noise on [0, 1] for images, on [−σ_1, σ_1] for vectors. */
