@@ -114,6 +114,8 @@ final class SampleCommand implements Callable<Integer> {
       Engines.seed(seed.seed);
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps,
           continueChains ? savedChains(loaded, m) : null);
+      SamplingBar bar = new SamplingBar(loaded.info.model().family());
+      options = options.withProgress(bar);
       long start = System.nanoTime();
       Samplable.Samples drawn;
       if (label != null) {
@@ -133,6 +135,7 @@ final class SampleCommand implements Callable<Integer> {
         drawn = loaded.require(Samplable.class, "sample", "way to draw samples")
             .sample(m, count, options);
       }
+      bar.close();
       float[] samples = drawn.values().toFloatArray();
       double seconds = (System.nanoTime() - start) / 1e9;
       if (isPoints(loaded) && file.getFileName().toString().toLowerCase().endsWith(".png")) {
@@ -154,6 +157,41 @@ final class SampleCommand implements Callable<Integer> {
         writeChain(loaded, m, console);
       }
       return 0;
+    }
+  }
+
+  /**
+   * A progress bar on the terminal's error stream for samplers that take a while (chains, pixel
+   * by pixel), shown once they report; nothing when the output is not a terminal.
+   */
+  private static final class SamplingBar implements Samplable.Progress {
+    private final String task;
+    private final boolean terminal = System.console() != null;
+    private me.tongfei.progressbar.ProgressBar bar;
+
+    SamplingBar(String family) {
+      this.task = "sampling " + family;
+    }
+
+    @Override
+    public void advanced(long done, long total) {
+      if (!terminal) {
+        return;
+      }
+      if (bar == null) {
+        bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task)
+            .setInitialMax(total).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(250).setConsumer(
+                new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+      }
+      bar.maxHint(total);
+      bar.stepTo(done);
+    }
+
+    void close() {
+      if (bar != null) {
+        bar.close();
+      }
     }
   }
 

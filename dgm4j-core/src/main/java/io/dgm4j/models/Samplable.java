@@ -46,20 +46,32 @@ public interface Samplable {
    * How to sample: {@code sampler} one of {@link #samplers()} ({@code null}: the default) and, for
    * chains, {@code steps} (0: the model's default) and {@code start}: the n states to continue
    * (e.g. a run's persistent chains), or {@code null} for the model's own starting distribution.
-   * Exact samplers have no chains to continue and refuse a {@code start}.
+   * Exact samplers have no chains to continue and refuse a {@code start}. Samplers that take a
+   * while (chains, pixel by pixel) tell {@code progress} how far they are.
    */
-  record SamplingOptions(String sampler, int steps, NDArray start) {
+  record SamplingOptions(String sampler, int steps, NDArray start, Progress progress) {
     public static final SamplingOptions DEFAULT = new SamplingOptions(null, 0);
 
     public SamplingOptions {
       if (steps < 0) {
         throw new IllegalArgumentException("--steps must be >= 0, got " + steps);
       }
+      progress = progress == null ? Progress.NONE : progress;
     }
 
     /** Fresh chains, or an exact sampler. */
     public SamplingOptions(String sampler, int steps) {
-      this(sampler, steps, null);
+      this(sampler, steps, null, null);
+    }
+
+    /** Chains from {@code start} (null: fresh). */
+    public SamplingOptions(String sampler, int steps, NDArray start) {
+      this(sampler, steps, start, null);
+    }
+
+    /** The same options, reporting to {@code listener}. */
+    public SamplingOptions withProgress(Progress listener) {
+      return new SamplingOptions(sampler, steps, start, listener);
     }
 
     /**
@@ -89,6 +101,14 @@ public interface Samplable {
             + " model; it offers " + String.join(", ", offered));
       }
     }
+  }
+
+  /** How far a sampler is: {@code done} of {@code total} units (steps, pixels). */
+  @FunctionalInterface
+  interface Progress {
+    Progress NONE = (done, total) -> { };
+
+    void advanced(long done, long total);
   }
 
   /** Samples, shape (n, D), and what the sampler measured while drawing them. */

@@ -118,9 +118,21 @@ public final class Chains implements AutoCloseable {
    */
   public static Result draw(NDManager out, NDArray initial, TransitionKernel kernel, int steps,
       LogDensity monitor) {
+    return draw(out, initial, kernel, steps, monitor, null);
+  }
+
+  /** {@link #draw(NDManager, NDArray, TransitionKernel, int, LogDensity)}, also showing every
+   * state to {@code observer} (null: none), e.g. to report progress. */
+  public static Result draw(NDManager out, NDArray initial, TransitionKernel kernel, int steps,
+      LogDensity monitor, Observer observer) {
     try (Chains chains = new Chains(out, initial)) {
-      List<Observer> observers = monitor == null ? List.of()
-          : List.of(new LogDensityTrace(monitor, Math.max(1, steps / 100)));
+      List<Observer> observers = new java.util.ArrayList<>();
+      if (monitor != null) {
+        observers.add(new LogDensityTrace(monitor, Math.max(1, steps / 100)));
+      }
+      if (observer != null) {
+        observers.add(observer);
+      }
       ChainStatistics stats = chains.run(kernel, steps, observers);
       NDArray values = chains.state().duplicate();
       values.attach(out);

@@ -260,7 +260,8 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
     options.requireOneOf(samplers());
     int steps = options.steps() > 0 ? options.steps() : config.sampleSteps();
     NDArray start = options.startOr(n, dimension, () -> initialState(m, n));
-    Chains.Result r = Chains.draw(m, start, kernel(options.samplerOr(samplers())), steps, null);
+    Chains.Result r = Chains.draw(m, start, kernel(options.samplerOr(samplers())), steps, null,
+        (t, x) -> options.progress().advanced(t, steps));
     return new Samples(r.values(), r.statistics().toMap());
   }
 

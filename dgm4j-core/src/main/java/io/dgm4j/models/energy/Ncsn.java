@@ -208,7 +208,7 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
     }
     int steps = options.steps() > 0 ? options.steps() : config.stepsPerLevel();
     long started = System.nanoTime();
-    NDArray x = anneal(m, initialState(m, n), steps, null, null);
+    NDArray x = anneal(m, initialState(m, n), steps, null, null, options.progress());
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, Double> stats = new LinkedHashMap<>();
     stats.put("levels", (double) sigmas.length);
@@ -233,7 +233,7 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
     NDManager m = x.getManager();
     NDArray free = mask.neg().add(1);
     NDArray start = x.mul(mask).add(initialState(m, n).mul(free));
-    NDArray drawn = anneal(m, start, config.stepsPerLevel(), x, mask);
+    NDArray drawn = anneal(m, start, config.stepsPerLevel(), x, mask, Progress.NONE);
     return drawn.mul(free).add(x.mul(mask));
   }
 
@@ -257,11 +257,15 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
    * Annealed Langevin dynamics from {@code x}: {@code steps} steps at every level, then the
    * final denoising step; images clipped to [0, 1] at the end. With {@code observed} and
    * {@code mask} not null, the masked coordinates are held at the observed values plus noise of
-   * the current level.
+   * the current level. Reports each step to {@code progress}.
    */
-  private NDArray anneal(NDManager m, NDArray x, int steps, NDArray observed, NDArray mask) {
+  private NDArray anneal(NDManager m, NDArray x, int steps, NDArray observed, NDArray mask,
+      Progress progress) {
     double last = sigmas[sigmas.length - 1];
-    for (double sigma : sigmas) {
+    long total = (long) steps * sigmas.length;
+    for (int level = 0; level < sigmas.length; level++) {
+      double sigma = sigmas[level];
+      long before = (long) steps * level;
       double alpha = config.stepEpsilon() * sigma * sigma / (last * last);
       LogDensity target = LogDensity.withScore(y -> {
         throw new UnsupportedOperationException("ncsn models the score only");
@@ -290,7 +294,8 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
         };
         x = x.mul(free).add(held);
       }
-      x = Chains.draw(m, x, kernel, steps, null).values();
+      x = Chains.draw(m, x, kernel, steps, null,
+          (t, state) -> progress.advanced(before + t, total)).values();
     }
     NDArray denoised = x.add(Scalars.times(score(x, last), last * last));
     return images ? denoised.clip(0, 1) : denoised;

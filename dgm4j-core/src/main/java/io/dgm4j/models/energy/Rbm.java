@@ -235,7 +235,8 @@ public final class Rbm extends AbstractModel
       TransitionKernel kernel = sampler.equals("gibbs") ? new BlockGibbs(this)
           : new BitFlipMetropolis(LogDensities.of(this));
       int transitions = sampler.equals("gibbs") ? steps : steps * dimension;
-      Chains.Result r = Chains.draw(m, start, kernel, transitions, LogDensities.of(this));
+      Chains.Result r = Chains.draw(m, start, kernel, transitions, LogDensities.of(this),
+          (t, x) -> options.progress().advanced(t, transitions));
       NDArray values = r.values().duplicate();
       NDScope.unregister(values);
       values.attach(out);

@@ -180,14 +180,21 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
   @Override
   public Samples sample(NDManager out, int n, SamplingOptions options) {
     options.requireOneOf(samplers());
-    return new Samples(draw(out, n, null, options.samplerOr(samplers())), Map.of());
+    return new Samples(draw(out, n, null, options.samplerOr(samplers()), options.progress()),
+        Map.of());
   }
 
   /** n samples given labels (or null), with the named sampler. */
   protected NDArray draw(NDManager out, int n, NDArray labels, String sampler) {
+    return draw(out, n, labels, sampler, Progress.NONE);
+  }
+
+  /** As {@link #draw(NDManager, int, NDArray, String)}, telling {@code progress} each row. */
+  private NDArray draw(NDManager out, int n, NDArray labels, String sampler, Progress progress) {
     NDArray zeros = out.zeros(new Shape(n, dimension));
     NDArray uniforms = out.randomUniform(0f, 1f, new Shape(n, dimension));
-    return fill(zeros, new float[n * dimension], labels, uniforms, sampler.equals(FAST)).values();
+    return fill(zeros, new float[n * dimension], labels, uniforms, sampler.equals(FAST), progress)
+        .values();
   }
 
   /**
@@ -218,8 +225,14 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
    * its state), so a draw is a pure function of the logits and u.
    */
   Draw fill(NDArray x, float[] keep, NDArray labels, NDArray uniforms, boolean fast) {
-    return fast ? Engines.withThreads(1, () -> fillOnEngineThreads(x, keep, labels, uniforms, true))
-        : fillOnEngineThreads(x, keep, labels, uniforms, false);
+    return fill(x, keep, labels, uniforms, fast, Progress.NONE);
+  }
+
+  /** {@link #fill}, telling {@code progress} the sub-pixels done after each row. */
+  private Draw fill(NDArray x, float[] keep, NDArray labels, NDArray uniforms, boolean fast,
+      Progress progress) {
+    return fast ? Engines.withThreads(1, () -> fillOnEngineThreads(x, keep, labels, uniforms,
+        true, progress)) : fillOnEngineThreads(x, keep, labels, uniforms, false, progress);
   }
 
   /**
@@ -234,7 +247,7 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
    * sampler's full passes keep every thread ({@link Engines#withThreads} restores the count).
    */
   private Draw fillOnEngineThreads(NDArray x, float[] keep, NDArray labels, NDArray uniforms,
-      boolean fast) {
+      boolean fast, Progress progress) {
     NDManager out = x.getManager();
     int n = (int) x.getShape().get(0);
     float[] values = x.toType(DataType.FLOAT32, false).toFloatArray();
@@ -279,6 +292,7 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
             }
           }
         }
+        progress.advanced((long) (r + 1) * width * channels, dimension);
       }
     }
     return new Draw(out.create(values, new Shape(n, dimension)), recorded);
