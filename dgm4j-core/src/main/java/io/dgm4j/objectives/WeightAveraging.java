@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import io.dgm4j.engine.Scalars;
+import io.dgm4j.data.Dataset;
 import io.dgm4j.models.Batch;
+import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.GenerativeModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +27,7 @@ import java.util.Map;
  * resumed run continues exactly. Averaging can start on a resumed run that had none: θ̄ then
  * starts at the weights it resumes from.
  */
-public final class WeightAveraging implements Objective {
+public final class WeightAveraging implements Objective, DataInitialized {
   private static final String RAW = "average.raw.";
   private static final String AVERAGE = "average.mean.";
 
@@ -133,6 +135,20 @@ public final class WeightAveraging implements Objective {
         raw.copyTo(w.getValue());
         mean.copyTo(average.get(w.getKey()));
       } else {
+        w.getValue().copyTo(average.get(w.getKey()));
+      }
+    }
+  }
+
+  /**
+   * Lets the averaged objective look at the data first when it does (e.g. NCE fits its noise and
+   * sets log Z from it), then starts θ̄ at the weights that leaves.
+   */
+  @Override
+  public void initializeFrom(Dataset examples, long seed) {
+    if (objective instanceof DataInitialized initialized) {
+      initialized.initializeFrom(examples, seed);
+      for (Map.Entry<String, NDArray> w : weights.entrySet()) {
         w.getValue().copyTo(average.get(w.getKey()));
       }
     }

@@ -153,6 +153,56 @@ class WeightAveragingTest {
     }
   }
 
+  /**
+   * An objective that looks at the data first (NCE sets log Z from it) still does when averaged,
+   * and the average starts at the weights it leaves.
+   */
+  @Test
+  void anAveragedObjectiveStillLooksAtTheDataFirst() throws Exception {
+    try (NDManager m = Engines.newManager()) {
+      GenerativeModel model = fvsbn(m);
+      Objective plain = mle(model);
+      boolean[] looked = {false};
+      class Looking implements Objective, io.dgm4j.models.DataInitialized {
+        @Override
+        public String name() {
+          return "looking";
+        }
+
+        @Override
+        public double step(Batch batch, long step, double learningRate) {
+          return plain.step(batch, step, learningRate);
+        }
+
+        @Override
+        public NDList state() {
+          return plain.state();
+        }
+
+        @Override
+        public void restore(NDList state, long step, String source) {
+          plain.restore(state, step, source);
+        }
+
+        @Override
+        public void initializeFrom(io.dgm4j.data.Dataset examples, long seed) {
+          looked[0] = true;
+          for (NDArray p : model.parameters().asMap().values()) {
+            p.set(new float[(int) p.size()]); // every weight 0
+          }
+        }
+      }
+      WeightAveraging averaging = new WeightAveraging(new Looking(), model, 0.5);
+      averaging.initializeFrom(new io.dgm4j.data.Dataset("d", new float[8], 2,
+          new int[] {4}, null), 1);
+      assertThat(looked[0]).isTrue();
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        assertThat(weights(model)).containsOnly(0.0);
+      }
+      model.close();
+    }
+  }
+
   @Test
   void aDecayOutsideZeroToOneIsRefusedNamingTheOption() throws Exception {
     try (NDManager m = Engines.newManager()) {
