@@ -3,8 +3,8 @@ package io.dgm4j.objectives;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import io.dgm4j.engine.Scalars;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.GenerativeModel;
@@ -54,11 +54,6 @@ public final class WeightAveraging implements Objective, DataInitialized {
       average.put(w.getKey(), copy(w.getValue(), AVERAGE + w.getKey()));
       held.put(w.getKey(), copy(w.getValue(), RAW + w.getKey()));
     }
-  }
-
-  /** The objective whose weights are averaged. */
-  public Objective averaged() {
-    return objective;
   }
 
   @Override
