@@ -2,7 +2,6 @@ package io.dgm4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 
 /**
  * A fully convolutional network from an image of {@code inChannels} channels to a one-channel
@@ -71,9 +70,9 @@ public final class DilatedConvNet implements Network {
   @Override
   public NDArray forward(NDArray x) {
     long n = x.getShape().get(0);
-    NDArray h = Activation.swish(convolve(x.reshape(n, inChannels, height, width), 0, 1), 1f);
+    NDArray h = TensorMath.swish(convolve(x.reshape(n, inChannels, height, width), 0, 1));
     for (int b = 0; b < dilations.length; b++) {
-      h = h.add(Activation.swish(convolve(h, b + 1, dilations[b]), 1f));
+      h = h.add(TensorMath.swish(convolve(h, b + 1, dilations[b])));
     }
     return convolve(h, kernels.length - 1, 1).reshape(n, (long) height * width);
   }

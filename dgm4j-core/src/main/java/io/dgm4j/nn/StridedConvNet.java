@@ -2,7 +2,6 @@ package io.dgm4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 
 /**
  * A small convolutional network from a one-channel image, given flat as (N, H·W), to (N, out):
@@ -71,7 +70,7 @@ public final class StridedConvNet implements Network {
     for (int l = 0; l < 3; l++) {
       h = h.getNDArrayInternal().convolution(h, kernels[l], biases[l],
           new Shape(strides[l], strides[l]), new Shape(1, 1), new Shape(1, 1), 1).head();
-      h = Activation.swish(h, 1f);
+      h = TensorMath.swish(h);
     }
     return h.reshape(n, -1).matMul(outputWeight).add(outputBias);
   }

@@ -30,6 +30,17 @@ public final class TensorMath {
   }
 
   /**
+   * swish(x) = x · sigmoid(x), element-wise. DJL's {@code Activation.swish(x, β)} multiplies x by
+   * the number β through {@code mul(Number)}, whose scalar buffer autograd keeps for the backward
+   * pass but Java may free first (see {@link io.dgm4j.engine.Scalars}): a garbage collection at
+   * the wrong moment turned U-Net score-network gradients into Infinity or NaN. With β = 1 there
+   * is no scalar at all.
+   */
+  public static NDArray swish(NDArray x) {
+    return x.mul(ai.djl.nn.Activation.sigmoid(x));
+  }
+
+  /**
    * The arrays joined along {@code axis} into a new array, differentiable whatever their number.
    * Use instead of DJL's {@code NDArrays.concat(NDList, int)}, which returns {@code duplicate()}
    * of a list of one array: on the PyTorch engine a copy cut off from autograd, so nothing before

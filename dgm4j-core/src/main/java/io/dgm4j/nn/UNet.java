@@ -3,7 +3,6 @@ package io.dgm4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 
 /**
  * A small U-Net (Ronneberger et al., 2015) from an image of {@code inChannels} channels to a
@@ -99,7 +98,7 @@ public final class UNet implements Network {
   }
 
   private static NDArray act(NDArray h) {
-    return Activation.swish(h, 1f);
+    return TensorMath.swish(h);
   }
 
   private static NDArray upsample(NDArray h) {

@@ -54,4 +54,12 @@ class ScalarsTest {
         && call.descriptor().startsWith("(Ljava/lang/Number;)")))
         .as("use io.dgm4j.engine.Scalars instead").isEmpty();
   }
+
+  /** DJL's swish multiplies by its β through mul(Number) inside DJL, out of the scan above. */
+  @Test
+  void noCompiledCodeUsesDjlsSwish() {
+    assertThat(CompiledCalls.find(call -> call.owner().startsWith("ai/djl/")
+        && call.name().equals("swish")))
+        .as("use io.dgm4j.nn.TensorMath.swish instead").isEmpty();
+  }
 }
