@@ -48,10 +48,11 @@ import java.util.Map;
  * (images with height and width divisible by 4) it is a {@link UNet} on the same two channels:
  * it goes down to a quarter of the resolution and back, so it sees the whole digit for about
  * 2.5 times the arithmetic of the 6-block {@code conv} network at the same {@code channels}, and its
- * coarse levels hold four times the maps. It has no normalization layers, and its first MNIST
- * run (32 maps, Adam) ended in NaN twice, in epoch 2 at a learning rate of 1e-3 and in epoch 6
- * at 3e-4 with the gradient norm clipped at 20: each time training stopped before the update and
- * resumed from the last epoch with a lower rate ({@code dgm train --resume --lr}). Chains run
+ * coarse levels hold four times the maps. It has no normalization layers. Its first MNIST run
+ * (32 maps, Adam) ended in NaN twice, in epoch 2 at a learning rate of 1e-3 and in epoch 6 at
+ * 3e-4 with the gradient norm clipped at 20, and resumed each time with a lower rate
+ * ({@code dgm train --resume --lr}); the likely cause, DJL's swish and its scalar buffer (see
+ * {@link io.dgm4j.nn.TensorMath#swish}), was found and fixed after that run. Chains run
  * unclamped; the final samples of images are clipped to [0, 1].
  */
 public final class Ncsn extends AbstractModel implements Samplable, Completer {
