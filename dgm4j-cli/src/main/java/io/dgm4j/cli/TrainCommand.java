@@ -409,26 +409,13 @@ final class TrainCommand implements Callable<Integer> {
    */
   TrainingConfig resumedConfig(TrainingConfig recorded, PrintWriter console) {
     var parsed = spec.commandLine().getParseResult();
-    TrainingConfig config = recorded;
-    if (epochs != null) {
-      config = usageOf(() -> recorded.withEpochs(epochs), "--epochs");
-    }
-    TrainingConfig c1 = config;
-    if (parsed.hasMatchedOption("--lr")) {
-      config = usageOf(() -> c1.withLearningRate(learningRate), "--lr");
-    }
-    TrainingConfig c2 = config;
-    if (parsed.hasMatchedOption("--clip-norm")) {
-      config = usageOf(() -> c2.withClipNorm(clipNorm), "--clip-norm");
-    }
-    TrainingConfig c3 = config;
-    if (parsed.hasMatchedOption("--patience")) {
-      config = usageOf(() -> c3.withPatience(patience), "--patience");
-    }
-    TrainingConfig c4 = config;
-    if (ema != null) {
-      config = usageOf(() -> c4.withEma(ema), "--ema");
-    }
+    double lr = parsed.hasMatchedOption("--lr") ? learningRate : recorded.learningRate();
+    double clip = parsed.hasMatchedOption("--clip-norm") ? clipNorm : recorded.clipNorm();
+    int wait = parsed.hasMatchedOption("--patience") ? patience : recorded.patience();
+    double average = ema != null ? ema : recorded.ema();
+    TrainingConfig config = usageOf(() -> new TrainingConfig(
+        epochs != null ? epochs : recorded.epochs(), recorded.batchSize(), lr,
+        recorded.schedule(), clip, wait, recorded.seed(), average), "--resume");
     if (config.learningRate() != recorded.learningRate()) {
       console.printf("--lr: %s (was %s)%n", config.learningRate(), recorded.learningRate());
     }

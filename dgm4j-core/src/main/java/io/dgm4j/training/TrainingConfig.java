@@ -42,34 +42,9 @@ public record TrainingConfig(
     return new TrainingConfig(10, 100, 1e-3, "constant", 0, 0, 1);
   }
 
-  public TrainingConfig withEpochs(int newEpochs) {
-    return new TrainingConfig(newEpochs, batchSize, learningRate, schedule, clipNorm, patience,
-        seed, ema);
-  }
-
   public TrainingConfig withSeed(long newSeed) {
     return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
         newSeed, ema);
-  }
-
-  public TrainingConfig withLearningRate(double newLearningRate) {
-    return new TrainingConfig(epochs, batchSize, newLearningRate, schedule, clipNorm, patience,
-        seed, ema);
-  }
-
-  public TrainingConfig withClipNorm(double newClipNorm) {
-    return new TrainingConfig(epochs, batchSize, learningRate, schedule, newClipNorm, patience,
-        seed, ema);
-  }
-
-  public TrainingConfig withPatience(int newPatience) {
-    return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, newPatience,
-        seed, ema);
-  }
-
-  public TrainingConfig withEma(double newEma) {
-    return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
-        seed, newEma);
   }
 
   private static void require(boolean ok, String message) {
