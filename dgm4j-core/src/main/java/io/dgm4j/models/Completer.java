@@ -36,4 +36,10 @@ public interface Completer {
    * @param observed shape (D)
    */
   String completionMethod(NDArray observed, int sweeps);
+
+  /** {@code observed} as one row per example of {@code x}: (D) is repeated, (N, D) kept. */
+  static NDArray perExample(NDArray observed, NDArray x) {
+    return observed.getShape().dimension() == 1
+        ? observed.reshape(1, x.getShape().get(1)).broadcast(x.getShape()) : observed;
+  }
 }

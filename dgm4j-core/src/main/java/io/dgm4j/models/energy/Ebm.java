@@ -271,8 +271,7 @@ public final class Ebm extends AbstractModel implements EnergyModel, LearnedLogP
    */
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
-    NDArray keep = observed.getShape().dimension() == 1
-        ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed;
+    NDArray keep = Completer.perExample(observed, x);
     NDArray mask = keep.toType(x.getDataType(), false);
     NDArray free = mask.neg().add(1);
     NDManager m = x.getManager();

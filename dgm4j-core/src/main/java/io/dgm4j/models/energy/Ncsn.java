@@ -231,8 +231,7 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
   @Override
   public NDArray complete(NDArray x, NDArray observed) {
     int n = (int) x.getShape().get(0);
-    NDArray mask = (observed.getShape().dimension() == 1
-        ? observed.reshape(1, dimension).broadcast(x.getShape()) : observed)
+    NDArray mask = Completer.perExample(observed, x)
         .toType(x.getDataType(), false);
     NDManager m = x.getManager();
     NDArray free = mask.neg().add(1);
@@ -267,6 +266,7 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
       Progress progress) {
     double last = sigmas[sigmas.length - 1];
     long total = (long) steps * sigmas.length;
+    NDArray free = mask == null ? null : mask.neg().add(1);
     for (int level = 0; level < sigmas.length; level++) {
       double sigma = sigmas[level];
       long before = (long) steps * level;
@@ -284,7 +284,6 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
       if (mask != null) {
         NDArray held = observed.add(Scalars.times(m.randomNormal(observed.getShape()), sigma))
             .mul(mask);
-        NDArray free = mask.neg().add(1);
         kernel = new TransitionKernel() {
           @Override
           public String name() {
