@@ -11,10 +11,10 @@ import ai.djl.nn.Activation;
 import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.engine.Autograd;
 import io.dgm4j.engine.Engines;
-import io.dgm4j.engine.Scalars;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 import io.dgm4j.nn.TensorMath;
+import java.nio.ByteBuffer;
 
 /**
  * Neural autoregressive distribution estimator (NADE; Larochelle and Murray 2011): every
@@ -65,10 +65,20 @@ import io.dgm4j.nn.TensorMath;
  *       {@code Math.exp} takes 5.8 ns (the JIT cannot vectorise it), which alone would cap
  *       training near 440 examples/s per core. Plain loops were therefore not an option for
  *       the exponentials; the other loops (fma, add) gain from the same vectors;
- *   <li>sweeping groups of 4 or 8 examples together, so that each step's row of V and of its
- *       gradient is fetched once per group rather than once per example, measured no gain
- *       (kernel alone, 1 thread, same process: 153, 159 and 168 examples/s for groups of 1, 4
- *       and 8, spreads 134-180 overlapping), so the simpler one-example sweep stays;
+ *   <li>the sweep as first written (one example at a time, sigmoids at every step) ran at
+ *       3,322-3,539 examples/s for the whole training step (2 threads, batch 100, random
+ *       binary inputs with 13% ones, idle machine, 2026-11-22); of its 28 ms per step 21 went
+ *       to the sweep, which streamed V and its gradient (1.6 MB each) through the cache once
+ *       per example and computed all D H sigmoids although h changes only after an input that
+ *       is not 0. Sweeping blocks of 8 examples together, computing sigmoids only where h
+ *       changes, four examples' dot products per load of V and the per-step softplus as one
+ *       vector operation took the sweep to 11.4 ms; adding the workers' sums row-parallel
+ *       straight into the gradient buffers (1.4 ms of serial copies before) and reading the
+ *       parameters from their memory without a second copy brought the step to 6,513-7,050
+ *       examples/s in the same session. Blocks of 4, 12 and 16 gave 6,070-6,469, 5,948-6,248
+ *       and 5,113-5,167: eight examples' five rows of state (80 KB) stay closest to the core;
+ *       an earlier measurement of groups (when the sigmoids of every step still dominated)
+ *       had shown no gain;
  *   <li>the flag: the vector API is an incubator module in Java 17, so the build compiles with
  *       {@code --add-modules jdk.incubator.vector} and the {@code dgm} launcher and the tests
  *       run with it. A JVM started without it still runs dgm4j: {@link SharedMemory#VECTOR_API} is false and
@@ -247,8 +257,8 @@ public final class Nade extends BinaryAutoregressiveModel {
     }
     int n = (int) x.getShape().get(0);
     float[] out = new float[n];
-    kernel().logProb(x.toFloatArray(), n, order, w.toFloatArray(), c.toFloatArray(),
-        v.toFloatArray(), b.toFloatArray(), Engines.threads(), out);
+    kernel().logProb(x.toFloatArray(), n, order, new NDArray[] {w, c, v, b}, Engines.threads(),
+        out);
     return x.getManager().create(out);
   }
 
@@ -268,13 +278,14 @@ public final class Nade extends BinaryAutoregressiveModel {
    * scalar equals the mean negative log-likelihood, and its backward pass leaves the exact
    * gradient (autograd's up to float rounding, checked in {@code NadeTest}) in the four
    * parameters' gradients. On the CPU under autograd the sweep adds its gradients straight into
-   * the gradient buffers (as a backward pass accumulates) and the scalar is tied to the graph
-   * only by 0 · sum(b), whose backward pass adds nothing. That skips the stand-in's four products
-   * and sums, their backward pass and two (D, H) copies: in alternating processes on an idle
-   * machine (2 threads, batch 100, 2026-11-22) the step went from 2,146-3,100 to 2,867-3,073
-   * examples/s, with the same losses to the last digit over two epochs. The first step of a
-   * process, before any gradient buffer exists, and other devices (a GPU) take the gradient to
-   * the parameters through a linear stand-in, sum_p &lt;p, G_p&gt; minus its own detached value.
+   * the gradient buffers (as a backward pass accumulates) and the returned scalar is a leaf of
+   * its own whose backward pass touches no parameter. That skips a linear stand-in's four
+   * products and sums, their backward pass and two (D, H) copies: in alternating processes on
+   * an idle machine (2 threads, batch 100, 2026-11-22) the step went from 2,146-3,100 to
+   * 2,867-3,073 examples/s, with the same losses to the last digit over two epochs. The first
+   * step of a process, before any gradient buffer exists, and other devices (a GPU) take the
+   * gradient to the parameters through that stand-in, sum_p &lt;p, G_p&gt; minus its own
+   * detached value.
    */
   @Override
   public NDArray meanNegativeLogLikelihood(Batch batch, long step) {
@@ -283,25 +294,26 @@ public final class Nade extends BinaryAutoregressiveModel {
       return trainingLogProb(batch, step).mean().neg();
     }
     int n = (int) x.getShape().get(0);
-    if (gradients == null) {
+    NDArray[] parameters = {w, c, v, b};
+    NDManager m = x.getManager();
+    float[] xa = x.toFloatArray();
+    ByteBuffer[] views = Autograd.isRecording() ? NadeGradient.gradientViews(parameters) : null;
+    if (views == null && gradients == null) {
       gradients = new float[][] {new float[dimension * hidden], new float[hidden],
           new float[dimension * hidden], new float[dimension]};
     }
-    float[] gw = gradients[0];
-    float[] gc = gradients[1];
-    float[] gv = gradients[2];
-    float[] gb = gradients[3];
-    double loss = kernel().meanLossAndGradient(x.toFloatArray(), n, order, w.toFloatArray(),
-        c.toFloatArray(), v.toFloatArray(), b.toFloatArray(), gw, gc, gv, gb, Engines.threads());
-    NDManager m = x.getManager();
-    if (Autograd.isRecording() && NadeGradient.addToGradients(new NDArray[] {w, c, v, b},
-        gradients)) {
-      return Scalars.times(b, 0).sum().add(m.create((float) loss));
+    double loss = kernel().meanLossAndGradient(xa, n, order, parameters, views,
+        gradients, Engines.threads());
+    if (views != null) {
+      // the gradients are in place: the loss is a leaf of its own, touching no parameter
+      NDArray leaf = m.create((float) loss);
+      leaf.setRequiresGradient(true);
+      return leaf;
     }
-    NDArray linear = w.mul(m.create(gw, w.getShape())).sum()
-        .add(c.mul(m.create(gc, c.getShape())).sum())
-        .add(v.mul(m.create(gv, v.getShape())).sum())
-        .add(b.mul(m.create(gb, b.getShape())).sum());
+    NDArray linear = w.mul(m.create(gradients[0], w.getShape())).sum()
+        .add(c.mul(m.create(gradients[1], c.getShape())).sum())
+        .add(v.mul(m.create(gradients[2], v.getShape())).sum())
+        .add(b.mul(m.create(gradients[3], b.getShape())).sum());
     return linear.sub(linear.stopGradient()).add(m.create((float) loss));
   }
 

@@ -116,10 +116,12 @@ class NadeTest {
    * The hand-derived gradient used in training (vector API, several threads) gives the same
    * loss and the same gradients as autograd through the block-wise forward pass, for hidden
    * sizes that are and are not a multiple of the vector length and for examples split unevenly
-   * over threads.
+   * over threads, and for batches that fill several of the sweep's blocks of examples
+   * (hidden:threads:examples).
    */
   @ParameterizedTest
-  @ValueSource(strings = {"raster:37:1", "random:37:3", "raster:48:2", "random:5:1"})
+  @ValueSource(strings = {"raster:37:1:7", "random:37:3:7", "raster:48:2:7", "random:5:1:7",
+      "random:37:2:37", "raster:16:1:19"})
   void handDerivedGradientEqualsAutograd(String setting) {
     assertThat(io.dgm4j.engine.SharedMemory.VECTOR_API).as("tests run with --add-modules jdk.incubator.vector").isTrue();
     String[] parts = setting.split(":");
@@ -130,7 +132,8 @@ class NadeTest {
       Engines.seed(8);
       int dimension = 29;
       Nade nade = model(m, dimension, hidden, parts[0], 18);
-      NDArray x = m.randomUniform(0f, 1f, new Shape(7, dimension)).gt(0.6f)
+      NDArray x = m.randomUniform(0f, 1f, new Shape(Integer.parseInt(parts[3]), dimension))
+          .gt(0.6f)
           .toType(DataType.FLOAT32, false);
       java.util.Map<String, float[]> autograd = new java.util.HashMap<>();
       double expected;
