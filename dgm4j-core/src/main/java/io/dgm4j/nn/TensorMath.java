@@ -3,6 +3,7 @@ package io.dgm4j.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import io.dgm4j.engine.Scalars;
 
 /**
  * Numerically stable reductions DJL does not provide, and a concatenation that stays
@@ -14,13 +15,26 @@ public final class TensorMath {
   /**
    * log sum_i exp(x_i) along {@code axis} (which is removed), shifted by the maximum so that
    * large values do not overflow; a slice that is all -infinity gives -infinity. Differentiable.
+   *
+   * <p>Terms below e^-60 of the largest are left out (exp is taken of the shifted values
+   * clamped at -60, then masked). Their share of the sum is at most n e^-60 (1e-17 for a
+   * million terms), far below float precision, but exp of a shifted value below about -87 is a
+   * subnormal float, and its gradient (the softmax times the upstream gradient) reaches
+   * subnormals even sooner. Arithmetic on subnormals is many times slower on
+   * x86 CPUs, and PyTorch's flush-to-zero switch is not reachable through DJL: a mixture of 500
+   * Bernoullis at batch 512 slowed from 49,551 to 9,215 examples/s over 30 s of training as its
+   * components sharpened (the backward matrix product ran on the subnormal responsibilities);
+   * with them left out it held 37,507-45,681 (2026-11-22, docs/BENCHMARKS.md).
    */
   public static NDArray logSumExp(NDArray x, int axis) {
     int a = axis < 0 ? axis + x.getShape().dimension() : axis;
     NDArray max = x.max(new int[] {a}, true).stopGradient();
     // an all -inf slice has max -inf, and x - max would be NaN: shift by 0 instead
     max = NDArrays.where(max.isInfinite(), max.zerosLike(), max);
-    return x.sub(max).exp().sum(new int[] {a}, true).log().add(max).squeeze(a);
+    NDArray shifted = x.sub(max);
+    NDArray kept = shifted.gt(-60f).toType(x.getDataType(), false);
+    return Scalars.atLeast(shifted, -60).exp().mul(kept).sum(new int[] {a}, true).log().add(max)
+        .squeeze(a);
   }
 
   /** log mean_i exp(x_i) along {@code axis} (which is removed): logSumExp - log n. */

@@ -36,6 +36,42 @@ class TensorMathTest {
   }
 
   /**
+   * Terms far below the largest leave neither their value nor a subnormal gradient: the value
+   * and the gradient (the softmax) against double precision for terms spread over 0 .. -200,
+   * and no gradient entry is subnormal (they slow x86 arithmetic many times over).
+   */
+  @Test
+  void logSumExpOfWidelySpreadTermsHasNoSubnormalGradient() {
+    try (NDManager m = Engines.newManager()) {
+      int n = 41;
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = -5f * i; // 0, -5, ..., -200
+      }
+      NDArray x = m.create(v, new Shape(1, n));
+      x.setRequiresGradient(true);
+      float value;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray lse = TensorMath.logSumExp(x, 1);
+        value = lse.getFloat(0);
+        gc.backward(lse.sum());
+      }
+      double sum = 0;
+      for (float t : v) {
+        sum += Math.exp(t);
+      }
+      assertThat((double) value).isCloseTo(Math.log(sum), within(1e-6));
+      float[] g = x.getGradient().toFloatArray();
+      for (int i = 0; i < n; i++) {
+        double softmax = Math.exp(v[i]) / sum;
+        assertThat((double) g[i]).as("d/dx_%d", i).isCloseTo(softmax, within(1e-7));
+        assertThat(g[i] == 0f || Math.abs(g[i]) >= Float.MIN_NORMAL).as("gradient %d = %s is"
+            + " subnormal", i, g[i]).isTrue();
+      }
+    }
+  }
+
+  /**
    * d/dx_i sum_j c_j concat(x, ...)_j = c_i for one, two or three arrays: the gradient reaches
    * every input, a single one included (DJL's own concat returns a copy cut from the graph).
    */
