@@ -15,10 +15,16 @@ import java.util.Map;
 
 /**
  * Any objective, plus an exponential moving average of the model's weights (Polyak averaging;
- * Song and Ermon 2020, technique 5, for score networks): after every step
- * θ̄ ← θ̄ − (1 − β)(θ̄ − θ), from θ̄ = θ when averaging starts. The average changes more slowly
- * than the weights Adam moves, so its samples vary less from one checkpoint to the next and
- * are often better.
+ * Song and Ermon 2020, technique 5, for score networks): after the t-th step since averaging
+ * started (t = 0, 1, ...) θ̄ ← θ̄ − (1 − β_t)(θ̄ − θ), from θ̄ = θ, with
+ * β_t = min(β, (1 + t) / (10 + t)). The average changes more slowly than the weights Adam
+ * moves, so its samples vary less from one checkpoint to the next and are often better.
+ *
+ * <p>The warm-up β_t (as in TensorFlow's {@code ExponentialMovingAverage} with a step count)
+ * lets the average follow the weights while they move fast: with a fixed β = 0.999 the average
+ * after one MNIST epoch of an NCSN (906 steps) still held 0.999^906 = 40% of the random initial
+ * weights, and its validation loss was 269.6 against 56.2 for the raw weights of an earlier run
+ * at the same point. β_t reaches 0.999 after about 9,000 steps.
  *
  * <p>Training continues from the raw weights θ; everything that evaluates the model sees θ̄:
  * inside {@link #evaluationWeights()} the model holds θ̄, and the trainer validates and writes
@@ -30,6 +36,7 @@ import java.util.Map;
 public final class WeightAveraging implements Objective, DataInitialized {
   private static final String RAW = "average.raw.";
   private static final String AVERAGE = "average.mean.";
+  private static final String STEPS = "average.steps";
 
   private final Objective objective;
   private final double decay;
@@ -37,6 +44,8 @@ public final class WeightAveraging implements Objective, DataInitialized {
   private final Map<String, NDArray> average = new LinkedHashMap<>(); // θ̄, named AVERAGE + name
   private final Map<String, NDArray> held = new LinkedHashMap<>(); // a copy of θ, RAW + name
   private boolean swapped; // whether the model holds θ̄ (and θ is in held)
+  private long averagedSteps; // t, steps averaged so far
+  private NDArray stepsSaved; // t as a tensor, for state()
 
   /**
    * @param objective the objective that trains the weights
@@ -65,13 +74,20 @@ public final class WeightAveraging implements Objective, DataInitialized {
   public double step(Batch batch, long step, double learningRate) {
     requireRawWeights("a training step");
     double loss = objective.step(batch, step, learningRate);
+    double beta = decayAt(averagedSteps);
     try (NDScope scope = new NDScope()) {
       for (Map.Entry<String, NDArray> w : weights.entrySet()) {
         NDArray mean = average.get(w.getKey());
-        mean.subi(Scalars.times(mean.sub(w.getValue().stopGradient()), 1 - decay));
+        mean.subi(Scalars.times(mean.sub(w.getValue().stopGradient()), 1 - beta));
       }
     }
+    averagedSteps++;
     return loss;
+  }
+
+  /** β_t = min(β, (1 + t) / (10 + t)) for the t-th averaged step. */
+  double decayAt(long t) {
+    return Math.min(decay, (1.0 + t) / (10.0 + t));
   }
 
   /** Puts θ̄ into the model until the returned scope closes, which puts θ back. */
@@ -91,10 +107,17 @@ public final class WeightAveraging implements Objective, DataInitialized {
     };
   }
 
-  /** The objective's own state, then θ and θ̄ by parameter name. */
+  /** The objective's own state, then θ and θ̄ by parameter name, and t. */
   @Override
   public NDList state() {
     NDList state = objective.state();
+    if (stepsSaved == null) {
+      stepsSaved = weights.values().iterator().next().getManager().create(new long[] {0});
+      NDScope.unregister(stepsSaved);
+      stepsSaved.setName(STEPS);
+    }
+    stepsSaved.set(new long[] {averagedSteps});
+    state.add(stepsSaved);
     for (Map.Entry<String, NDArray> w : weights.entrySet()) {
       if (!swapped) {
         w.getValue().copyTo(held.get(w.getKey()));
@@ -106,8 +129,10 @@ public final class WeightAveraging implements Objective, DataInitialized {
   }
 
   /**
-   * Restores the objective, then θ into the model and θ̄ into the average; a state saved without
-   * averaging leaves the model's weights as they are and starts θ̄ at them.
+   * Restores the objective, then θ into the model, θ̄ into the average and t; a state saved
+   * without averaging leaves the model's weights as they are and starts θ̄ at them (t = 0). A
+   * state saved before the warm-up existed (θ̄ but no t) continues as if averaging had started
+   * at step 0.
    */
   @Override
   public void restore(NDList state, long step, String source) {
@@ -116,22 +141,29 @@ public final class WeightAveraging implements Objective, DataInitialized {
     Map<String, NDArray> byName = new LinkedHashMap<>();
     for (NDArray a : state) {
       String name = a.getName() == null ? "" : a.getName();
-      if (name.startsWith(RAW) || name.startsWith(AVERAGE)) {
+      if (name.startsWith(RAW) || name.startsWith(AVERAGE) || name.equals(STEPS)) {
         byName.put(name, a);
       } else {
         own.add(a);
       }
     }
     objective.restore(new NDList(own), step, source);
+    NDArray savedSteps = byName.get(STEPS);
+    averagedSteps = savedSteps != null ? savedSteps.toLongArray()[0] : 0;
+    boolean averaged = false;
     for (Map.Entry<String, NDArray> w : weights.entrySet()) {
       NDArray raw = byName.get(RAW + w.getKey());
       NDArray mean = byName.get(AVERAGE + w.getKey());
       if (raw != null && mean != null) {
         raw.copyTo(w.getValue());
         mean.copyTo(average.get(w.getKey()));
+        averaged = true;
       } else {
         w.getValue().copyTo(average.get(w.getKey()));
       }
+    }
+    if (averaged && savedSteps == null) {
+      averagedSteps = step;
     }
   }
 

@@ -48,7 +48,8 @@ class WeightAveragingTest {
   }
 
   /**
-   * After each step the average is θ̄ ← β θ̄ + (1 − β) θ, from θ̄ = the initial weights,
+   * After the t-th step the average is θ̄ ← β_t θ̄ + (1 − β_t) θ with the warm-up
+   * β_t = min(β, (1 + t) / (10 + t)) (0.1, 0.18, 0.25, then β = 0.3), from θ̄ = the initial weights,
    * computed here in double precision from the raw weights the steps leave; the model holds θ̄
    * only inside evaluationWeights().
    */
@@ -56,15 +57,15 @@ class WeightAveragingTest {
   void theModelHoldsTheAverageOnlyWhileEvaluated() throws Exception {
     try (NDManager m = Engines.newManager()) {
       GenerativeModel model = fvsbn(m);
-      double beta = 0.7;
-      WeightAveraging averaging = new WeightAveraging(mle(model), model, beta);
+      double[] betas = {0.1, 0.18, 0.25, 0.3, 0.3, 0.3};
+      WeightAveraging averaging = new WeightAveraging(mle(model), model, 0.3);
       double[] expected = weights(model);
       double[] raw = expected;
-      for (int s = 0; s < 6; s++) {
+      for (int s = 0; s < betas.length; s++) {
         step(averaging, m, s);
         raw = weights(model);
         for (int i = 0; i < expected.length; i++) {
-          expected[i] = beta * expected[i] + (1 - beta) * raw[i];
+          expected[i] = betas[s] * expected[i] + (1 - betas[s]) * raw[i];
         }
       }
       assertThat(raw).as("training moved the weights")
