@@ -60,7 +60,15 @@ public final class Dgm implements Runnable {
       c.getErr().flush();
       return 2;
     });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("dgm: error: out of memory: this command needs more than the JVM may use (-Xmx8g"
+          + " unless DGM_JAVA_OPTS says otherwise). Use a smaller --batch-size or a smaller model"
+          + " (--set), or allow more, e.g. DGM_JAVA_OPTS=-Xmx16g ./dgm ...");
+      code = 1;
+    }
     out.flush();
     err.flush();
     return code;

@@ -139,9 +139,12 @@ public final class Made extends BinaryAutoregressiveModel {
   private final NDArray outputBias; // (D)
   private final NDArray directWeight; // (D, D), or null
   private final int[][] orderings; // [k][i] = coordinate generated i-th under mask set k
+  private final int[][][] degrees; // [k]: mask set k's unit degrees (MadeMasks.drawDegrees)
   // [k][l]: mask of hidden layer l (l < layers), of the output (l = layers), of the direct
-  // connection (l = layers + 1, when present); float 0/1, same shapes as the weights
+  // connection (l = layers + 1, when present); float 0/1, same shapes as the weights. All K
+  // sets are kept while they fit in MASK_CACHE_ENTRIES; beyond that only the last one used.
   private final NDArray[][] masks;
+  private static final long MASK_CACHE_ENTRIES = 1L << 26; // 256 MB of float masks
   private final long freeParameters; // weights some mask set uses, plus all biases
 
   public Made(NDManager manager, int dimension, Config config, long seed) {
@@ -164,11 +167,12 @@ public final class Made extends BinaryAutoregressiveModel {
 
     SplittableRandom random = new SplittableRandom(config.maskSeed());
     orderings = new int[config.masks()][];
+    degrees = new int[config.masks()][][];
     masks = new NDArray[config.masks()][];
     for (int k = 0; k < config.masks(); k++) {
       orderings[k] = k > 0 && config.orderAgnostic() ? shuffled(dimension, random)
           : MadeMasks.naturalOrdering(dimension);
-      masks[k] = MadeMasks.draw(manager, orderings[k], hidden, directWeight != null, random);
+      degrees[k] = MadeMasks.drawDegrees(orderings[k], hidden, random);
     }
     this.freeParameters = countFreeParameters();
   }
@@ -181,35 +185,47 @@ public final class Made extends BinaryAutoregressiveModel {
    */
   private long countFreeParameters() {
     int[] hidden = config.hidden();
-    boolean[][] usedWeight = new boolean[masks[0].length][];
+    int maskCount = layers + (directWeight != null ? 2 : 1);
+    boolean[][] usedWeight = new boolean[maskCount][];
     boolean[][] usedBias = new boolean[layers][];
     for (int l = 0; l < layers; l++) {
       usedBias[l] = new boolean[hidden[l]];
     }
-    for (int k = 0; k < masks.length; k++) {
-      float[][] m = maskValues(k);
-      // live[l][j]: unit j of hidden layer l reaches an output under mask set k
-      boolean[][] live = new boolean[layers + 1][];
-      live[layers] = new boolean[dimension];
-      java.util.Arrays.fill(live[layers], true);
+    for (int[][] degree : degrees) {
+      // live[l][j]: unit j of hidden layer l reaches an output. Every output is live, and a
+      // unit reaches a live unit of the next layer iff its degree is at most (below, for the
+      // output's strict inequality) the largest degree of the live units there.
+      boolean[][] live = new boolean[layers][];
+      int reach = dimension - 1; // the largest output degree; the output compares strictly
+      boolean strict = true;
       for (int l = layers - 1; l >= 0; l--) {
-        int to = live[l + 1].length;
         live[l] = new boolean[hidden[l]];
+        int next = Integer.MIN_VALUE;
         for (int j = 0; j < hidden[l]; j++) {
-          for (int u = 0; u < to && !live[l][j]; u++) {
-            live[l][j] = live[l + 1][u] && m[l + 1][j * to + u] == 1f;
-          }
+          int d = degree[l + 1][j];
+          live[l][j] = strict ? d < reach : d <= reach;
           usedBias[l][j] |= live[l][j];
+          if (live[l][j]) {
+            next = Math.max(next, d);
+          }
         }
+        reach = next;
+        strict = false;
       }
-      for (int l = 0; l < m.length; l++) {
-        int to = l < layers ? hidden[l] : dimension;
+      for (int l = 0; l < maskCount; l++) {
+        int in = l == 0 || l > layers ? dimension : hidden[l - 1];
+        int out = l < layers ? hidden[l] : dimension;
         if (usedWeight[l] == null) {
-          usedWeight[l] = new boolean[m[l].length];
+          usedWeight[l] = new boolean[in * out];
         }
-        for (int e = 0; e < m[l].length; e++) {
-          boolean target = l >= layers || live[l][e % to];
-          usedWeight[l][e] |= m[l][e] == 1f && target;
+        boolean[] used = usedWeight[l];
+        for (int i = 0; i < in; i++) {
+          for (int j = 0; j < out; j++) {
+            if (!used[i * out + j] && (l >= layers || live[l][j])
+                && MadeMasks.connected(degree, l, i, j)) {
+              used[i * out + j] = true;
+            }
+          }
         }
       }
     }
@@ -236,13 +252,34 @@ public final class Made extends BinaryAutoregressiveModel {
     return freeParameters;
   }
 
-  /** The 0/1 masks of mask set k, one flat array per layer (hidden..., output, direct). */
-  float[][] maskValues(int k) {
-    float[][] values = new float[masks[k].length][];
-    for (int l = 0; l < values.length; l++) {
-      values[l] = masks[k][l].toFloatArray();
+  /**
+   * The masks of set k, built from its degrees when not cached: all K sets stay cached when
+   * they fit in {@link #MASK_CACHE_ENTRIES} entries (every ensemble of 500-unit layers does),
+   * else only the set used last (2 x 8,000 units with 32 sets would hold 9.8 GB of masks).
+   */
+  private NDArray[] masksOf(int k) {
+    if (masks[k] == null) {
+      long entries = 0;
+      int[] hidden = config.hidden();
+      int in = dimension;
+      for (int h : hidden) {
+        entries += (long) in * h;
+        in = h;
+      }
+      entries += (long) in * dimension + (directWeight != null ? (long) dimension * dimension : 0);
+      if (entries * config.masks() > MASK_CACHE_ENTRIES) {
+        for (int other = 0; other < masks.length; other++) {
+          if (masks[other] != null) {
+            for (NDArray m : masks[other]) {
+              m.close();
+            }
+            masks[other] = null;
+          }
+        }
+      }
+      masks[k] = MadeMasks.masks(parameters.manager(), degrees[k], directWeight != null);
     }
-    return values;
+    return masks[k];
   }
 
   /**
@@ -434,10 +471,11 @@ public final class Made extends BinaryAutoregressiveModel {
 
   /** W ∘ M for every layer of mask set k, owned by {@code owner} (not the model's manager). */
   private NDArray[] maskedWeights(int k, NDManager owner) {
-    NDArray[] w = new NDArray[masks[k].length];
+    NDArray[] mask = masksOf(k);
+    NDArray[] w = new NDArray[mask.length];
     for (int l = 0; l < w.length; l++) {
       NDArray weight = l < layers ? weights[l] : l == layers ? outputWeight : directWeight;
-      w[l] = weight.mul(masks[k][l]);
+      w[l] = weight.mul(mask[l]);
       w[l].attach(owner);
     }
     return w;

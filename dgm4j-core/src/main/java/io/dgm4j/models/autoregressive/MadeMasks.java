@@ -2,7 +2,8 @@ package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -27,41 +28,77 @@ public final class MadeMasks {
    */
   public static NDArray[] draw(NDManager manager, int[] ordering, int[] hidden, boolean direct,
       SplittableRandom random) {
+    return masks(manager, drawDegrees(ordering, hidden, random), direct);
+  }
+
+  /**
+   * The degrees of one mask set: {@code [0]} the inputs' (each coordinate's position in
+   * {@code ordering}), {@code [1 + l]} hidden layer l's, drawn from {@code random}. The masks
+   * follow from them ({@link #masks}), so a model can keep the degrees (a few thousand ints)
+   * and build a set's masks when it needs them.
+   */
+  public static int[][] drawDegrees(int[] ordering, int[] hidden, SplittableRandom random) {
     int dimension = ordering.length;
-    int[] inputDegree = new int[dimension];
+    int[][] degrees = new int[hidden.length + 1][];
+    degrees[0] = new int[dimension];
     for (int i = 0; i < dimension; i++) {
-      inputDegree[ordering[i]] = i;
+      degrees[0][ordering[i]] = i;
     }
-    int layers = hidden.length;
-    NDArray[] set = new NDArray[layers + (direct ? 2 : 1)];
-    int[] previous = inputDegree;
-    for (int l = 0; l < layers; l++) {
-      int low = Arrays.stream(previous).min().getAsInt();
+    for (int l = 0; l < hidden.length; l++) {
+      int low = Arrays.stream(degrees[l]).min().getAsInt();
       int high = dimension - 2;
       int[] degree = new int[hidden[l]];
       for (int u = 0; u < degree.length; u++) {
         degree[u] = low <= high ? low + random.nextInt(high - low + 1) : dimension - 1;
       }
-      set[l] = mask(manager, previous, degree, false);
-      previous = degree;
+      degrees[l + 1] = degree;
     }
-    set[layers] = mask(manager, previous, inputDegree, true);
+    return degrees;
+  }
+
+  /**
+   * The masks of the degrees' set (hidden layers, output, then the direct connection when
+   * {@code direct}), compared on the engine: a 2 x 8,000-unit set is 77 million entries, which
+   * is no reason to fill a Java array and copy it. They belong to {@code manager} alone, not to
+   * any {@link NDScope} open around the call.
+   */
+  public static NDArray[] masks(NDManager manager, int[][] degrees, boolean direct) {
+    int layers = degrees.length - 1;
+    NDArray[] set = new NDArray[layers + (direct ? 2 : 1)];
+    for (int l = 0; l < layers; l++) {
+      set[l] = mask(manager, degrees[l], degrees[l + 1], false);
+    }
+    set[layers] = mask(manager, degrees[layers], degrees[0], true);
     if (direct) {
-      set[layers + 1] = mask(manager, inputDegree, inputDegree, true);
+      set[layers + 1] = mask(manager, degrees[0], degrees[0], true);
     }
     return set;
   }
 
+  /**
+   * Whether mask {@code layer} of the degrees' set (numbered as {@link #masks} returns them)
+   * connects unit {@code from} of its input to unit {@code to} of its output.
+   */
+  public static boolean connected(int[][] degrees, int layer, int from, int to) {
+    int layers = degrees.length - 1;
+    if (layer < layers) {
+      return degrees[layer + 1][to] >= degrees[layer][from];
+    }
+    int[] source = layer == layers ? degrees[layers] : degrees[0];
+    return degrees[0][to] > source[from];
+  }
+
   /** (from.length, to.length) 0/1 mask: 1 where to[j] >= from[i] (or > when strict). */
   private static NDArray mask(NDManager manager, int[] from, int[] to, boolean strict) {
-    float[] m = new float[from.length * to.length];
-    for (int i = 0; i < from.length; i++) {
-      for (int j = 0; j < to.length; j++) {
-        boolean connected = strict ? to[j] > from[i] : to[j] >= from[i];
-        m[i * to.length + j] = connected ? 1f : 0f;
-      }
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray column = scratch.create(from).reshape(from.length, 1);
+      NDArray row = scratch.create(to).reshape(1, to.length);
+      NDArray mask = (strict ? row.gt(column) : row.gte(column))
+          .toType(DataType.FLOAT32, false);
+      mask.attach(manager);
+      NDScope.unregister(mask);
+      return mask;
     }
-    return manager.create(m, new Shape(from.length, to.length));
   }
 
   /** The ordering 0, 1, ..., D-1. */

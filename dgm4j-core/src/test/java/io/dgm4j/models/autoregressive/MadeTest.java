@@ -64,6 +64,27 @@ class MadeTest {
     }
   }
 
+  /**
+   * Eleven sets of 784 x 4,096 x 2 masks (70.6 million entries) exceed the cache, so the model
+   * keeps one set at a time and rebuilds the others from their degrees: set 0's log p is the
+   * same after the other ten were used, and differs from set 1's.
+   */
+  @Test
+  void maskSetsBeyondTheCacheAreRebuiltTheSame() {
+    try (NDManager m = Engines.newManager()) {
+      Made model = new Made(m.newSubManager(), 784, config(new int[] {4096}, 11, false, false), 3);
+      NDArray x = m.randomUniform(0f, 1f, new Shape(3, 784)).gt(0.8f).toType(
+          ai.djl.ndarray.types.DataType.FLOAT32, false);
+      float[] first = model.logProb(x, 0).toFloatArray();
+      float[] other = model.logProb(x, 1).toFloatArray();
+      for (int k = 2; k < 11; k++) {
+        model.logProb(x, k).close();
+      }
+      assertThat(model.logProb(x, 0).toFloatArray()).containsExactly(first);
+      assertThat(other).isNotEqualTo(first);
+    }
+  }
+
   @Test
   void masksDifferAcrossSetsEvenWithTheNaturalOrdering() {
     try (NDManager m = Engines.newManager()) {
