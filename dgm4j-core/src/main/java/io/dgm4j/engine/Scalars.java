@@ -7,8 +7,8 @@ import java.util.function.BinaryOperator;
 /**
  * Arithmetic between a tensor and a plain number that is safe to differentiate. Use these
  * instead of DJL's {@code mul(Number)}, {@code div(Number)}, {@code pow(Number)},
- * {@code maximum(Number)} and {@code minimum(Number)} (a test scans the compiled classes for
- * those calls).
+ * {@code maximum(Number)}, {@code minimum(Number)} and {@code clip(Number, Number)} (a test scans
+ * the compiled classes for those calls).
  *
  * <p><b>Why.</b> The PyTorch engine turns the number into a one-element tensor over a Java
  * direct buffer ({@code torch::from_blob}, so Java owns the memory), applies the operation and
@@ -47,6 +47,14 @@ public final class Scalars {
   /** min(x, c), element-wise. */
   public static NDArray atMost(NDArray x, double c) {
     return withScalar(x, c, NDArray::minimum);
+  }
+
+  /**
+   * x clamped to [low, high], element-wise. DJL's {@code clip(Number, Number)} hands both bounds
+   * to PyTorch as scalar tensors over Java buffers, which autograd keeps like any other.
+   */
+  public static NDArray clamp(NDArray x, double low, double high) {
+    return atMost(atLeast(x, low), high);
   }
 
   /** op(x, c) with c in a 0-dimensional tensor of x's type, in memory PyTorch owns. */

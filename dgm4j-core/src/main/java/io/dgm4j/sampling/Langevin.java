@@ -75,12 +75,12 @@ public final class Langevin implements TransitionKernel {
   public Step step(NDArray x) {
     NDArray score = target.score(x);
     if (Float.isFinite(scoreClip)) {
-      score = score.clip(-scoreClip, scoreClip);
+      score = Scalars.clamp(score, -scoreClip, scoreClip);
     }
     NDArray next = x.add(Scalars.times(score, stepSize))
         .addi(x.getManager().randomNormal(x.getShape()).muli(noiseScale));
     if (Float.isFinite(low) || Float.isFinite(high)) {
-      next = next.clip(low, high);
+      next = Scalars.clamp(next, low, high);
     }
     return new Step(next, null);
   }

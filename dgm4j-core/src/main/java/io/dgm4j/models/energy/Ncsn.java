@@ -301,6 +301,6 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
           (t, state) -> progress.advanced(before + t, total)).values();
     }
     NDArray denoised = x.add(Scalars.times(score(x, last), last * last));
-    return images ? denoised.clip(0, 1) : denoised;
+    return images ? Scalars.clamp(denoised, 0, 1) : denoised;
   }
 }

@@ -34,8 +34,8 @@ public final class AnnealedDenoisingScoreMatching extends LossObjective {
     long n = x.getShape().get(0);
     int count = sigmas.length;
     // level i uniform in 0..L-1, σ_i = σ_1 (σ_L/σ_1)^(i/(L-1)): the model's geometric ladder
-    NDArray level = x.getManager().randomUniform(0f, count, new Shape(n, 1)).floor()
-        .clip(0, count - 1);
+    NDArray level = Scalars.clamp(
+        x.getManager().randomUniform(0f, count, new Shape(n, 1)).floor(), 0, count - 1);
     double logRatio = Math.log(sigmas[count - 1] / sigmas[0]) / (count - 1);
     NDArray sigma = Scalars.times(level, logRatio).add((float) Math.log(sigmas[0])).exp();
     NDArray noise = x.getManager().randomNormal(x.getShape());
