@@ -47,7 +47,7 @@ import java.nio.ByteBuffer;
  * of a, were each slower). What remains is mostly the N D H sigmoids and additions themselves.
  *
  * <p><b>Training uses a hand-derived gradient</b> ({@link #meanNegativeLogLikelihood},
- * {@link NadeGradient}): one sweep over the ordering per example computes the loss and the
+ * {@link NadeGradient}): one sweep over the ordering per block of 8 examples computes the loss and the
  * exact gradient of all four parameters in O(D H), with the paper's backward recursion folded
  * into the forward sweep, on plain float arrays with the JDK's vector API, examples split over
  * the engine's thread count; {@link #logProb} outside autograd (evaluation, validation) runs the
@@ -75,7 +75,9 @@ import java.nio.ByteBuffer;
  *       vector operation took the sweep to 11.4 ms; adding the workers' sums row-parallel
  *       straight into the gradient buffers (1.4 ms of serial copies before) and reading the
  *       parameters from their memory without a second copy brought the step to 6,513-7,050
- *       examples/s in the same session. Blocks of 4, 12 and 16 gave 6,070-6,469, 5,948-6,248
+ *       examples/s in the same session ({@code ./dgm bench --models nade --threads 2}, alternating
+ *       with the previous build: 3,806 and 3,497 before, 6,958 and 6,859 after, next to a
+ *       325-328 GFLOP/s matmul: 21 examples/s per GFLOP/s). Blocks of 4, 12 and 16 gave 6,070-6,469, 5,948-6,248
  *       and 5,113-5,167: eight examples' five rows of state (80 KB) stay closest to the core;
  *       an earlier measurement of groups (when the sigmoids of every step still dominated)
  *       had shown no gain;
