@@ -49,8 +49,8 @@ import java.nio.ByteBuffer;
  * <p><b>Training uses a hand-derived gradient</b> ({@link #meanNegativeLogLikelihood},
  * {@link NadeGradient}): one sweep over the ordering per block of 8 examples computes the loss
  * and the exact gradient of all four parameters in O(D H) per example, with the paper's
- * backward recursion folded into the forward sweep, on plain float arrays with the JDK's vector API, examples split over
- * the engine's thread count; {@link #logProb} outside autograd (evaluation, validation) runs the
+ * backward recursion folded into the forward sweep, on plain float arrays with the JDK's
+ * vector API, examples split over the engine's thread count; {@link #logProb} outside autograd (evaluation, validation) runs the
  * sweep's forward half. The block-wise forward pass above stays for {@link #logits} and for
  * {@link #logProb} under autograd (any objective can differentiate it), and is the reference
  * the sweep is tested against. Why
