@@ -77,10 +77,10 @@ import java.nio.ByteBuffer;
  *       parameters from their memory without a second copy brought the step to 6,513-7,050
  *       examples/s in the same session ({@code ./dgm bench --models nade --threads 2}, alternating
  *       with the previous build: 3,806 and 3,497 before, 6,958 and 6,859 after, next to a
- *       325-328 GFLOP/s matmul: 21 examples/s per GFLOP/s). Blocks of 4, 12 and 16 gave 6,070-6,469, 5,948-6,248
- *       and 5,113-5,167: eight examples' five rows of state (80 KB) stay closest to the core;
- *       an earlier measurement of groups (when the sigmoids of every step still dominated)
- *       had shown no gain;
+ *       325-328 GFLOP/s matmul: 21 examples/s per GFLOP/s). Blocks of 4, 12 and 16 gave
+ *       6,070-6,469, 5,948-6,248 and 5,113-5,167: eight examples' five rows of state (80 KB) stay
+ *       closest to the core; an earlier measurement of groups (when the sigmoids of every step
+ *       still dominated) had shown no gain;
  *   <li>the flag: the vector API is an incubator module in Java 17, so the build compiles with
  *       {@code --add-modules jdk.incubator.vector} and the {@code dgm} launcher and the tests
  *       run with it. A JVM started without it still runs dgm4j: {@link SharedMemory#VECTOR_API} is false and
