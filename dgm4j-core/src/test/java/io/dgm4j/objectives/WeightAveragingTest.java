@@ -124,6 +124,45 @@ class WeightAveragingTest {
     }
   }
 
+  /**
+   * A state saved before the warm-up existed holds an average but no step count: it continues
+   * as if averaging had started at step 0, so at step 20 the next update uses
+   * β_20 = min(0.3, 21/30) = 0.3, not the first step's 0.1.
+   */
+  @Test
+  void aStateWithoutAStepCountContinuesAtTheRunsStep() throws Exception {
+    try (NDManager m = Engines.newManager()) {
+      GenerativeModel model = fvsbn(m);
+      WeightAveraging averaging = new WeightAveraging(mle(model), model, 0.3);
+      for (int s = 0; s < 3; s++) {
+        step(averaging, m, s);
+      }
+      NDList saved = new NDList();
+      for (NDArray a : copies(averaging.state())) {
+        if (!"average.steps".equals(a.getName())) {
+          saved.add(a);
+        }
+      }
+      assertThat(saved.size()).as("the step count was saved and is left out here")
+          .isLessThan(averaging.state().size());
+      averaging.restore(saved, 20, "test");
+      double[] before;
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        before = weights(model);
+      }
+      step(averaging, m, 20);
+      double[] raw = weights(model);
+      try (Objective.Scope evaluated = averaging.evaluationWeights()) {
+        double[] after = weights(model);
+        for (int i = 0; i < after.length; i++) {
+          assertThat(after[i]).as("weight %d", i)
+              .isCloseTo(0.3 * before[i] + 0.7 * raw[i], within(1e-6));
+        }
+      }
+      model.close();
+    }
+  }
+
   /** Copies of the arrays, with their names: state() hands out live buffers. */
   private static NDList copies(NDList live) {
     NDList c = new NDList();
