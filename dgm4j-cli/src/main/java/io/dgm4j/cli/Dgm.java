@@ -44,8 +44,8 @@ public final class Dgm implements Runnable {
       while (shown.getMessage() == null && shown.getCause() != null) {
         shown = shown.getCause();
       }
-      commandLine.getErr().println("dgm: error: " + (shown.getMessage() == null
-          ? shown.getClass().getSimpleName() : shown.getMessage()));
+      commandLine.getErr().println("dgm: error: " + (isOutOfMemory(shown) ? OUT_OF_MEMORY
+          : shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage()));
       if (debug) {
         e.printStackTrace(commandLine.getErr());
       }
@@ -64,14 +64,32 @@ public final class Dgm implements Runnable {
     try {
       code = cli.execute(args);
     } catch (OutOfMemoryError e) {
-      err.println("dgm: error: out of memory: this command needs more than the JVM may use (-Xmx8g"
-          + " unless DGM_JAVA_OPTS says otherwise). Use a smaller --batch-size or a smaller model"
-          + " (--set), or allow more, e.g. DGM_JAVA_OPTS=-Xmx16g ./dgm ...");
+      err.println("dgm: error: " + OUT_OF_MEMORY);
       code = 1;
     }
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** What a user is told when memory runs out, in the JVM or in the engine's allocator. */
+  static final String OUT_OF_MEMORY = "out of memory: this command needs more than the JVM"
+      + " (-Xmx8g unless DGM_JAVA_OPTS says otherwise) or the machine can give it. Use a smaller"
+      + " --batch-size or a smaller model (--set), or allow the JVM more, e.g."
+      + " DGM_JAVA_OPTS=-Xmx16g ./dgm ...";
+
+  /**
+   * Whether {@code problem} is running out of memory: the JVM's {@link OutOfMemoryError}, or
+   * PyTorch's CPU allocator refusing a tensor (its message says "can't allocate memory").
+   */
+  static boolean isOutOfMemory(Throwable problem) {
+    for (Throwable t = problem; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError
+          || t.getMessage() != null && t.getMessage().contains("can't allocate memory")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void main(String[] args) {

@@ -406,4 +406,21 @@ class CliHardeningTest {
     assertThat(r.err()).contains("not the canonical files").contains("--data " + images);
     assertThat(home.resolve("mnist")).doesNotExist();
   }
+  /**
+   * Running out of memory, in the JVM or in PyTorch's allocator (whatever wraps it), is told in
+   * the user's terms: the options that help, no library text.
+   */
+  @Test
+  void runningOutOfMemoryIsToldInTheUsersTerms() {
+    assertThat(Dgm.isOutOfMemory(new OutOfMemoryError(
+        "Cannot reserve 256000000 bytes of direct buffer memory"))).isTrue();
+    assertThat(Dgm.isOutOfMemory(new IllegalStateException("training failed",
+        new ai.djl.engine.EngineException("[enforce fail at alloc_cpu.cpp:117] data."
+            + " DefaultCPUAllocator: can't allocate memory: you tried to allocate 313600000000"
+            + " bytes. Error code 12 (Cannot allocate memory)")))).isTrue();
+    assertThat(Dgm.isOutOfMemory(new IllegalArgumentException("--epochs must be positive")))
+        .isFalse();
+    assertThat(Dgm.OUT_OF_MEMORY).contains("--batch-size").contains("--set")
+        .contains("DGM_JAVA_OPTS").doesNotContain("Exception").doesNotContain("alloc");
+  }
 }
