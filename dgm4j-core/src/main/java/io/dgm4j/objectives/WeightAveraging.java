@@ -45,7 +45,7 @@ public final class WeightAveraging implements Objective, DataInitialized {
   private final Map<String, NDArray> held = new LinkedHashMap<>(); // a copy of θ, RAW + name
   private boolean swapped; // whether the model holds θ̄ (and θ is in held)
   private long averagedSteps; // t, steps averaged so far
-  private NDArray stepsSaved; // t as a tensor, for state()
+  private final NDArray stepsSaved; // t as a tensor, for state()
 
   /**
    * @param objective the objective that trains the weights
@@ -63,6 +63,9 @@ public final class WeightAveraging implements Objective, DataInitialized {
       average.put(w.getKey(), copy(w.getValue(), AVERAGE + w.getKey()));
       held.put(w.getKey(), copy(w.getValue(), RAW + w.getKey()));
     }
+    stepsSaved = model.parameters().manager().create(new long[] {0});
+    NDScope.unregister(stepsSaved);
+    stepsSaved.setName(STEPS);
   }
 
   @Override
@@ -111,11 +114,6 @@ public final class WeightAveraging implements Objective, DataInitialized {
   @Override
   public NDList state() {
     NDList state = objective.state();
-    if (stepsSaved == null) {
-      stepsSaved = weights.values().iterator().next().getManager().create(new long[] {0});
-      NDScope.unregister(stepsSaved);
-      stepsSaved.setName(STEPS);
-    }
     stepsSaved.set(new long[] {averagedSteps});
     state.add(stepsSaved);
     for (Map.Entry<String, NDArray> w : weights.entrySet()) {

@@ -145,6 +145,7 @@ public final class Made extends BinaryAutoregressiveModel {
   // sets are kept while they fit in MASK_CACHE_ENTRIES; beyond that only the last one used.
   private final NDArray[][] masks;
   private static final long MASK_CACHE_ENTRIES = 1L << 26; // 256 MB of float masks
+  private final boolean cacheAllSets; // whether all K sets' masks fit MASK_CACHE_ENTRIES
   private final long freeParameters; // weights some mask set uses, plus all biases
 
   public Made(NDManager manager, int dimension, Config config, long seed) {
@@ -174,6 +175,11 @@ public final class Made extends BinaryAutoregressiveModel {
           : MadeMasks.naturalOrdering(dimension);
       degrees[k] = MadeMasks.drawDegrees(orderings[k], hidden, random);
     }
+    long entries = 0;
+    for (MadeMasks.Link link : MadeMasks.links(degrees[0], directWeight != null)) {
+      entries += (long) link.from().length * link.to().length;
+    }
+    this.cacheAllSets = entries * config.masks() <= MASK_CACHE_ENTRIES;
     this.freeParameters = countFreeParameters();
   }
 
@@ -185,8 +191,7 @@ public final class Made extends BinaryAutoregressiveModel {
    */
   private long countFreeParameters() {
     int[] hidden = config.hidden();
-    int maskCount = layers + (directWeight != null ? 2 : 1);
-    boolean[][] usedWeight = new boolean[maskCount][];
+    boolean[][] usedWeight = new boolean[layers + (directWeight != null ? 2 : 1)][];
     boolean[][] usedBias = new boolean[layers][];
     for (int l = 0; l < layers; l++) {
       usedBias[l] = new boolean[hidden[l]];
@@ -212,9 +217,10 @@ public final class Made extends BinaryAutoregressiveModel {
         reach = next;
         strict = false;
       }
-      for (int l = 0; l < maskCount; l++) {
-        int in = l == 0 || l > layers ? dimension : hidden[l - 1];
-        int out = l < layers ? hidden[l] : dimension;
+      MadeMasks.Link[] links = MadeMasks.links(degree, directWeight != null);
+      for (int l = 0; l < links.length; l++) {
+        int in = links[l].from().length;
+        int out = links[l].to().length;
         if (usedWeight[l] == null) {
           usedWeight[l] = new boolean[in * out];
         }
@@ -222,7 +228,7 @@ public final class Made extends BinaryAutoregressiveModel {
         for (int i = 0; i < in; i++) {
           for (int j = 0; j < out; j++) {
             if (!used[i * out + j] && (l >= layers || live[l][j])
-                && MadeMasks.connected(degree, l, i, j)) {
+                && links[l].connects(i, j)) {
               used[i * out + j] = true;
             }
           }
@@ -259,15 +265,7 @@ public final class Made extends BinaryAutoregressiveModel {
    */
   private NDArray[] masksOf(int k) {
     if (masks[k] == null) {
-      long entries = 0;
-      int[] hidden = config.hidden();
-      int in = dimension;
-      for (int h : hidden) {
-        entries += (long) in * h;
-        in = h;
-      }
-      entries += (long) in * dimension + (directWeight != null ? (long) dimension * dimension : 0);
-      if (entries * config.masks() > MASK_CACHE_ENTRIES) {
+      if (!cacheAllSets) {
         for (int other = 0; other < masks.length; other++) {
           if (masks[other] != null) {
             for (NDArray m : masks[other]) {

@@ -63,37 +63,49 @@ public final class MadeMasks {
    * any {@link NDScope} open around the call.
    */
   public static NDArray[] masks(NDManager manager, int[][] degrees, boolean direct) {
-    int layers = degrees.length - 1;
-    NDArray[] set = new NDArray[layers + (direct ? 2 : 1)];
-    for (int l = 0; l < layers; l++) {
-      set[l] = mask(manager, degrees[l], degrees[l + 1], false);
-    }
-    set[layers] = mask(manager, degrees[layers], degrees[0], true);
-    if (direct) {
-      set[layers + 1] = mask(manager, degrees[0], degrees[0], true);
+    Link[] links = links(degrees, direct);
+    NDArray[] set = new NDArray[links.length];
+    for (int l = 0; l < links.length; l++) {
+      set[l] = mask(manager, links[l]);
     }
     return set;
   }
 
   /**
-   * Whether mask {@code layer} of the degrees' set (numbered as {@link #masks} returns them)
-   * connects unit {@code from} of its input to unit {@code to} of its output.
+   * What mask {@code l} connects: unit i of {@code from} to unit j of {@code to} where
+   * to[j] &gt;= from[i] (hidden layers) or to[j] &gt; from[i] ({@code strict}: the output and
+   * the direct connection).
    */
-  public static boolean connected(int[][] degrees, int layer, int from, int to) {
-    int layers = degrees.length - 1;
-    if (layer < layers) {
-      return degrees[layer + 1][to] >= degrees[layer][from];
+  public record Link(int[] from, int[] to, boolean strict) {
+    /** Whether unit i of the input reaches unit j of the output. */
+    public boolean connects(int i, int j) {
+      return strict ? to[j] > from[i] : to[j] >= from[i];
     }
-    int[] source = layer == layers ? degrees[layers] : degrees[0];
-    return degrees[0][to] > source[from];
   }
 
-  /** (from.length, to.length) 0/1 mask: 1 where to[j] >= from[i] (or > when strict). */
-  private static NDArray mask(NDManager manager, int[] from, int[] to, boolean strict) {
+  /**
+   * The degrees' masks as links, numbered as {@link #masks} returns them: the hidden layers,
+   * the output, then the direct connection when {@code direct}.
+   */
+  public static Link[] links(int[][] degrees, boolean direct) {
+    int layers = degrees.length - 1;
+    Link[] links = new Link[layers + (direct ? 2 : 1)];
+    for (int l = 0; l < layers; l++) {
+      links[l] = new Link(degrees[l], degrees[l + 1], false);
+    }
+    links[layers] = new Link(degrees[layers], degrees[0], true);
+    if (direct) {
+      links[layers + 1] = new Link(degrees[0], degrees[0], true);
+    }
+    return links;
+  }
+
+  /** The link's (from.length, to.length) 0/1 mask, compared on the engine. */
+  private static NDArray mask(NDManager manager, Link link) {
     try (NDManager scratch = manager.newSubManager()) {
-      NDArray column = scratch.create(from).reshape(from.length, 1);
-      NDArray row = scratch.create(to).reshape(1, to.length);
-      NDArray mask = (strict ? row.gt(column) : row.gte(column))
+      NDArray column = scratch.create(link.from()).reshape(link.from().length, 1);
+      NDArray row = scratch.create(link.to()).reshape(1, link.to().length);
+      NDArray mask = (link.strict() ? row.gt(column) : row.gte(column))
           .toType(DataType.FLOAT32, false);
       mask.attach(manager);
       NDScope.unregister(mask);

@@ -102,13 +102,15 @@ final class NadeGradient {
     int workers = split(n, threads, (ws, from, to) -> ws.run(x, from, to, order, w, c, v, b));
     float scale = 1f / n;
     Workers.run(workers, t -> {
-      int from = dimension * t / workers;
-      int to = dimension * (t + 1) / workers;
-      for (int p = 0; p < 2; p++) { // W, then V
-        for (int d = from; d < to; d++) {
-          sumRow(workers, p == 0, d, scale,
-              gradientViews == null ? null : gradientViews[p == 0 ? 0 : 2],
-              gradientViews == null ? gradients[p == 0 ? 0 : 2] : null);
+      for (int p : new int[] {0, 2}) { // W, then V
+        ByteBuffer view = gradientViews == null ? null : gradientViews[p];
+        float[] array = gradientViews == null ? gradients[p] : null;
+        float[][] sums = new float[workers][];
+        for (int u = 0; u < workers; u++) {
+          sums[u] = p == 0 ? workspaces.get(u).gw : workspaces.get(u).gv;
+        }
+        for (int d = dimension * t / workers; d < dimension * (t + 1) / workers; d++) {
+          sumRow(sums, d, scale, view, array);
         }
       }
     });
@@ -136,21 +138,18 @@ final class NadeGradient {
   }
 
   /**
-   * Row d of dL/dW ({@code ofW}) or dL/dV summed over the workers, times {@code scale}, added
-   * into {@code view} or written into {@code array}.
+   * Row d of one (D, padded) gradient summed over the workers' {@code sums}, times
+   * {@code scale}, added into {@code view} or written into {@code array} (unpadded).
    */
-  private void sumRow(int workers, boolean ofW, int d, float scale, ByteBuffer view,
-      float[] array) {
+  private void sumRow(float[][] sums, int d, float scale, ByteBuffer view, float[] array) {
     int lanes = SPECIES.length();
     int full = SPECIES.loopBound(hidden);
     int row = d * padded;
     int at = d * hidden;
     for (int k = 0; k < full; k += lanes) {
-      FloatVector sum = FloatVector.fromArray(SPECIES, ofW ? workspaces.get(0).gw
-          : workspaces.get(0).gv, row + k);
-      for (int t = 1; t < workers; t++) {
-        Workspace ws = workspaces.get(t);
-        sum = sum.add(FloatVector.fromArray(SPECIES, ofW ? ws.gw : ws.gv, row + k));
+      FloatVector sum = FloatVector.fromArray(SPECIES, sums[0], row + k);
+      for (int t = 1; t < sums.length; t++) {
+        sum = sum.add(FloatVector.fromArray(SPECIES, sums[t], row + k));
       }
       sum = sum.mul(scale);
       if (view != null) {
@@ -163,9 +162,8 @@ final class NadeGradient {
     }
     for (int k = full; k < hidden; k++) {
       float sum = 0;
-      for (int t = 0; t < workers; t++) {
-        Workspace ws = workspaces.get(t);
-        sum += (ofW ? ws.gw : ws.gv)[row + k];
+      for (float[] worker : sums) {
+        sum += worker[row + k];
       }
       sum *= scale;
       if (view != null) {
