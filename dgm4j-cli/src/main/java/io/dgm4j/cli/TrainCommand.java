@@ -96,7 +96,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--ema", paramLabel = "DECAY",
       description = "Keep a moving average of the weights, updated after every step with this"
-          + " decay (e.g. 0.999; 0: off, the default); validation, checkpoints and so sample,"
+          + " decay (e.g. 0.999; 0: off, the default), warmed up as min(decay, (1+t)/(10+t)) at"
+          + " the t-th step so that early averages follow the weights; validation, checkpoints and so sample,"
           + " eval and score use it, training continues from the raw weights. With --resume it"
           + " may be turned on or changed.")
   Double ema;
