@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -39,6 +40,23 @@ public final class Autograd {
    */
   public static NDArray gradientBuffer(NDArray parameter) {
     return JniUtils.getGradient((PtNDArray) parameter);
+  }
+
+  /**
+   * Views of the parameters' gradient buffers to add into, or null when a gradient does not
+   * exist yet (before the first backward pass) or is not in plain CPU memory, e.g. on a GPU:
+   * where a hand-derived gradient (NADE's, MADE's) adds itself, as a backward pass would.
+   */
+  public static ByteBuffer[] gradientViews(NDArray[] parameters) {
+    ByteBuffer[] views = new ByteBuffer[parameters.length];
+    for (int i = 0; i < parameters.length; i++) {
+      NDArray buffer = gradientBuffer(parameters[i]);
+      views[i] = buffer == null ? null : SharedMemory.view(buffer);
+      if (views[i] == null || views[i].capacity() != parameters[i].size() * Float.BYTES) {
+        return null;
+      }
+    }
+    return views;
   }
 
   /** Sets the gradient buffer of {@code parameter} to zero (PyTorch {@code tensor.grad.zero_()}). */

@@ -299,7 +299,7 @@ public final class Nade extends BinaryAutoregressiveModel {
     NDArray[] parameters = {w, c, v, b};
     NDManager m = x.getManager();
     float[] xa = x.toFloatArray();
-    ByteBuffer[] views = Autograd.isRecording() ? NadeGradient.gradientViews(parameters) : null;
+    ByteBuffer[] views = Autograd.isRecording() ? Autograd.gradientViews(parameters) : null;
     if (views == null && gradients == null) {
       gradients = new float[][] {new float[dimension * hidden], new float[hidden],
           new float[dimension * hidden], new float[dimension]};

@@ -1,7 +1,6 @@
 package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
-import io.dgm4j.engine.Autograd;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.engine.Workers;
 import java.nio.ByteBuffer;
@@ -181,22 +180,6 @@ final class NadeGradient {
       int at = i * Float.BYTES;
       view.putFloat(at, view.getFloat(at) + values[i]);
     }
-  }
-
-  /**
-   * Views of the parameters' gradient buffers to add into, or null when a gradient does not
-   * exist yet (before the first backward pass) or is not in plain CPU memory, e.g. on a GPU.
-   */
-  static ByteBuffer[] gradientViews(NDArray[] parameters) {
-    ByteBuffer[] views = new ByteBuffer[parameters.length];
-    for (int i = 0; i < parameters.length; i++) {
-      NDArray buffer = Autograd.gradientBuffer(parameters[i]);
-      views[i] = buffer == null ? null : SharedMemory.view(buffer);
-      if (views[i] == null || views[i].capacity() != parameters[i].size() * Float.BYTES) {
-        return null;
-      }
-    }
-    return views;
   }
 
   /**

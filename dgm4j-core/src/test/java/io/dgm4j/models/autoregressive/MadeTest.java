@@ -361,4 +361,113 @@ class MadeTest {
       ModelChecks.assertSamplesMatchLogProb(model, 20_000, 5);
     }
   }
+
+  /**
+   * The hand-derived training step (vector API, several threads) gives autograd's loss and
+   * gradients: one and two hidden layers, with and without the direct connection, sizes that
+   * are not multiples of the vector length, several mask sets (orderings drawn), examples split
+   * unevenly over threads. Its gradient is in the buffers as soon as the loss is returned,
+   * before any backward pass (autograd's would not be), and the returned scalar's own backward
+   * pass adds nothing.
+   */
+  @ParameterizedTest(name = "hidden={0}, direct={1}, step={2}, threads={3}, rows={4}")
+  @CsvSource({"37, false, 0, 1, 7", "37, true, 2, 3, 7", "24 21, true, 1, 2, 37",
+      "24 21, false, 4, 3, 9", "16, true, 3, 2, 16"})
+  void handDerivedStepEqualsAutograd(String hidden, boolean direct, long step, int threads,
+      int rows) {
+    assertThat(io.dgm4j.engine.SharedMemory.VECTOR_API)
+        .as("tests run with --add-modules jdk.incubator.vector").isTrue();
+    int[] sizes = Arrays.stream(hidden.split(" ")).mapToInt(Integer::parseInt).toArray();
+    int previous = Engines.threads();
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(12);
+      int dimension = 29;
+      Made model = new Made(m.newSubManager(), dimension, config(sizes, 3, true, direct), 4)
+          .handDerivedGradient(true);
+      Random random = new Random(6);
+      model.parameters().asMap().forEach((name, p) -> {
+        float[] v = new float[(int) p.getShape().size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (random.nextGaussian() * 0.5); // biases of both signs: some units off
+        }
+        p.set(v);
+      });
+      NDArray x = m.randomUniform(0f, 1f, new Shape(rows, dimension)).gt(0.6f)
+          .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+      java.util.Map<String, float[]> autograd = new java.util.LinkedHashMap<>();
+      double expected;
+      try (ai.djl.training.GradientCollector gc =
+          ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray loss = model.trainingLogProb(x, step).mean().neg();
+        expected = loss.getFloat();
+        gc.backward(loss);
+      }
+      model.parameters().asMap().forEach((name, p) -> {
+        autograd.put(name, p.getGradient().toFloatArray());
+        io.dgm4j.engine.Autograd.zeroGradient(p);
+      });
+      Engines.threads(threads);
+      try (ai.djl.training.GradientCollector gc =
+          ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        NDArray loss = model.meanNegativeLogLikelihood(io.dgm4j.models.Batch.of(x), step);
+        assertThat((double) loss.getFloat()).isCloseTo(expected, within(1e-5 * expected));
+        assertGradients(model, autograd, "before backward");
+        gc.backward(loss);
+        assertGradients(model, autograd, "after the scalar's backward pass");
+      }
+    } finally {
+      Engines.threads(previous);
+    }
+  }
+
+  private static void assertGradients(Made model, java.util.Map<String, float[]> want,
+      String when) {
+    boolean someNonzero = false;
+    for (var e : want.entrySet()) {
+      float[] got = model.parameters().get(e.getKey()).getGradient().toFloatArray();
+      float[] expected = e.getValue();
+      for (int i = 0; i < expected.length; i++) {
+        someNonzero |= expected[i] != 0f;
+        assertThat(got[i]).as("%s: d loss / d %s[%d]", when, e.getKey(), i)
+            .isCloseTo(expected[i], within(2e-6f + 1e-4f * Math.abs(expected[i])));
+      }
+    }
+    assertThat(someNonzero).isTrue();
+  }
+
+
+  /**
+   * Training takes the hand-derived route by default where a weight matrix has 2^24 entries
+   * (a 4,096 x 4,096 layer): its gradient is in the buffers before any backward pass. A small
+   * network keeps autograd's, whose buffers stay zero until the backward pass.
+   */
+  @ParameterizedTest(name = "hidden={0}: hand-derived {1}")
+  @CsvSource({"4096 4096, true", "37, false"})
+  void largeWeightMatricesTrainByTheHandDerivedGradient(String hidden, boolean handDerived) {
+    int[] sizes = Arrays.stream(hidden.split(" ")).mapToInt(Integer::parseInt).toArray();
+    try (NDManager m = Engines.newManager()) {
+      Engines.seed(13);
+      Made model = new Made(m.newSubManager(), 5, config(sizes, 1, false, true), 2);
+      NDArray x = m.create(new float[] {1, 0, 1, 1, 0, 0, 1, 0, 0, 1}, new Shape(2, 5));
+      for (int step = 0; step < 2; step++) { // the first step creates the gradient buffers
+        model.parameters().asMap().values().forEach(p -> {
+          if (io.dgm4j.engine.Autograd.gradientBuffer(p) != null) {
+            io.dgm4j.engine.Autograd.zeroGradient(p);
+          }
+        });
+        try (ai.djl.training.GradientCollector gc =
+            ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+          NDArray loss = model.meanNegativeLogLikelihood(io.dgm4j.models.Batch.of(x), step);
+          if (step == 1) {
+            float[] outputBias = model.parameters().get("output.bias").getGradient()
+                .toFloatArray();
+            assertThat(outputBias[4] != 0f).as("gradient before the backward pass")
+                .isEqualTo(handDerived);
+          }
+          gc.backward(loss);
+        }
+      }
+    }
+  }
+
 }
