@@ -73,6 +73,25 @@ final class MadeGradient {
   }
 
   /**
+   * W_l ∘ M_l for each link of a mask set, written into this object's buffers and returned:
+   * they stay this object's (callers must not close them) and hold the set until the next call.
+   */
+  synchronized NDArray[] masked(MadeMasks.Link[] links, NDArray[] weights, int threads) {
+    for (int l = 0; l < links.length; l++) {
+      ByteBuffer from = SharedMemory.view(weights[l]);
+      MadeMasks.Link link = links[l];
+      ByteBuffer to = maskedViews[l];
+      float[] degrees = asFloats(link.to());
+      rows(link.from().length, threads, (part, first, end) -> {
+        for (int i = first; i < end; i++) {
+          maskRow(link, degrees, i, from, i, to, null);
+        }
+      });
+    }
+    return masked.clone();
+  }
+
+  /**
    * The mean negative log-likelihood of the rows of x under the mask set whose links are
    * {@code links}, its gradient added into the gradient buffers.
    *
@@ -90,17 +109,7 @@ final class MadeGradient {
     boolean direct = links.length > layers + 1;
     int n = (int) x.getShape().get(0);
     int dimension = (int) x.getShape().get(1);
-    for (int l = 0; l < links.length; l++) {
-      ByteBuffer from = SharedMemory.view(weights[l]);
-      MadeMasks.Link link = links[l];
-      ByteBuffer to = maskedViews[l];
-      float[] degrees = asFloats(link.to());
-      rows(link.from().length, threads, (part, first, end) -> {
-        for (int i = first; i < end; i++) {
-          maskRow(link, degrees, i, from, i, to, null);
-        }
-      });
-    }
+    masked(links, weights, threads);
     try (NDManager scope = x.getManager().newSubManager()) {
       NDArray input = SharedMemory.view(x) != null ? x : scope.create(x.toFloatArray(),
           x.getShape());
