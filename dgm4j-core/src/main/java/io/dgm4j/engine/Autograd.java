@@ -59,6 +59,21 @@ public final class Autograd {
     return views;
   }
 
+  /**
+   * Gives each parameter that has none a gradient buffer of zeros (a backward pass of its sum
+   * with gradient 0), so that a hand-derived gradient can add itself from the first step of a
+   * process: every step then takes the same route, and a resumed run continues exactly.
+   */
+  public static void createGradientBuffers(NDArray[] parameters) {
+    for (NDArray p : parameters) {
+      if (p.hasGradient() && gradientBuffer(p) == null) {
+        try (NDArray sum = p.sum(); NDArray zero = sum.zerosLike()) {
+          JniUtils.backward((PtNDArray) sum, (PtNDArray) zero, false, false);
+        }
+      }
+    }
+  }
+
   /** Sets the gradient buffer of {@code parameter} to zero (PyTorch {@code tensor.grad.zero_()}). */
   public static void zeroGradient(NDArray parameter) {
     JniUtils.zeroGrad((PtNDArray) parameter);
