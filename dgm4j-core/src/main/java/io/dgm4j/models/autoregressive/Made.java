@@ -371,8 +371,7 @@ public final class Made extends BinaryAutoregressiveModel {
     NDArray[] biasList = allBiases();
     ByteBuffer[] weightGradients = null;
     ByteBuffer[] biasGradients = null;
-    if (handDerivedGradient && SharedMemory.VECTOR_API && Autograd.isRecording()
-        && x.getShape().dimension() == 2
+    if (handRoute() && Autograd.isRecording() && x.getShape().dimension() == 2
         && x.getDataType() == DataType.FLOAT32 && !x.getDevice().isGpu()) {
       Autograd.createGradientBuffers(weightList);
       Autograd.createGradientBuffers(biasList);
@@ -393,14 +392,14 @@ public final class Made extends BinaryAutoregressiveModel {
 
   private MadeGradient kernel() {
     if (handGradient == null) {
-      NDArray[] weightList = allWeights();
-      Shape[] shapes = new Shape[weightList.length];
-      for (int l = 0; l < shapes.length; l++) {
-        shapes[l] = weightList[l].getShape();
-      }
-      handGradient = new MadeGradient(parameters.manager(), shapes);
+      handGradient = new MadeGradient(parameters.manager(), allWeights());
     }
     return handGradient;
+  }
+
+  /** Whether {@link MadeGradient} serves this model: large weights, vector API, CPU memory. */
+  private boolean handRoute() {
+    return handDerivedGradient && SharedMemory.VECTOR_API && !outputWeight.getDevice().isGpu();
   }
 
   /**
@@ -573,21 +572,20 @@ public final class Made extends BinaryAutoregressiveModel {
    * large weight matrices ({@link #HAND_GRADIENT_ENTRIES}) on the CPU outside autograd
    * (evaluation, sampling: no gradient has to flow through them), {@link MadeGradient}'s
    * buffers instead, filled by one pass that compares the degrees in registers (owned by the
-   * model, valid until the next mask set is formed): building a set's masks on the engine and
-   * multiplying them in took 10 times as long at 2 x 8,000 units, once per set and batch of an
-   * evaluation.
+   * model, valid until the next mask set is formed): at 2 x 8,000 units a forward pass of 100
+   * rows took 478-493 ms with the masks built on the engine and multiplied in, 178 ms this way,
+   * once per set and batch of an evaluation.
    */
   private NDArray[] maskedWeights(int k, NDManager owner) {
-    if (handDerivedGradient && SharedMemory.VECTOR_API && !Autograd.isRecording()
-        && !outputWeight.getDevice().isGpu()) {
+    if (handRoute() && !Autograd.isRecording()) {
       return kernel().masked(MadeMasks.links(degrees[k], directWeight != null), allWeights(),
           Engines.threads());
     }
     NDArray[] mask = masksOf(k);
+    NDArray[] weight = allWeights();
     NDArray[] w = new NDArray[mask.length];
     for (int l = 0; l < w.length; l++) {
-      NDArray weight = l < layers ? weights[l] : l == layers ? outputWeight : directWeight;
-      w[l] = weight.mul(mask[l]);
+      w[l] = weight[l].mul(mask[l]);
       w[l].attach(owner);
     }
     return w;

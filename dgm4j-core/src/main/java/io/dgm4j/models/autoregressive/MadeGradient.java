@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.engine.Workers;
 import java.nio.ByteBuffer;
@@ -59,14 +58,14 @@ final class MadeGradient {
   private final ByteBuffer[] maskedViews;
 
   /**
-   * Buffers for the masked weights of weights of these shapes, in {@code manager} (the model's:
-   * they live as long as it).
+   * Buffers for the masked copies of {@code weights} (one per link), in {@code manager} (the
+   * model's: they live as long as it).
    */
-  MadeGradient(NDManager manager, Shape[] weightShapes) {
-    masked = new NDArray[weightShapes.length];
-    maskedViews = new ByteBuffer[weightShapes.length];
+  MadeGradient(NDManager manager, NDArray[] weights) {
+    masked = new NDArray[weights.length];
+    maskedViews = new ByteBuffer[weights.length];
     for (int l = 0; l < masked.length; l++) {
-      masked[l] = manager.zeros(weightShapes[l]);
+      masked[l] = manager.zeros(weights[l].getShape());
       NDScope.unregister(masked[l]);
       maskedViews[l] = SharedMemory.view(masked[l]);
     }
@@ -111,9 +110,9 @@ final class MadeGradient {
     int dimension = (int) x.getShape().get(1);
     masked(links, weights, threads);
     try (NDManager scope = x.getManager().newSubManager()) {
-      NDArray input = SharedMemory.view(x) != null ? x : scope.create(x.toFloatArray(),
-          x.getShape());
-      ByteBuffer xs = SharedMemory.view(input);
+      ByteBuffer view = SharedMemory.view(x);
+      NDArray input = view != null ? x : scope.create(x.toFloatArray(), x.getShape());
+      ByteBuffer xs = view != null ? view : SharedMemory.view(input);
       NDArray[] h = new NDArray[layers + 1];
       h[0] = input;
       for (int l = 0; l < layers; l++) {
