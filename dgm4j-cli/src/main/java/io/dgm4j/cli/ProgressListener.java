@@ -53,6 +53,8 @@ final class ProgressListener implements TrainingListener {
           r.validationLoss() / (dimension * Math.log(2)));
       case "neg_elbo" -> String.format("validation -ELBO %.3f nats", r.validationLoss());
       case "none" -> "no validation figure";
+      case "skipped" -> "not validated (--validate-every " + trainer.config().validateEvery()
+          + ")";
       default -> String.format("validation loss %.4f", r.validationLoss());
     };
     out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%n", r.epoch(),

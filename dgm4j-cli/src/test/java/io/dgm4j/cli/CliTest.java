@@ -225,6 +225,38 @@ class CliTest {
     assertThat(bad.err()).contains("--ema").contains("(0, 1)");
   }
 
+  /**
+   * --validate-every: epochs between validations are logged and shown as not validated, the
+   * setting is recorded, a resume may change it, and a value below 1 is a usage error.
+   */
+  @Test
+  void validateEveryIsRecordedShownAndMayChangeOnResume() throws Exception {
+    Path run = dir.resolve("run-every");
+    Run train = dgm("train", "--model", "fvsbn", "--data", images.toString(), "--epochs", "3",
+        "--validate-every", "2", "--lr", "0.01", "--out", run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    assertThat(train.out()).contains("epoch 1/3").contains("not validated (--validate-every 2)");
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+      lines.add(ModelRegistry.json().readTree(line));
+    }
+    assertThat(lines).extracting(l -> l.get("validationMetric").asText())
+        .containsExactly("skipped", "nll", "nll"); // epoch 3 is the last: validated
+    JsonNode recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/training/validateEvery").asInt()).isEqualTo(2);
+    Run resumed = dgm("train", "--resume", "--epochs", "4", "--validate-every", "1", "--out",
+        run.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("--validate-every: 1 (was 2)");
+    recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/training/validateEvery").asInt()).isEqualTo(1);
+
+    Run bad = dgm("train", "--model", "fvsbn", "--data", images.toString(),
+        "--validate-every", "0", "--out", dir.resolve("run-every-bad").toString(), "--quiet");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--validate-every must be at least 1, got 0");
+  }
+
   @Test
   void modelsListsEveryObjectiveWithItsSettingsAndTheModelsItTrains() {
     Run models = dgm("models");

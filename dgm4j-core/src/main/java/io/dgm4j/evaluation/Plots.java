@@ -16,7 +16,8 @@ public final class Plots {
    *
    * @param epochs epoch numbers
    * @param trainLoss mean training loss per epoch
-   * @param validation validation figure per epoch (NaN where there is none)
+   * @param validation validation figure per epoch (NaN where there is none: drawn through the
+   *     epochs that have one)
    * @param validationLabel what the validation figure is, e.g. {@code validation NLL}
    * @param unit the y axis, e.g. {@code nats per example}
    */
@@ -27,8 +28,16 @@ public final class Plots {
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
     chart.addSeries("train loss", epochs, trainLoss).setMarker(SeriesMarkers.CIRCLE);
-    if (validation.stream().anyMatch(v -> !v.isNaN())) {
-      chart.addSeries(validationLabel, epochs, validation).setMarker(SeriesMarkers.DIAMOND);
+    List<Integer> validated = new java.util.ArrayList<>();
+    List<Double> figures = new java.util.ArrayList<>();
+    for (int i = 0; i < epochs.size(); i++) {
+      if (!validation.get(i).isNaN()) {
+        validated.add(epochs.get(i));
+        figures.add(validation.get(i));
+      }
+    }
+    if (!validated.isEmpty()) {
+      chart.addSeries(validationLabel, validated, figures).setMarker(SeriesMarkers.DIAMOND);
     }
     AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out,
         BitmapEncoder.BitmapFormat.PNG));

@@ -41,10 +41,15 @@ public final class Validator {
   /**
    * A validation figure.
    *
-   * @param metric {@code nll}, {@code neg_elbo}, {@code objective} or {@code none}
-   * @param value the mean over examples (NaN only for {@code none}, or when the model diverged)
+   * @param metric {@code nll}, {@code neg_elbo}, {@code objective}, {@code none} or {@code
+   *     skipped}
+   * @param value the mean over examples (NaN only for {@code none} and {@code skipped}, or when
+   *     the model diverged)
    */
   public record Result(String metric, double value) {
+    /** An epoch the run does not validate ({@code dgm train --validate-every}). */
+    public static final Result SKIPPED = new Result("skipped", Double.NaN);
+
     /** Whether the value is in nats per example (so bits/dim can be shown). */
     public boolean inNats() {
       return metric.equals("nll") || metric.equals("neg_elbo");

@@ -224,14 +224,16 @@ public final class RunDirectory {
               trainer.state());
         }
         List<EpochResult> all = readMetrics();
-        boolean nats = result.validationMetric().equals("nll")
-            || result.validationMetric().equals("neg_elbo");
+        // the label is the last validated epoch's metric (epochs between validations have none)
+        String metric = all.stream().map(EpochResult::validationMetric)
+            .filter(m -> !m.equals("skipped")).reduce((first, last) -> last).orElse("none");
+        boolean nats = metric.equals("nll") || metric.equals("neg_elbo");
         Plots.lossCurve(lossPlot(), spec.family() + " — " + root.getFileName(),
             all.stream().map(EpochResult::epoch).toList(),
             all.stream().map(EpochResult::trainLoss).toList(),
             all.stream().map(EpochResult::validationLoss).toList(),
-            "validation " + result.validationMetric().replace('_', ' ').replace("neg elbo",
-                "-ELBO"), nats ? "nats per example" : "loss");
+            "validation " + metric.replace('_', ' ').replace("neg elbo", "-ELBO"),
+            nats ? "nats per example" : "loss");
       }
     };
   }

@@ -58,7 +58,8 @@ public final class Trainer {
    *
    * @param trainingData the training examples for each epoch (from 1), e.g. a fresh dynamic
    *     binarization of the same images
-   * @param validation held-out examples scored after every epoch
+   * @param validation held-out examples, scored after the epochs {@link
+   *     TrainingConfig#validatesAfter} names
    * @return the state at the end
    * @throws NonFiniteLossException when a loss or gradient is NaN or infinite (nothing is
    *     updated by it)
@@ -109,7 +110,8 @@ public final class Trainer {
       // validation and the listeners (checkpoints) see the weights the objective evaluates
       try (Objective.Scope evaluated = objective.evaluationWeights()) {
         endEpoch(epoch, step, batches, lossSum / n, n / trainSeconds, lr, started,
-            validator.validate(model, objective, validation));
+            config.validatesAfter(epoch) ? validator.validate(model, objective, validation)
+                : Validator.Result.SKIPPED);
       }
     }
     return state;
@@ -122,20 +124,23 @@ public final class Trainer {
   private void endEpoch(int epoch, long step, int batches, double trainLoss,
       double examplesPerSecond, double lr, long started, Validator.Result validated) {
     double validationLoss = validated.value();
-    if (!validated.metric().equals("none") && !Double.isFinite(validationLoss)) {
+    boolean skipped = validated.metric().equals("skipped");
+    if (!skipped && !validated.metric().equals("none") && !Double.isFinite(validationLoss)) {
       // a NaN would compare as "not worse" forever after; stop before it is checkpointed
       throw new NonFiniteLossException(epoch, batches, "validation " + validated.metric()
           .replace('_', ' '), validationLoss);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    boolean improved = validated.metric().equals("none")
+    boolean improved = !skipped && (validated.metric().equals("none")
         || Double.isNaN(state.bestValidationLoss())
-        || validationLoss < state.bestValidationLoss();
+        || validationLoss < state.bestValidationLoss());
+    // patience counts validations: an epoch not validated leaves the count as it was
+    int withoutImprovement = improved ? 0
+        : skipped ? state.epochsWithoutImprovement() : state.epochsWithoutImprovement() + 1;
     state = new TrainingState(epoch, step,
         improved ? validationLoss : state.bestValidationLoss(),
-        improved ? epoch : state.bestEpoch(),
-        improved ? 0 : state.epochsWithoutImprovement() + 1,
+        improved ? epoch : state.bestEpoch(), withoutImprovement,
         state.trainingSeconds() + seconds);
     EpochResult result = new EpochResult(epoch, step, trainLoss, validationLoss,
         validated.metric(), lr, seconds, examplesPerSecond, improved);

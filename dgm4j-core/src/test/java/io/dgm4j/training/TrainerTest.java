@@ -269,4 +269,85 @@ class TrainerTest {
       assertThat(nll / validation.size()).isCloseTo(best.validationLoss(), within(1e-3));
     }
   }
+  /**
+   * Validating every 3rd epoch (and the last) trains the same weights as validating every epoch;
+   * the validated epochs carry the same figures, the others none, and the best checkpoint is the
+   * best validated epoch.
+   */
+  @Test
+  void validatingEveryThirdEpochTrainsTheSameWeightsAndKeepsTheBestValidatedEpoch(
+      @TempDir Path dir) {
+    Dataset data = independentBits(300, 5);
+    Dataset validation = data.slice(0, 200);
+    RunDirectory every = new RunDirectory(dir.resolve("every"));
+    RunDirectory third = new RunDirectory(dir.resolve("third"));
+    // a large step oscillates, so the best epoch is not simply the last
+    train(every, spec("bernoulli", 4, 1),
+        new TrainingConfig(8, 100, 2.0, "constant", 0, 0, 1, 0, 1), epoch -> data, validation,
+        false, Integer.MAX_VALUE);
+    TrainingState end = train(third, spec("bernoulli", 4, 1),
+        new TrainingConfig(8, 100, 2.0, "constant", 0, 0, 1, 0, 3), epoch -> data, validation,
+        false, Integer.MAX_VALUE);
+    List<EpochResult> all = every.readMetrics();
+    List<EpochResult> some = third.readMetrics();
+    assertThat(some).hasSize(8);
+    for (EpochResult r : some) {
+      boolean validated = r.epoch() == 3 || r.epoch() == 6 || r.epoch() == 8;
+      assertThat(r.trainLoss()).as("epoch %d", r.epoch())
+          .isEqualTo(all.get(r.epoch() - 1).trainLoss());
+      if (validated) {
+        assertThat(r.validationMetric()).isEqualTo("nll");
+        assertThat(r.validationLoss()).isEqualTo(all.get(r.epoch() - 1).validationLoss());
+      } else {
+        assertThat(r.validationMetric()).as("epoch %d", r.epoch()).isEqualTo("skipped");
+        assertThat(r.validationLoss()).isNaN();
+        assertThat(r.improved()).isFalse();
+      }
+    }
+    EpochResult best = some.stream().filter(r -> !Double.isNaN(r.validationLoss()))
+        .min(java.util.Comparator.comparingDouble(EpochResult::validationLoss)).orElseThrow();
+    assertThat(end.bestEpoch()).isEqualTo(best.epoch());
+    try (NDManager m = Engines.newManager()) {
+      assertThat(Checkpoint.read(third.bestCheckpoint(), m.newSubManager()).state().epoch())
+          .isEqualTo(best.epoch());
+      assertThat(Checkpoint.read(third.lastCheckpoint(), m.newSubManager()).model()
+          .parameters().get("logits").toFloatArray())
+          .containsExactly(Checkpoint.read(every.lastCheckpoint(), m.newSubManager()).model()
+              .parameters().get("logits").toFloatArray());
+    }
+    assertThat(Files.exists(third.lossPlot())).isTrue();
+  }
+
+  /** With validation every 2nd epoch, patience counts validations, not epochs. */
+  @Test
+  void patienceCountsValidations(@TempDir Path dir) {
+    Dataset data = independentBits(300, 5);
+    RunDirectory run = new RunDirectory(dir);
+    TrainingState end = train(run, spec("bernoulli", 4, 1),
+        new TrainingConfig(50, 300, 50.0, "constant", 0, 2, 1, 0, 2), data, false);
+    List<EpochResult> validated = run.readMetrics().stream()
+        .filter(r -> !r.validationMetric().equals("skipped")).toList();
+    assertThat(end.epoch()).isLessThan(50).isEven();
+    assertThat(validated.get(validated.size() - 1).epoch()).isEqualTo(end.epoch());
+    // the last two validations did not improve on the one before them
+    assertThat(validated.get(validated.size() - 3).epoch()).isEqualTo(end.bestEpoch());
+  }
+
+  /** A run.json written before --validate-every existed reads as validating every epoch. */
+  @Test
+  void trainingSettingsRecordedBeforeValidateEveryReadAsEveryEpoch() throws Exception {
+    String old = "{\"epochs\":5,\"batchSize\":100,\"learningRate\":0.001,"
+        + "\"schedule\":\"cosine\",\"clipNorm\":0.0,\"patience\":0,\"seed\":1,\"ema\":0.0}";
+    TrainingConfig read = ModelRegistry.json().readValue(old, TrainingConfig.class);
+    assertThat(read).isEqualTo(new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 1));
+    TrainingConfig every4 = new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 4);
+    assertThat(ModelRegistry.json().readValue(
+        ModelRegistry.json().writeValueAsString(every4), TrainingConfig.class))
+        .isEqualTo(every4);
+    assertThat(every4.validatesAfter(3)).isFalse();
+    assertThat(every4.validatesAfter(4)).isTrue();
+    assertThat(every4.validatesAfter(5)).isTrue(); // the last epoch
+    assertThatThrownBy(() -> new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 0))
+        .hasMessageContaining("validateEvery");
+  }
 }

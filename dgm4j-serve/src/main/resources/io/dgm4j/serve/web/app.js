@@ -60,7 +60,8 @@ async function drawCurve() {
   g.clearRect(0, 0, c.width, c.height);
   const series = [
     { name: "train loss", color: "#1f77b4", values: metrics.map(m => m.trainLoss) },
-    { name: "validation " + (metrics.length ? metrics[0].validationMetric : ""), color: "#d62728",
+    // epochs between validations (dgm train --validate-every) say "skipped" and have no value
+    { name: "validation " + ((metrics.find(m => m.validationMetric !== "skipped") || {}).validationMetric || ""), color: "#d62728",
       values: metrics.map(m => m.validationLoss) }];
   const all = series.flatMap(s => s.values).filter(v => Number.isFinite(v));
   if (!all.length) { g.fillText("no epoch finished yet", 20, 30); c.dataset.points = "0"; return; }
