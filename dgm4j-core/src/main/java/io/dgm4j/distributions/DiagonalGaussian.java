@@ -28,8 +28,18 @@ public final class DiagonalGaussian {
    * @return the broadcast shape of the arguments without its last axis
    */
   public static NDArray logProb(NDArray mean, NDArray logStd, NDArray x) {
-    NDArray elementwise = logDensity(mean, logStd, x);
-    return elementwise.sum(new int[] {elementwise.getShape().dimension() - 1});
+    NDArray z = x.sub(mean).mul(logStd.neg().exp()); // (x - mu) / sigma, the broadcast shape
+    int last = z.getShape().dimension() - 1;
+    long d = z.getShape().get(last);
+    // -(1/2) sum z^2 - sum log sigma - (d/2) log 2 pi: the log sigma sum taken over logStd's own
+    // shape (e.g. (N, L) where x holds k draws, (k, N, L)) and the constant after the sum, so
+    // only z passes over the full shape
+    int stdLast = logStd.getShape().dimension() - 1;
+    NDArray logStdSum = stdLast < 0 ? Scalars.times(logStd, d)
+        : logStd.getShape().get(stdLast) == d ? logStd.sum(new int[] {stdLast})
+        : Scalars.times(logStd.sum(new int[] {stdLast}), d); // a scale shared along the axis
+    return Scalars.times(z.square().sum(new int[] {last}), -0.5).sub(logStdSum)
+        .sub(d * HALF_LOG_TWO_PI);
   }
 
   /**
