@@ -104,4 +104,59 @@ class DiagonalGaussianTest {
       }
     }
   }
+
+  /**
+   * The log density of a draw x = mean + sigma eps computed from eps is the same function of
+   * mean, log sigma and eps as the density at x: equal values and equal gradients in the mean and
+   * log sigma (d/dmean = 0 and d/dlog sigma = -1 per coordinate once x moves with them), for k
+   * draws per row and against double precision.
+   */
+  @Test
+  void logProbOfADrawIsTheDensityAtTheDrawWithTheSameGradients() {
+    try (NDManager m = Engines.newManager()) {
+      NDArray mean = m.create(new float[] {0.4f, -1.1f, 2.0f, 0.3f, -0.2f, 1.2f}, new Shape(2, 3));
+      NDArray logStd = m.create(new float[] {-0.3f, 0.5f, 0.1f, 0.8f, -1.0f, 0.0f},
+          new Shape(2, 3));
+      Engines.seed(3);
+      NDArray eps = m.randomNormal(new Shape(4, 2, 3));
+      float[][] values = new float[2][];
+      float[][] meanGrads = new float[2][];
+      float[][] stdGrads = new float[2][];
+      for (int form = 0; form < 2; form++) {
+        NDArray mu = mean.duplicate();
+        NDArray ls = logStd.duplicate();
+        mu.setRequiresGradient(true);
+        ls.setRequiresGradient(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray x = mu.add(ls.exp().mul(eps));
+          NDArray out = form == 0 ? DiagonalGaussian.logProb(mu, ls, x)
+              : DiagonalGaussian.logProbOfDraw(ls, eps);
+          assertThat(out.getShape()).isEqualTo(new Shape(4, 2));
+          values[form] = out.toFloatArray();
+          gc.backward(out.sum());
+        }
+        meanGrads[form] = mu.getGradient().toFloatArray();
+        stdGrads[form] = ls.getGradient().toFloatArray();
+      }
+      float[] e = eps.toFloatArray();
+      float[] s = logStd.toFloatArray();
+      for (int d = 0; d < 4; d++) {
+        for (int i = 0; i < 2; i++) {
+          double expected = 0;
+          for (int j = 0; j < 3; j++) {
+            double v = e[(d * 2 + i) * 3 + j];
+            expected += -0.5 * v * v - s[i * 3 + j] - 0.5 * LOG_2PI;
+          }
+          assertThat((double) values[0][d * 2 + i]).isCloseTo(expected, within(1e-4));
+          assertThat((double) values[1][d * 2 + i]).isCloseTo(expected, within(1e-5));
+        }
+      }
+      for (int p = 0; p < 6; p++) {
+        assertThat((double) meanGrads[0][p]).isCloseTo(0, within(1e-4));
+        assertThat((double) meanGrads[1][p]).isCloseTo(0, within(1e-6));
+        assertThat((double) stdGrads[0][p]).isCloseTo(-4, within(1e-4)); // 4 draws, -1 each
+        assertThat((double) stdGrads[1][p]).isCloseTo(-4, within(1e-6));
+      }
+    }
+  }
 }

@@ -103,12 +103,12 @@ public final class ConditionalVae extends AbstractModel
     }
     NDArray x = batch.x();
     NDArray y = oneHot(batch.requireLabels("cvae")); // (N, C)
-    NDArray[] q = posteriorOf(x, y);
-    NDArray z = Vae.reparameterize(q, k); // (k, N, L)
+    Vae.Draw draw = Vae.draw(posteriorOf(x, y), k); // (k, N, L)
+    NDArray z = draw.z();
     NDArray yk = y.expandDims(0).broadcast(new Shape(k).addAll(y.getShape())); // (k, N, C)
     return likelihood.logProb(decoder.forward(z.concat(yk, 2)), x)
         .add(DiagonalGaussian.standardNormalLogProb(z))
-        .sub(DiagonalGaussian.logProb(q[0], q[1], z));
+        .sub(draw.logQ());
   }
 
   /** The mean and log standard deviation of q(z | x, y) for one-hot labels y, (N, L) each. */

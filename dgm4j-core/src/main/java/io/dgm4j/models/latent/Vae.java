@@ -162,16 +162,15 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
   public ElboTerms elboTerms(Batch batch) {
     NDArray x = batch.x();
     NDArray[] q1 = meanAndLogStd(encoder1.forward(likelihood.networkInput(x))); // (N, L1)
-    NDArray z1 = reparameterize(q1, 0); // (N, L1)
-    NDArray reconstruction = likelihood.logProb(decoder1.forward(z1), x); // (N)
+    Draw d1 = draw(q1, 0); // (N, L1)
+    NDArray reconstruction = likelihood.logProb(decoder1.forward(d1.z()), x); // (N)
     if (encoder2 == null) {
       return new ElboTerms(reconstruction, DiagonalGaussian.klToStandardNormal(q1[0], q1[1]));
     }
-    NDArray[] q2 = meanAndLogStd(encoder2.forward(z1)); // (N, L2)
+    NDArray[] q2 = meanAndLogStd(encoder2.forward(d1.z())); // (N, L2)
     NDArray z2 = reparameterize(q2, 0);
     NDArray[] p1 = meanAndLogStd(decoder2.forward(z2)); // p(z1 | z2), (N, L1)
-    NDArray kl = DiagonalGaussian.logProb(q1[0], q1[1], z1)
-        .sub(DiagonalGaussian.logProb(p1[0], p1[1], z1))
+    NDArray kl = d1.logQ().sub(DiagonalGaussian.logProb(p1[0], p1[1], d1.z()))
         .add(DiagonalGaussian.klToStandardNormal(q2[0], q2[1]));
     return new ElboTerms(reconstruction, kl);
   }
@@ -183,18 +182,31 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
     }
     NDArray x = batch.x();
     NDArray[] q1 = meanAndLogStd(encoder1.forward(likelihood.networkInput(x))); // (N, L1)
-    NDArray z1 = reparameterize(q1, k); // (k, N, L1)
-    NDArray logW = likelihood.logProb(decoder1.forward(z1), x) // (k, N)
-        .sub(DiagonalGaussian.logProb(q1[0], q1[1], z1));
+    Draw d1 = draw(q1, k); // (k, N, L1)
+    NDArray logW = likelihood.logProb(decoder1.forward(d1.z()), x).sub(d1.logQ()); // (k, N)
     if (encoder2 == null) {
-      return logW.add(DiagonalGaussian.standardNormalLogProb(z1));
+      return logW.add(DiagonalGaussian.standardNormalLogProb(d1.z()));
     }
-    NDArray[] q2 = meanAndLogStd(encoder2.forward(z1)); // (k, N, L2)
-    NDArray z2 = reparameterize(q2, 0);
-    NDArray[] p1 = meanAndLogStd(decoder2.forward(z2)); // (k, N, L1)
-    return logW.add(DiagonalGaussian.logProb(p1[0], p1[1], z1))
-        .add(DiagonalGaussian.standardNormalLogProb(z2))
-        .sub(DiagonalGaussian.logProb(q2[0], q2[1], z2));
+    Draw d2 = draw(meanAndLogStd(encoder2.forward(d1.z())), 0); // (k, N, L2)
+    NDArray[] p1 = meanAndLogStd(decoder2.forward(d2.z())); // (k, N, L1)
+    return logW.add(DiagonalGaussian.logProb(p1[0], p1[1], d1.z()))
+        .add(DiagonalGaussian.standardNormalLogProb(d2.z()))
+        .sub(d2.logQ());
+  }
+
+  /** A reparameterized draw z and log q(z) of it, summed over the last axis. */
+  record Draw(NDArray z, NDArray logQ) {}
+
+  /**
+   * A reparameterized draw z = mu + sigma * eps ({@link #reparameterize}) with log q(z), scored
+   * by {@link DiagonalGaussian#logProbOfDraw} from the standard-normal draws eps behind it.
+   */
+  static Draw draw(NDArray[] meanAndLogStd, int k) {
+    NDArray mean = meanAndLogStd[0];
+    Shape shape = k == 0 ? mean.getShape() : new Shape(k).addAll(mean.getShape());
+    NDArray eps = mean.getManager().randomNormal(shape);
+    NDArray z = mean.add(meanAndLogStd[1].exp().mul(eps));
+    return new Draw(z, DiagonalGaussian.logProbOfDraw(meanAndLogStd[1], eps));
   }
 
   @Override
@@ -247,10 +259,7 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
    * with k independent draws per row.
    */
   static NDArray reparameterize(NDArray[] meanAndLogStd, int k) {
-    NDArray mean = meanAndLogStd[0];
-    Shape shape = k == 0 ? mean.getShape() : new Shape(k).addAll(mean.getShape());
-    NDArray eps = mean.getManager().randomNormal(shape);
-    return mean.add(meanAndLogStd[1].exp().mul(eps));
+    return draw(meanAndLogStd, k).z();
   }
 
   /** Splits a network output (..., 2L) into the mean and the log standard deviation (..., L). */
