@@ -8,13 +8,18 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar per epoch (loss, ETA) on a terminal, and one summary line per epoch. */
+/**
+ * A progress bar per epoch (loss, ETA) on a terminal, and one summary line per epoch that says
+ * how long the rest of the run will take at the mean pace of this process's epochs so far.
+ */
 final class ProgressListener implements TrainingListener {
   private final PrintWriter out;
   private final boolean plain;
   private final int dimension;
   private ProgressBar bar;
   private double runningLoss = Double.NaN;
+  private double secondsSoFar;
+  private int epochsSoFar;
 
   ProgressListener(PrintWriter out, boolean plain, int dimension) {
     this.out = out;
@@ -57,9 +62,24 @@ final class ProgressListener implements TrainingListener {
           + ")";
       default -> String.format("validation loss %.4f", r.validationLoss());
     };
-    out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%n", r.epoch(),
+    secondsSoFar += r.seconds();
+    epochsSoFar++;
+    int remaining = trainer.config().epochs() - r.epoch();
+    out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%s%n", r.epoch(),
         trainer.config().epochs(), r.trainLoss(), validation, r.examplesPerSecond(),
-        r.seconds(), r.improved() ? "  *best" : "");
+        r.seconds(), r.improved() ? "  *best" : "",
+        remaining > 0 ? "  (" + duration(remaining * secondsSoFar / epochsSoFar) + " left)" : "");
     out.flush();
+  }
+
+  /** A duration as a person reads it: 40 s, 12 min, 3.4 h. */
+  static String duration(double seconds) {
+    if (seconds < 90) {
+      return String.format("%.0f s", seconds);
+    }
+    if (seconds < 90 * 60) {
+      return String.format("%.0f min", seconds / 60);
+    }
+    return String.format("%.1f h", seconds / 3600);
   }
 }

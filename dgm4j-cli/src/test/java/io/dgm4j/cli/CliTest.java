@@ -236,6 +236,11 @@ class CliTest {
         "--validate-every", "2", "--lr", "0.01", "--out", run.toString(), "--quiet");
     assertThat(train.code()).as(train.err()).isZero();
     assertThat(train.out()).contains("epoch 1/3").contains("not validated (--validate-every 2)");
+    // each epoch line but the last says how long the rest will take
+    List<String> epochLines = train.out().lines().filter(l -> l.startsWith("epoch ")).toList();
+    assertThat(epochLines).hasSize(3);
+    assertThat(epochLines.get(0)).matches(".* \\(\\d+ s left\\)");
+    assertThat(epochLines.get(2)).doesNotContain("left");
     List<JsonNode> lines = new java.util.ArrayList<>();
     for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
       lines.add(ModelRegistry.json().readTree(line));
