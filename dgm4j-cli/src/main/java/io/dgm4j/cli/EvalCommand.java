@@ -1,6 +1,7 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.evaluation.LatentEvaluator;
@@ -33,6 +34,8 @@ final class EvalCommand implements Callable<Integer> {
   @Mixin Options.Run run;
 
   @Mixin Options.Json output;
+
+  @Mixin Options.Seed seed;
 
   @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
       description = "best or last (default: ${DEFAULT-VALUE}).")
@@ -76,6 +79,7 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+      Engines.seed(seed.seed); // importance samples: the same command gives the same figures
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();
       if (QuadratureReport.applies(loaded.model, loaded.model.dimension())) {
@@ -107,7 +111,7 @@ final class EvalCommand implements Callable<Integer> {
         z = LogPartitions.resolveOrEstimate(loaded, energy, test, aisRuns, aisBetas, aisSeed);
       }
       LikelihoodEvaluator.Report r = LikelihoodEvaluator.summarize(
-          ExampleScores.of(loaded.model, test, batch.size).values(), test.dimension());
+          scores(loaded, test), test.dimension());
       double seconds = (System.nanoTime() - start) / 1e9;
       boolean dequantized = prep.pixelOffsetNats(test.dimension()) != 0;
       double pixelNll = r.nllNats() + prep.pixelOffsetNats(test.dimension());
@@ -177,12 +181,36 @@ final class EvalCommand implements Callable<Integer> {
       return 0;
     }
   }
+  /**
+   * log p(x) (or the model's per-example score) of every test example, in slices of whole
+   * batches so that a progress bar can follow; the batches, and so the figures, are those of
+   * one pass over the whole set.
+   */
+  private double[] scores(LoadedRun loaded, Dataset test) {
+    int slice = Math.max(1, (test.size() / 100 + batch.size - 1) / batch.size) * batch.size;
+    double[] all = new double[test.size()];
+    try (TerminalBar bar = new TerminalBar("scoring " + loaded.info.model().family())) {
+      for (int from = 0; from < test.size(); from += slice) {
+        int to = Math.min(test.size(), from + slice);
+        double[] part = ExampleScores.of(loaded.model, test.slice(from, to), batch.size)
+            .values();
+        System.arraycopy(part, 0, all, from, part.length);
+        bar.advanced(to, test.size());
+      }
+    }
+    return all;
+  }
+
   /** A latent-variable model has no exact likelihood: the IWAE-k estimate, stated as such. */
   private int evaluateLatent(LoadedRun loaded, LatentVariableModel latent, Dataset test,
       Preprocessing prep, String dataName) throws Exception {
     long start = System.nanoTime();
-    LatentEvaluator.Report r = new LatentEvaluator(importanceSamples, rowsPerPass)
-        .evaluate(latent, test);
+    LatentEvaluator.Report r;
+    try (TerminalBar bar = new TerminalBar("scoring " + loaded.info.model().family()
+        + " (IWAE-" + importanceSamples + ")")) {
+      r = new LatentEvaluator(importanceSamples, rowsPerPass)
+          .evaluate(latent, test, done -> bar.advanced(done, test.size()));
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     var out = spec.commandLine().getOut();
     String family = loaded.info.model().family();

@@ -1,6 +1,7 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.evaluation.AnomalyScores;
 import io.dgm4j.evaluation.CompressedLength;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
         + " run's validation examples|; Nalisnick et al. 2019)."})
 final class OodCommand implements Callable<Integer> {
   @Mixin Options.Run run;
+
+  @Mixin Options.Seed seed;
 
   @Option(names = "--background", paramLabel = "DIR",
       description = "A run of the same family trained on the same data with --perturb; needed"
@@ -87,6 +90,7 @@ final class OodCommand implements Callable<Integer> {
     try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec);
         LoadedRun backgroundRun = background == null ? null
             : new LoadedRun(background, "best", engine.device, spec)) {
+      Engines.seed(seed.seed); // importance samples: the same command gives the same scores
       String family = loaded.info.model().family();
       if (ExampleScores.columnFor(loaded.model) == null) {
         throw new IllegalArgumentException(family + " has no per-example score (neither a"

@@ -114,7 +114,7 @@ final class SampleCommand implements Callable<Integer> {
       Engines.seed(seed.seed);
       Samplable.SamplingOptions options = new Samplable.SamplingOptions(sampler, steps,
           continueChains ? savedChains(loaded, m) : null);
-      SamplingBar bar = new SamplingBar(loaded.info.model().family());
+      TerminalBar bar = new TerminalBar("sampling " + loaded.info.model().family());
       options = options.withProgress(bar);
       long start = System.nanoTime();
       Samplable.Samples drawn;
@@ -157,41 +157,6 @@ final class SampleCommand implements Callable<Integer> {
         writeChain(loaded, m, console);
       }
       return 0;
-    }
-  }
-
-  /**
-   * A progress bar on the terminal's error stream for samplers that take a while (chains, pixel
-   * by pixel), shown once they report; nothing when the output is not a terminal.
-   */
-  private static final class SamplingBar implements Samplable.Progress {
-    private final String task;
-    private final boolean terminal = System.console() != null;
-    private me.tongfei.progressbar.ProgressBar bar;
-
-    SamplingBar(String family) {
-      this.task = "sampling " + family;
-    }
-
-    @Override
-    public void advanced(long done, long total) {
-      if (!terminal) {
-        return;
-      }
-      if (bar == null) {
-        bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName(task)
-            .setInitialMax(total).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(250).setConsumer(
-                new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
-      }
-      bar.maxHint(total);
-      bar.stepTo(done);
-    }
-
-    void close() {
-      if (bar != null) {
-        bar.close();
-      }
     }
   }
 

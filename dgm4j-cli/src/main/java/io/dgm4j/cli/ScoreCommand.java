@@ -1,6 +1,7 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.ImageFolder;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
 final class ScoreCommand implements Callable<Integer> {
   @Mixin Options.Run run;
 
+  @Mixin Options.Seed seed;
+
   @Mixin Options.Data data;
 
   @Mixin Options.DataDir dataDir;
@@ -65,6 +68,7 @@ final class ScoreCommand implements Callable<Integer> {
       throw Options.usage(spec, "--split must be test, train or all, got " + split);
     }
     try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+      Engines.seed(seed.seed); // importance samples: the same command gives the same scores
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);

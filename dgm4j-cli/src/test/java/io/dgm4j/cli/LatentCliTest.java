@@ -60,6 +60,17 @@ class LatentCliTest {
         org.assertj.core.api.Assertions.within(1e-3));
     assertThat(dgm("eval", "--run", run.toString()).out())
         .contains("importance-weighted (IWAE) estimate with k = 1000");
+    // the estimate is random; the same command (same --seed) gives the same figures
+    JsonNode again = ModelRegistry.json().readTree(dgm("eval", "--run", run.toString(),
+        "--importance-samples", "50", "--json").out());
+    assertThat(again.get("test_nll_nats").asDouble())
+        .isEqualTo(json.get("test_nll_nats").asDouble());
+    assertThat(again.get("test_neg_elbo_nats").asDouble())
+        .isEqualTo(json.get("test_neg_elbo_nats").asDouble());
+    JsonNode otherSeed = ModelRegistry.json().readTree(dgm("eval", "--run", run.toString(),
+        "--importance-samples", "50", "--json", "--seed", "2").out());
+    assertThat(otherSeed.get("test_nll_nats").asDouble())
+        .isNotEqualTo(json.get("test_nll_nats").asDouble());
 
     Path scores = dir.resolve("vae-scores.csv");
     CliTest.Run score = dgm("score", "--run", run.toString(), "--data", images.toString(),
@@ -67,6 +78,10 @@ class LatentCliTest {
     assertThat(score.code()).as(score.err()).isZero();
     assertThat(score.out()).contains("importance-sampled estimate").contains("k = 100");
     assertThat(Files.readAllLines(scores).get(0)).contains("log_prob_estimate_nats");
+    Path scoresAgain = dir.resolve("vae-scores-again.csv");
+    assertThat(dgm("score", "--run", run.toString(), "--data", images.toString(),
+        "--out", scoresAgain.toString()).code()).isZero();
+    assertThat(Files.readAllLines(scoresAgain)).isEqualTo(Files.readAllLines(scores));
 
     Path features = dir.resolve("features.csv");
     CliTest.Run embed = dgm("embed", "--run", run.toString(), "--data", images.toString(),

@@ -13,6 +13,7 @@ import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.VariationalModel;
 import java.nio.FloatBuffer;
+import java.util.function.IntConsumer;
 
 /**
  * Evaluates a latent-variable model on a dataset as the IWAE paper reports it (Burda et al.,
@@ -69,8 +70,16 @@ public final class LatentEvaluator {
 
   /** Evaluates {@code model} on {@code data}. */
   public Report evaluate(LatentVariableModel model, Dataset data) {
+    return evaluate(model, data, done -> { });
+  }
+
+  /**
+   * Evaluates {@code model} on {@code data}, telling {@code progress} how many examples have
+   * their importance-sampled estimate after each pass (the bulk of the work).
+   */
+  public Report evaluate(LatentVariableModel model, Dataset data, IntConsumer progress) {
     requireDimension(model.dimension(), data);
-    double[] logProbs = logProbEstimates(model, data);
+    double[] logProbs = logProbEstimates(model, data, progress);
     double negElbo = 0;
     double kl = 0;
     double reconstruction = 0;
@@ -102,6 +111,15 @@ public final class LatentEvaluator {
 
   /** The k-sample estimate of log p(x) per example, in dataset order, k split into chunks. */
   public double[] logProbEstimates(LatentVariableModel model, Dataset data) {
+    return logProbEstimates(model, data, done -> { });
+  }
+
+  /**
+   * {@link #logProbEstimates(LatentVariableModel, Dataset)}, telling {@code progress} how many
+   * examples are done after each pass.
+   */
+  public double[] logProbEstimates(LatentVariableModel model, Dataset data,
+      IntConsumer progress) {
     requireDimension(model.dimension(), data);
     int chunk = Math.min(importanceSamples, rowsPerPass);
     int examplesPerPass = Math.max(1, rowsPerPass / chunk);
@@ -123,6 +141,7 @@ public final class LatentEvaluator {
       for (int i = 0; i < n; i++) {
         out[start + i] = pooled[i] - Math.log(importanceSamples);
       }
+      progress.accept(start + n);
     }
     return out;
   }

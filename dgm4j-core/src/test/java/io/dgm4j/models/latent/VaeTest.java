@@ -306,4 +306,32 @@ class VaeTest {
     }
     return new double[] {mean, Math.sqrt(var / (values.length - 1) / values.length)};
   }
+
+  /**
+   * The evaluator reports its progress after each pass, up to every example, and reporting does
+   * not change the estimates (the same draws with the same seed).
+   */
+  @Test
+  void latentEvaluationReportsProgressWithoutChangingTheEstimates() {
+    try (NDManager root = Engines.newManager(); NDManager m = root.newSubManager()) {
+      Vae vae = tiny(m, 0);
+      float[] bits = new float[23 * 4];
+      SplittableRandom r = new SplittableRandom(2);
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = r.nextBoolean() ? 1f : 0f;
+      }
+      io.dgm4j.data.Dataset data = new io.dgm4j.data.Dataset("bits", bits, 23, new int[] {4},
+          null);
+      // 12 rows per pass at k = 4: 3 examples per pass, so 8 passes, the last of 2 examples
+      io.dgm4j.evaluation.LatentEvaluator evaluator =
+          new io.dgm4j.evaluation.LatentEvaluator(4, 12);
+      Engines.seed(9);
+      double[] plain = evaluator.logProbEstimates(vae, data);
+      List<Integer> reported = new java.util.ArrayList<>();
+      Engines.seed(9);
+      double[] followed = evaluator.logProbEstimates(vae, data, reported::add);
+      assertThat(followed).containsExactly(plain);
+      assertThat(reported).containsExactly(3, 6, 9, 12, 15, 18, 21, 23);
+    }
+  }
 }
