@@ -31,12 +31,15 @@ import java.util.List;
  * next request).
  *
  * <p>DJL arrays are not safe to use from two threads at once, so every use of the model happens
- * under this run's lock; sampling also holds {@link #RANDOM}, because the engine's random
- * generator is one per process and a seeded draw must not interleave with another.
+ * under this run's lock; sampling and scoring also hold {@link #RANDOM}, because the engine's
+ * random generator is one per process and a seeded draw must not interleave with another.
  */
 public final class ServedRun implements AutoCloseable {
   /** Guards the engine's global random generator during seeded draws. */
   static final Object RANDOM = new Object();
+
+  /** The seed of every scoring request's random numbers (the command line's default --seed). */
+  static final long SCORE_SEED = 1;
 
   private final String name;
   private final RunDirectory directory;
@@ -149,7 +152,7 @@ public final class ServedRun implements AutoCloseable {
     Dataset raw = new Dataset("request", rows, n, shape, null);
     synchronized (lock) {
       GenerativeModel m = current();
-      ExampleScores.Scored s = ExampleScores.ofRaw(m, raw, prep, 500);
+      ExampleScores.Scored s = seeded(() -> ExampleScores.ofRaw(m, raw, prep, 500));
       double[] ref = reference(m);
       double[] pct = null;
       if (ref != null) {
@@ -161,6 +164,18 @@ public final class ServedRun implements AutoCloseable {
       return new Scores(s.column(), s.meaning(), s.values(), pct,
           ref == null ? referenceError : "percent of " + ref.length + " test examples scoring"
               + " at or below this one: low means unusual");
+    }
+  }
+
+  /**
+   * Scores computed from the engine's generator seeded with {@link #SCORE_SEED}: a latent model's
+   * importance-sampled estimate draws random numbers, and the same request must get the same
+   * answer (as `dgm score` with its default --seed does).
+   */
+  private static ExampleScores.Scored seeded(java.util.function.Supplier<ExampleScores.Scored> f) {
+    synchronized (RANDOM) {
+      Engines.seed(SCORE_SEED);
+      return f.get();
     }
   }
 
@@ -272,7 +287,8 @@ public final class ServedRun implements AutoCloseable {
       Dataset test = DataSources.resolve(data.get("spec").asText(), dataHome,
           ImageFolder.Options.fromRecord(data.get("images")), ImageFolder.Progress.NONE).test();
       int k = Math.min(referenceExamples, test.size());
-      double[] values = ExampleScores.ofRaw(m, test.slice(0, k), prep, 500).values().clone();
+      double[] values = seeded(() -> ExampleScores.ofRaw(m, test.slice(0, k), prep, 500))
+          .values().clone();
       Arrays.sort(values);
       reference = values;
     } catch (RuntimeException e) {
