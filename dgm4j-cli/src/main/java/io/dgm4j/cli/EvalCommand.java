@@ -1,9 +1,9 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dgm4j.engine.Engines;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Preprocessing;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.models.LatentVariableModel;
@@ -181,6 +181,7 @@ final class EvalCommand implements Callable<Integer> {
       return 0;
     }
   }
+
   /**
    * log p(x) (or the model's per-example score) of every test example, in slices of whole
    * batches so that a progress bar can follow; the batches, and so the figures, are those of

@@ -1,8 +1,8 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dgm4j.engine.Engines;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.AnomalyScores;
 import io.dgm4j.evaluation.CompressedLength;
 import io.dgm4j.evaluation.DetectionMetrics;

@@ -1,12 +1,12 @@
 package io.dgm4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dgm4j.engine.Engines;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.ImageFolder;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
+import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
 import io.dgm4j.io.AtomicFiles;
