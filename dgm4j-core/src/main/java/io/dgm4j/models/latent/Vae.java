@@ -194,19 +194,24 @@ public final class Vae extends AbstractModel implements VariationalModel, Decoda
         .sub(d2.logQ());
   }
 
-  /** A reparameterized draw z and log q(z) of it, summed over the last axis. */
-  record Draw(NDArray z, NDArray logQ) {}
-
   /**
-   * A reparameterized draw z = mu + sigma * eps ({@link #reparameterize}) with log q(z), scored
-   * by {@link DiagonalGaussian#logProbOfDraw} from the standard-normal draws eps behind it.
+   * A reparameterized draw z = mu + sigma * eps, with what scoring it under q needs (computed
+   * only when asked, so a caller that only wants z pays nothing more).
    */
+  record Draw(NDArray z, NDArray eps, NDArray logStd) {
+    /** log q(z), summed over the last axis ({@link DiagonalGaussian#logProbOfDraw}). */
+    NDArray logQ() {
+      return DiagonalGaussian.logProbOfDraw(logStd, eps);
+    }
+  }
+
+  /** A reparameterized draw, shape (N, L) for {@code k = 0}, else (k, N, L). */
   static Draw draw(NDArray[] meanAndLogStd, int k) {
     NDArray mean = meanAndLogStd[0];
     Shape shape = k == 0 ? mean.getShape() : new Shape(k).addAll(mean.getShape());
     NDArray eps = mean.getManager().randomNormal(shape);
     NDArray z = mean.add(meanAndLogStd[1].exp().mul(eps));
-    return new Draw(z, DiagonalGaussian.logProbOfDraw(meanAndLogStd[1], eps));
+    return new Draw(z, eps, meanAndLogStd[1]);
   }
 
   @Override
