@@ -16,6 +16,7 @@ import io.dgm4j.models.Support;
 import io.dgm4j.objectives.Objective;
 import io.dgm4j.objectives.ObjectiveSpec;
 import io.dgm4j.objectives.Objectives;
+import io.dgm4j.optim.Adam;
 import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
@@ -44,7 +45,8 @@ final class TrainCommand implements Callable<Integer> {
       "--channels", "--strict", "--perturb", "--per-class");
 
   /** What a resumed run may change, e.g. after a NaN: how far and how fast it goes on. */
-  private static final String CHANGEABLE = "--epochs, --lr, --clip-norm, --patience, --ema and --validate-every";
+  private static final String CHANGEABLE = "--epochs, --lr, --adam-betas, --adam-epsilon,"
+      + " --clip-norm, --patience, --ema and --validate-every";
 
   @Option(names = "--model", paramLabel = "NAME",
       description = "The model family (see `dgm models`); required unless --resume.")
@@ -80,6 +82,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", defaultValue = "0.001", paramLabel = "RATE",
       description = "Adam learning rate, positive (default: ${DEFAULT-VALUE}).")
   double learningRate;
+
+  @Option(names = "--adam-betas", paramLabel = "BETA1,BETA2", split = ",",
+      description = "Adam's decay rates of its mean and squared-gradient estimates, each in"
+          + " [0, 1) (default: 0.9,0.999, Adam's own; with --resume: the recorded ones). E.g."
+          + " 0.99,0.999 as in Burda et al.'s IWAE code, or 0,0.999 for energy models trained"
+          + " with chains (Du and Mordatch).")
+  List<Double> adamBetas;
+
+  @Option(names = "--adam-epsilon", paramLabel = "EPS",
+      description = "Adam's epsilon, added to the root of its squared-gradient estimate,"
+          + " positive (default: 1e-8; with --resume: the recorded one).")
+  Double adamEpsilon;
 
   @Option(names = "--schedule", defaultValue = "constant", paramLabel = "NAME",
       description = "Learning-rate schedule: constant or cosine (default: ${DEFAULT-VALUE}).")
@@ -190,9 +204,10 @@ final class TrainCommand implements Callable<Integer> {
     usageOf(() -> family.parseConfig(modelOverrides), "--set");
     ObjectiveSpec objectiveSpec = usageOf(() -> objectiveEntry.spec(objectiveOverrides),
         "--set");
+    Adam.Settings adam = adamSettings(Adam.Settings.defaults());
     TrainingConfig config = usageOf(() -> new TrainingConfig(epochs == null ? 10 : epochs,
         batch.size, learningRate, schedule, clipNorm, patience, seed.seed,
-        ema == null ? 0 : ema, validateEvery == null ? 1 : validateEvery), "--ema");
+        ema == null ? 0 : ema, validateEvery == null ? 1 : validateEvery, adam), "--ema");
     return new Plan(model, modelOverrides, objectiveSpec, dataSpec, config, validation, limit,
         perturb);
   }
@@ -421,11 +436,20 @@ final class TrainCommand implements Callable<Integer> {
     int wait = parsed.hasMatchedOption("--patience") ? patience : recorded.patience();
     double average = ema != null ? ema : recorded.ema();
     int every = validateEvery != null ? validateEvery : recorded.validateEvery();
+    Adam.Settings adam = adamSettings(recorded.adam());
     TrainingConfig config = usageOf(() -> new TrainingConfig(
         epochs != null ? epochs : recorded.epochs(), recorded.batchSize(), lr,
-        recorded.schedule(), clip, wait, recorded.seed(), average, every), "--resume");
+        recorded.schedule(), clip, wait, recorded.seed(), average, every, adam), "--resume");
     if (config.learningRate() != recorded.learningRate()) {
       console.printf("--lr: %s (was %s)%n", config.learningRate(), recorded.learningRate());
+    }
+    Adam.Settings was = recorded.adam();
+    if (adam.beta1() != was.beta1() || adam.beta2() != was.beta2()) {
+      console.printf("--adam-betas: %s,%s (was %s,%s)%n", adam.beta1(), adam.beta2(),
+          was.beta1(), was.beta2());
+    }
+    if (adam.epsilon() != was.epsilon()) {
+      console.printf("--adam-epsilon: %s (was %s)%n", adam.epsilon(), was.epsilon());
     }
     if (config.clipNorm() != recorded.clipNorm()) {
       console.printf("--clip-norm: %s (was %s)%n", config.clipNorm(), recorded.clipNorm());
@@ -441,6 +465,23 @@ final class TrainCommand implements Callable<Integer> {
           recorded.validateEvery());
     }
     return config;
+  }
+
+  /** Adam's constants: those given by --adam-betas and --adam-epsilon, the rest {@code base}'s. */
+  private Adam.Settings adamSettings(Adam.Settings base) {
+    if (adamBetas != null && adamBetas.size() != 2) {
+      throw Options.usage(spec, "--adam-betas takes two numbers, BETA1,BETA2 (e.g. 0.9,0.999),"
+          + " got " + adamBetas.size());
+    }
+    double beta1 = adamBetas != null ? adamBetas.get(0) : base.beta1();
+    double beta2 = adamBetas != null ? adamBetas.get(1) : base.beta2();
+    double epsilon = adamEpsilon != null ? adamEpsilon : base.epsilon();
+    try {
+      return new Adam.Settings(beta1, beta2, epsilon);
+    } catch (IllegalArgumentException e) {
+      throw Options.usage(spec, (e.getMessage().contains("epsilon") ? "--adam-epsilon: "
+          : "--adam-betas: ") + e.getMessage());
+    }
   }
 
   /**
@@ -498,6 +539,11 @@ final class TrainCommand implements Callable<Integer> {
       ObjectNode modelOverrides, ObjectNode objectiveOverrides) {
     if (settings == null) {
       return;
+    }
+    if (settings.containsKey("adamBeta1")) {
+      throw Options.usage(spec, "--set adamBeta1 is now the training option --adam-betas"
+          + " BETA1,BETA2 for every objective, e.g. --adam-betas " + settings.get("adamBeta1")
+          + ",0.999");
     }
     settings.forEach((k, v) -> {
       boolean model = family.hasSetting(k);

@@ -262,6 +262,45 @@ class CliTest {
     assertThat(bad.err()).contains("--validate-every must be at least 1, got 0");
   }
 
+  /**
+   * --adam-betas and --adam-epsilon: recorded in run.json, changeable on resume (the change
+   * printed), bad values usage errors that name the option; the old cd/pcd setting points to it.
+   */
+  @Test
+  void adamSettingsAreRecordedMayChangeOnResumeAndBadOnesAreUsageErrors() throws Exception {
+    Path run = dir.resolve("run-adam");
+    Run train = dgm("train", "--model", "fvsbn", "--data", images.toString(), "--epochs", "1",
+        "--adam-betas", "0.5,0.99", "--adam-epsilon", "1e-4", "--lr", "0.01", "--out",
+        run.toString(), "--quiet");
+    assertThat(train.code()).as(train.err()).isZero();
+    JsonNode recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/training/adam/beta1").asDouble()).isEqualTo(0.5);
+    assertThat(recorded.at("/training/adam/beta2").asDouble()).isEqualTo(0.99);
+    assertThat(recorded.at("/training/adam/epsilon").asDouble()).isEqualTo(1e-4);
+    Run resumed = dgm("train", "--resume", "--epochs", "2", "--adam-betas", "0.99,0.999",
+        "--out", run.toString(), "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("--adam-betas: 0.99,0.999 (was 0.5,0.99)")
+        .doesNotContain("--adam-epsilon:");
+    recorded = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
+    assertThat(recorded.at("/training/adam/beta1").asDouble()).isEqualTo(0.99);
+    assertThat(recorded.at("/training/adam/epsilon").asDouble()).isEqualTo(1e-4);
+
+    String[][] bad = {
+        {"--adam-betas", "1,0.999"}, {"--adam-betas", "0.9"}, {"--adam-epsilon", "0"},
+        {"--set", "adamBeta1=0"}};
+    String[] says = {"--adam-betas: Adam's betas must each be in [0, 1), got 1.0, 0.999",
+        "--adam-betas takes two numbers, BETA1,BETA2", "--adam-epsilon: Adam's epsilon must be"
+        + " positive, got 0.0", "--set adamBeta1 is now the training option --adam-betas"};
+    for (int i = 0; i < bad.length; i++) {
+      Run refused = dgm("train", "--model", "fvsbn", "--data", images.toString(), bad[i][0],
+          bad[i][1], "--out", dir.resolve("run-adam-bad").toString(), "--quiet");
+      assertThat(refused.code()).as(String.join(" ", bad[i])).isEqualTo(2);
+      assertThat(refused.err()).contains(says[i]).doesNotContain("Exception");
+    }
+    assertThat(dir.resolve("run-adam-bad")).doesNotExist();
+  }
+
   @Test
   void modelsListsEveryObjectiveWithItsSettingsAndTheModelsItTrains() {
     Run models = dgm("models");

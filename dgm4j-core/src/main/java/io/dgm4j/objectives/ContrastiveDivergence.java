@@ -11,6 +11,7 @@ import io.dgm4j.sampling.BlockGibbs;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.GibbsSweep;
 import io.dgm4j.sampling.PersistentChains;
+import java.util.List;
 
 /**
  * Contrastive divergence (Hinton, 2002) and persistent contrastive divergence (Tieleman, 2008)
@@ -123,6 +124,11 @@ public final class ContrastiveDivergence implements Objective {
       state.add(saved);
     }
     return state;
+  }
+
+  @Override
+  public List<Adam> optimizers() {
+    return List.of(optimizer);
   }
 
   @Override

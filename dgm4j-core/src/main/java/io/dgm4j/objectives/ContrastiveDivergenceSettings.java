@@ -13,18 +13,16 @@ package io.dgm4j.objectives;
  * @param energyRegularization weight α on the squared energies (ebm; Du and Mordatch 2019)
  * @param bufferSize persistent chains kept in the replay buffer (ebm, pcd)
  * @param reinitialization fraction of chains restarted from noise at each update (ebm, pcd)
- * @param adamBeta1 Adam's first-moment decay β1 (ebm; 0.9 is Adam's own, Du and Mordatch 2019
- *     train image EBMs with 0: the sampled half of the gradient changes with the chains, and a
- *     momentum over old chains' gradients destabilises it)
+ *
+ * <p>Adam's β1 is a training option for every objective ({@code dgm train --adam-betas}); Du
+ * and Mordatch (2019) train image EBMs with β1 = 0: the sampled half of the gradient changes with
+ * the chains, and a momentum over old chains' gradients destabilises it. Runs recorded when it
+ * was this objective's {@code adamBeta1} setting read it as that option.
  */
 public record ContrastiveDivergenceSettings(int k, double weightDecay, double stepSize,
-    double noiseScale, double energyRegularization, int bufferSize, double reinitialization,
-    double adamBeta1) {
+    double noiseScale, double energyRegularization, int bufferSize, double reinitialization) {
 
   public ContrastiveDivergenceSettings {
-    if (!(adamBeta1 >= 0 && adamBeta1 < 1)) {
-      throw new IllegalArgumentException("cd/pcd: adamBeta1 must be in [0, 1), got " + adamBeta1);
-    }
     if (k < 0 || weightDecay < 0) {
       throw new IllegalArgumentException("cd/pcd: k must be >= 0 (0: the sampler's default) and"
           + " weightDecay >= 0; got k=" + k + ", weightDecay=" + weightDecay);
@@ -35,7 +33,6 @@ public record ContrastiveDivergenceSettings(int k, double weightDecay, double st
   public static ContrastiveDivergenceSettings defaults() {
     var langevin = io.dgm4j.objectives.energy.ContrastiveDivergence.Config.defaults();
     return new ContrastiveDivergenceSettings(0, 0, langevin.stepSize(), langevin.noiseScale(),
-        langevin.energyRegularization(), langevin.bufferSize(), langevin.reinitialization(),
-        langevin.adamBeta1());
+        langevin.energyRegularization(), langevin.bufferSize(), langevin.reinitialization());
   }
 }

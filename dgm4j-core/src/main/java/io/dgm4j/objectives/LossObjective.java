@@ -7,6 +7,7 @@ import io.dgm4j.models.Batch;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.optim.Adam;
 import io.dgm4j.optim.GradientStep;
+import java.util.List;
 
 /**
  * An objective that minimises one scalar loss of the model's parameters with Adam: the common
@@ -55,5 +56,10 @@ public abstract class LossObjective implements Objective {
   /** The optimizer of the model's parameters. */
   public Adam optimizer() {
     return optimizer;
+  }
+
+  @Override
+  public List<Adam> optimizers() {
+    return List.of(optimizer);
   }
 }

@@ -2,6 +2,8 @@ package io.dgm4j.objectives;
 
 import ai.djl.ndarray.NDList;
 import io.dgm4j.models.Batch;
+import io.dgm4j.optim.Adam;
+import java.util.List;
 
 /**
  * How a model learns: one training step turns a minibatch into parameter updates. The training
@@ -37,6 +39,12 @@ public interface Objective {
 
   /** Restores what {@link #state()} saved; {@code step} is the number of steps already taken. */
   void restore(NDList state, long step, String source);
+
+  /**
+   * Every optimizer this objective updates with, one per player (the model's first), so that a
+   * run's Adam settings ({@code dgm train --adam-betas --adam-epsilon}) reach all of them.
+   */
+  List<Adam> optimizers();
 
   /**
    * This objective's loss on held-out data without any update, lower is better; NaN when the

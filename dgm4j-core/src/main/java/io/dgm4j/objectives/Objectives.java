@@ -171,7 +171,7 @@ public final class Objectives {
       return new io.dgm4j.objectives.energy.ContrastiveDivergence(ebm(model, name),
           new io.dgm4j.objectives.energy.ContrastiveDivergence.Config(
               c.k() > 0 ? c.k() : defaults.steps(), c.stepSize(), c.noiseScale(),
-              c.energyRegularization(), c.bufferSize(), c.reinitialization(), c.adamBeta1()),
+              c.energyRegularization(), c.bufferSize(), c.reinitialization()),
           persistent, clipNorm);
     }
     throw new IllegalArgumentException("objective " + name + " needs a model with Gibbs"

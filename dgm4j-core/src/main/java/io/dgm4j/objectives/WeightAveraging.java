@@ -8,6 +8,7 @@ import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.GenerativeModel;
+import io.dgm4j.optim.Adam;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,6 +133,11 @@ public final class WeightAveraging implements Objective, DataInitialized {
    * state saved before the warm-up existed (θ̄ but no t) continues as if averaging had started
    * at step 0.
    */
+  @Override
+  public List<Adam> optimizers() {
+    return objective.optimizers();
+  }
+
   @Override
   public void restore(NDList state, long step, String source) {
     requireRawWeights("restore");

@@ -23,26 +23,52 @@ import java.util.Map;
  * <p>DJL's own Adam keeps these moments private, so a run could not be resumed bit-for-bit; this
  * class is that optimizer with its state exposed. {@link #step(double)} also zeroes the
  * gradients, which DJL otherwise only does inside its own optimizers.
+ *
+ * <p>β1, β2 and ε are {@link Settings}: Adam's own 0.9, 0.999 and 1e-8 unless a run sets them
+ * ({@code dgm train --adam-betas --adam-epsilon}), e.g. to a paper's: Burda et al.'s IWAE code
+ * uses β1 = 0.99 and ε = 1e-4, Du and Mordatch's EBMs β1 = 0. They may change between steps
+ * (on resume); the bias corrections use the current values.
  */
 public final class Adam {
+
+  /**
+   * Adam's constants.
+   *
+   * @param beta1 decay of the first-moment (mean) estimate, in [0, 1)
+   * @param beta2 decay of the second-moment estimate, in [0, 1)
+   * @param epsilon added to sqrt(v̂) in the denominator, positive
+   */
+  public record Settings(double beta1, double beta2, double epsilon) {
+    public Settings {
+      if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+        throw new IllegalArgumentException("Adam's betas must each be in [0, 1), got " + beta1
+            + ", " + beta2);
+      }
+      if (!(epsilon > 0 && Double.isFinite(epsilon))) {
+        throw new IllegalArgumentException("Adam's epsilon must be positive, got " + epsilon);
+      }
+    }
+
+    /** Kingma and Ba's: β1 = 0.9, β2 = 0.999, ε = 1e-8. */
+    public static Settings defaults() {
+      return new Settings(0.9, 0.999, 1e-8);
+    }
+  }
+
   private final Parameters parameters;
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
+  private Settings settings;
   private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
   private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
   private long steps;
   private boolean fused = SharedMemory.VECTOR_API;
 
   public Adam(Parameters parameters) {
-    this(parameters, 0.9, 0.999, 1e-8);
+    this(parameters, Settings.defaults());
   }
 
-  public Adam(Parameters parameters, double beta1, double beta2, double epsilon) {
+  public Adam(Parameters parameters, Settings settings) {
     this.parameters = parameters;
-    this.beta1 = beta1;
-    this.beta2 = beta2;
-    this.epsilon = epsilon;
+    this.settings = settings;
     NDManager m = parameters.manager();
     for (Map.Entry<String, NDArray> e : parameters.asMap().entrySet()) {
       firstMoments.put(e.getKey(), named(m.zeros(e.getValue().getShape()), "adam.m." + e.getKey()));
@@ -112,6 +138,9 @@ public final class Adam {
    */
   public void step(double learningRate) {
     steps++;
+    double beta1 = settings.beta1();
+    double beta2 = settings.beta2();
+    double epsilon = settings.epsilon();
     double correction1 = 1 - Math.pow(beta1, steps);
     double correction2 = 1 - Math.pow(beta2, steps);
     float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
@@ -148,6 +177,16 @@ public final class Adam {
   public Adam fused(boolean enabled) {
     this.fused = enabled && SharedMemory.VECTOR_API;
     return this;
+  }
+
+  /** β1, β2 and ε from the next step on. */
+  public Adam settings(Settings newSettings) {
+    this.settings = java.util.Objects.requireNonNull(newSettings);
+    return this;
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   /** Number of updates made so far. */

@@ -108,11 +108,35 @@ public final class RunDirectory {
           + " `dgm train --out " + root + "`");
     }
     try {
-      return JSON.readValue(runFile().toFile(), RunInfo.class);
+      JsonNode tree = JSON.readTree(runFile().toFile());
+      if (tree instanceof ObjectNode info) {
+        moveAdamBeta1(info);
+      }
+      return JSON.treeToValue(tree, RunInfo.class);
     } catch (IOException e) {
       throw new IllegalArgumentException(runFile() + ": corrupt run file: "
           + JsonProblems.describe(e) + "; `dgm train` writes it: restore it from a copy, or"
           + " train again into a new --out folder", e);
+    }
+  }
+
+  /**
+   * Runs of cd and pcd recorded before Adam's constants became training options kept β1 in their
+   * objective's settings ({@code adamBeta1}); it moves to {@code training.adam}, so such a run
+   * resumes with the β1 it was trained with.
+   */
+  private static void moveAdamBeta1(ObjectNode info) {
+    JsonNode objective = info.get("objective");
+    JsonNode config = objective == null ? null : objective.get("config");
+    if (!(config instanceof ObjectNode settings) || !settings.has("adamBeta1")) {
+      return;
+    }
+    JsonNode beta1 = settings.remove("adamBeta1");
+    if (info.get("training") instanceof ObjectNode training && !training.has("adam")) {
+      ObjectNode adam = training.putObject("adam");
+      adam.set("beta1", beta1);
+      adam.put("beta2", 0.999);
+      adam.put("epsilon", 1e-8);
     }
   }
 

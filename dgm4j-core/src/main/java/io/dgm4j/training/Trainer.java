@@ -39,8 +39,10 @@ public final class Trainer {
 
   /**
    * @param model the model to train
-   * @param objective how it is trained (owns its optimizers; restored already when resuming)
-   * @param config epochs, batch size, learning rate and schedule, early stopping, seed
+   * @param objective how it is trained (owns its optimizers; restored already when resuming);
+   *     its optimizers take {@code config}'s Adam settings
+   * @param config epochs, batch size, learning rate and schedule, early stopping, seed, Adam's
+   *     constants
    * @param state where the run stands ({@link TrainingState#start()} for a new run)
    * @param listeners progress display, metrics log, checkpoints
    */
@@ -51,6 +53,7 @@ public final class Trainer {
     this.config = config;
     this.state = state;
     this.listeners = List.copyOf(listeners);
+    objective.optimizers().forEach(optimizer -> optimizer.settings(config.adam()));
   }
 
   /**

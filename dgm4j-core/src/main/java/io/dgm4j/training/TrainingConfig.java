@@ -2,6 +2,7 @@ package io.dgm4j.training;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dgm4j.optim.Adam;
 
 /**
  * How a model is trained: minibatch Adam on maximum likelihood with an optional cosine
@@ -23,10 +24,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     validations) see only the validated ones. 1 validates every epoch; more saves time where
  *     validation costs as much as training (a 32-mask MADE ensemble scores every held-out
  *     image under all 32 masks)
+ * @param adam Adam's β1, β2 and ε for every optimizer of the objective ({@link Adam.Settings};
+ *     Kingma and Ba's 0.9, 0.999, 1e-8 unless set)
  */
 public record TrainingConfig(
     int epochs, int batchSize, double learningRate, String schedule, double clipNorm,
-    int patience, long seed, double ema, int validateEvery) {
+    int patience, long seed, double ema, int validateEvery, Adam.Settings adam) {
 
   public TrainingConfig {
     require(epochs >= 1, "epochs must be at least 1, got " + epochs);
@@ -39,17 +42,21 @@ public record TrainingConfig(
     require(patience >= 0, "patience must be >= 0, got " + patience);
     require(ema == 0 || (ema > 0 && ema < 1), "ema must be 0 (off) or in (0, 1), got " + ema);
     require(validateEvery >= 1, "validateEvery must be at least 1, got " + validateEvery);
+    require(adam != null, "adam settings must be given (Adam.Settings.defaults() for Adam's own)");
   }
 
-  /** Without a weight average, validating every epoch. */
+  /** Without a weight average, validating every epoch, with Adam's own constants. */
   public TrainingConfig(int epochs, int batchSize, double learningRate, String schedule,
       double clipNorm, int patience, long seed) {
-    this(epochs, batchSize, learningRate, schedule, clipNorm, patience, seed, 0, 1);
+    this(epochs, batchSize, learningRate, schedule, clipNorm, patience, seed, 0, 1,
+        Adam.Settings.defaults());
   }
 
   /**
    * Reads a run.json's {@code training} section; runs recorded before {@code validateEvery}
-   * existed validated every epoch.
+   * existed validated every epoch, and those recorded before {@code adam} used Adam's own
+   * constants (a cd/pcd run's β1 then stood in its objective's settings; {@link
+   * RunDirectory#readInfo} moves it here).
    */
   @JsonCreator
   static TrainingConfig read(@JsonProperty("epochs") int epochs,
@@ -57,9 +64,11 @@ public record TrainingConfig(
       @JsonProperty("learningRate") double learningRate,
       @JsonProperty("schedule") String schedule, @JsonProperty("clipNorm") double clipNorm,
       @JsonProperty("patience") int patience, @JsonProperty("seed") long seed,
-      @JsonProperty("ema") double ema, @JsonProperty("validateEvery") Integer validateEvery) {
+      @JsonProperty("ema") double ema, @JsonProperty("validateEvery") Integer validateEvery,
+      @JsonProperty("adam") Adam.Settings adam) {
     return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
-        seed, ema, validateEvery == null ? 1 : validateEvery);
+        seed, ema, validateEvery == null ? 1 : validateEvery,
+        adam == null ? Adam.Settings.defaults() : adam);
   }
 
   /** Whether the run validates after {@code epoch} (from 1). */
@@ -73,7 +82,7 @@ public record TrainingConfig(
 
   public TrainingConfig withSeed(long newSeed) {
     return new TrainingConfig(epochs, batchSize, learningRate, schedule, clipNorm, patience,
-        newSeed, ema, validateEvery);
+        newSeed, ema, validateEvery, adam);
   }
 
   private static void require(boolean ok, String message) {

@@ -84,6 +84,11 @@ class ValidatorTest {
       public void restore(NDList state, long step, String source) {}
 
       @Override
+      public java.util.List<io.dgm4j.optim.Adam> optimizers() {
+        return java.util.List.of();
+      }
+
+      @Override
       public double validationLoss(Batch batch) {
         return value * batch.size();
       }

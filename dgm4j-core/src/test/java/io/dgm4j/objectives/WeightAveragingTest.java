@@ -225,6 +225,11 @@ class WeightAveragingTest {
         }
 
         @Override
+        public java.util.List<io.dgm4j.optim.Adam> optimizers() {
+          return plain.optimizers();
+        }
+
+        @Override
         public void initializeFrom(io.dgm4j.data.Dataset examples, long seed) {
           looked[0] = true;
           for (NDArray p : model.parameters().asMap().values()) {

@@ -13,6 +13,7 @@ import io.dgm4j.models.DensityModel;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.objectives.MaximumLikelihood;
+import io.dgm4j.optim.Adam;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -283,10 +284,10 @@ class TrainerTest {
     RunDirectory third = new RunDirectory(dir.resolve("third"));
     // a large step oscillates, so the best epoch is not simply the last
     train(every, spec("bernoulli", 4, 1),
-        new TrainingConfig(8, 100, 2.0, "constant", 0, 0, 1, 0, 1), epoch -> data, validation,
+        new TrainingConfig(8, 100, 2.0, "constant", 0, 0, 1, 0, 1, Adam.Settings.defaults()), epoch -> data, validation,
         false, Integer.MAX_VALUE);
     TrainingState end = train(third, spec("bernoulli", 4, 1),
-        new TrainingConfig(8, 100, 2.0, "constant", 0, 0, 1, 0, 3), epoch -> data, validation,
+        new TrainingConfig(8, 100, 2.0, "constant", 0, 0, 1, 0, 3, Adam.Settings.defaults()), epoch -> data, validation,
         false, Integer.MAX_VALUE);
     List<EpochResult> all = every.readMetrics();
     List<EpochResult> some = third.readMetrics();
@@ -324,7 +325,7 @@ class TrainerTest {
     Dataset data = independentBits(300, 5);
     RunDirectory run = new RunDirectory(dir);
     TrainingState end = train(run, spec("bernoulli", 4, 1),
-        new TrainingConfig(50, 300, 50.0, "constant", 0, 2, 1, 0, 2), data, false);
+        new TrainingConfig(50, 300, 50.0, "constant", 0, 2, 1, 0, 2, Adam.Settings.defaults()), data, false);
     List<EpochResult> validated = run.readMetrics().stream()
         .filter(r -> !r.validationMetric().equals("skipped")).toList();
     assertThat(end.epoch()).isLessThan(50).isEven();
@@ -339,15 +340,89 @@ class TrainerTest {
     String old = "{\"epochs\":5,\"batchSize\":100,\"learningRate\":0.001,"
         + "\"schedule\":\"cosine\",\"clipNorm\":0.0,\"patience\":0,\"seed\":1,\"ema\":0.0}";
     TrainingConfig read = ModelRegistry.json().readValue(old, TrainingConfig.class);
-    assertThat(read).isEqualTo(new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 1));
-    TrainingConfig every4 = new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 4);
+    assertThat(read).isEqualTo(new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 1, Adam.Settings.defaults()));
+    TrainingConfig every4 = new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 4, Adam.Settings.defaults());
     assertThat(ModelRegistry.json().readValue(
         ModelRegistry.json().writeValueAsString(every4), TrainingConfig.class))
         .isEqualTo(every4);
     assertThat(every4.validatesAfter(3)).isFalse();
     assertThat(every4.validatesAfter(4)).isTrue();
     assertThat(every4.validatesAfter(5)).isTrue(); // the last epoch
-    assertThatThrownBy(() -> new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 0))
+    assertThatThrownBy(() -> new TrainingConfig(5, 100, 0.001, "cosine", 0, 0, 1, 0, 0, Adam.Settings.defaults()))
         .hasMessageContaining("validateEvery");
+  }
+
+  /**
+   * The run's Adam constants reach the objective's optimizer: two full-batch steps of the
+   * independent-Bernoulli model from logits 0 equal Adam's update computed here in double
+   * precision with those constants, which differ measurably from the default ones' result.
+   */
+  @Test
+  void adamSettingsOfTheRunDriveTheUpdates(@TempDir Path dir) throws Exception {
+    Dataset data = independentBits(400, 5);
+    Adam.Settings settings = new Adam.Settings(0.5, 0.9, 0.3);
+    double lr = 0.1;
+    TrainingConfig config = new TrainingConfig(2, data.size(), lr, "constant", 0, 0, 1, 0, 1,
+        settings);
+    RunDirectory run = new RunDirectory(dir);
+    train(run, spec("bernoulli", 4, 1), config, data, false);
+    double[] expected = adamTrace(data, settings, lr, 2);
+    double[] withDefaults = adamTrace(data, Adam.Settings.defaults(), lr, 2);
+    try (NDManager m = Engines.newManager()) {
+      float[] logits = Checkpoint.read(run.lastCheckpoint(), m.newSubManager()).model()
+          .parameters().get("logits").toFloatArray();
+      for (int j = 0; j < 4; j++) {
+        assertThat((double) logits[j]).as("logit %d", j).isCloseTo(expected[j], within(1e-5));
+        assertThat(Math.abs(expected[j] - withDefaults[j])).as("logit %d", j)
+            .isGreaterThan(1e-3);
+      }
+    }
+    assertThat(ModelRegistry.json().readValue(ModelRegistry.json().writeValueAsString(config),
+        TrainingConfig.class)).isEqualTo(config);
+  }
+
+  /** Adam on the mean Bernoulli NLL of {@code data}, logits from 0, full batch (Kingma and Ba). */
+  private static double[] adamTrace(Dataset data, Adam.Settings s, double lr, int steps) {
+    int d = data.dimension();
+    double[] l = new double[d];
+    double[] m = new double[d];
+    double[] v = new double[d];
+    for (int t = 1; t <= steps; t++) {
+      for (int j = 0; j < d; j++) {
+        double g = 0;
+        for (int i = 0; i < data.size(); i++) {
+          g += (1 / (1 + Math.exp(-l[j])) - data.get(i, j)) / data.size();
+        }
+        m[j] = s.beta1() * m[j] + (1 - s.beta1()) * g;
+        v[j] = s.beta2() * v[j] + (1 - s.beta2()) * g * g;
+        double mHat = m[j] / (1 - Math.pow(s.beta1(), t));
+        double vHat = v[j] / (1 - Math.pow(s.beta2(), t));
+        l[j] -= lr * mHat / (Math.sqrt(vHat) + s.epsilon());
+      }
+    }
+    return l;
+  }
+
+  /**
+   * A cd/pcd run recorded when Adam's β1 was that objective's {@code adamBeta1} setting reads
+   * with it as the run's Adam β1, and without the setting the objective no longer has.
+   */
+  @Test
+  void aContrastiveDivergenceRunsOldAdamBeta1BecomesTheRunsAdamSetting(@TempDir Path dir)
+      throws Exception {
+    String old = "{\"model\":{\"family\":\"ebm\",\"itemShape\":[2],\"seed\":1,"
+        + "\"config\":{}},\"objective\":{\"name\":\"pcd\",\"config\":{\"k\":60,"
+        + "\"adamBeta1\":0.0}},\"training\":{\"epochs\":5,\"batchSize\":100,"
+        + "\"learningRate\":1.0E-4,\"schedule\":\"constant\",\"clipNorm\":0.0,"
+        + "\"patience\":0,\"seed\":1,\"ema\":0.0},\"data\":{}}";
+    RunDirectory run = new RunDirectory(dir);
+    Files.writeString(run.runFile(), old);
+    RunDirectory.RunInfo info = run.readInfo();
+    assertThat(info.training().adam()).isEqualTo(new Adam.Settings(0, 0.999, 1e-8));
+    assertThat(info.objective().config().has("adamBeta1")).isFalse();
+    assertThat(info.objective().config().get("k").asInt()).isEqualTo(60);
+    // a run without the old setting keeps what it recorded
+    Files.writeString(run.runFile(), old.replace(",\"adamBeta1\":0.0", ""));
+    assertThat(run.readInfo().training().adam()).isEqualTo(Adam.Settings.defaults());
   }
 }

@@ -123,6 +123,12 @@ public final class AdversarialTraining implements Objective {
     return state;
   }
 
+  /** The energy's optimizer, then the sampler's. */
+  @Override
+  public List<Adam> optimizers() {
+    return List.of(optimizer, sampler.optimizer());
+  }
+
   @Override
   public void restore(NDList state, long step, String source) {
     optimizer.load(state, step, source);

@@ -12,6 +12,7 @@ import io.dgm4j.optim.Adam;
 import io.dgm4j.optim.GradientStep;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.PersistentChains;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -43,25 +44,20 @@ public final class ContrastiveDivergence implements Objective {
    * @param energyRegularization α
    * @param bufferSize replay buffer capacity (pcd)
    * @param reinitialization fraction of chains restarted from noise each step (pcd)
-   * @param adamBeta1 Adam's β1 for the energy's weights
    */
   public record Config(int steps, double stepSize, double noiseScale,
-      double energyRegularization, int bufferSize, double reinitialization, double adamBeta1) {
+      double energyRegularization, int bufferSize, double reinitialization) {
     public Config {
       if (steps < 1 || !(stepSize > 0) || !(noiseScale >= 0) || bufferSize < 1
-          || !(reinitialization >= 0 && reinitialization <= 1)
-          || !(adamBeta1 >= 0 && adamBeta1 < 1)) {
+          || !(reinitialization >= 0 && reinitialization <= 1)) {
         throw new IllegalArgumentException("cd/pcd: steps and bufferSize must be >= 1, stepSize"
-            + " > 0, noiseScale >= 0, reinitialization in [0, 1], adamBeta1 in [0, 1)");
+            + " > 0, noiseScale >= 0, reinitialization in [0, 1]");
       }
     }
 
-    /**
-     * 2-D toys: k = 20 steps of η = 0.01 with the diffusion's noise, α = 0.1, 10k buffer,
-     * Adam's own β1 = 0.9.
-     */
+    /** 2-D toys: k = 20 steps of η = 0.01 with the diffusion's noise, α = 0.1, 10k buffer. */
     public static Config defaults() {
-      return new Config(20, 0.01, 0, 0.1, 10_000, 0.05, 0.9);
+      return new Config(20, 0.01, 0, 0.1, 10_000, 0.05);
     }
 
     double noise() {
@@ -83,7 +79,7 @@ public final class ContrastiveDivergence implements Objective {
     this.model = model;
     this.config = config;
     this.persistent = persistent;
-    this.optimizer = new Adam(model.parameters(), config.adamBeta1(), 0.999, 1e-8);
+    this.optimizer = new Adam(model.parameters());
     this.clipNorm = clipNorm;
   }
 
@@ -156,6 +152,11 @@ public final class ContrastiveDivergence implements Objective {
       state.add(position);
     }
     return state;
+  }
+
+  @Override
+  public List<Adam> optimizers() {
+    return List.of(optimizer);
   }
 
   @Override

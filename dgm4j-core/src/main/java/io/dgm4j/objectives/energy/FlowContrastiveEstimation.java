@@ -140,6 +140,12 @@ public final class FlowContrastiveEstimation implements Objective, DataInitializ
     return state;
   }
 
+  /** The energy's optimizer, then the noise flow's. */
+  @Override
+  public List<Adam> optimizers() {
+    return List.of(optimizer, noise.optimizer());
+  }
+
   @Override
   public void restore(NDList state, long step, String source) {
     optimizer.load(state, step, source);

@@ -45,6 +45,10 @@ final class FlowPlayer {
     return flow;
   }
 
+  Adam optimizer() {
+    return optimizer;
+  }
+
   /** One step of the flow minimising {@code loss}. */
   double minimize(Supplier<NDArray> loss, double learningRate) {
     return GradientStep.minimize(loss, optimizer, clipNorm, learningRate);
