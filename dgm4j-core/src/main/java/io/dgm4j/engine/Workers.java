@@ -22,6 +22,22 @@ public final class Workers {
 
   private Workers() {}
 
+  /** A range of rows for one worker: {@code part} from 0, rows {@code first} to {@code end - 1}. */
+  @FunctionalInterface
+  public interface RowRange {
+    void run(int part, int first, int end);
+  }
+
+  /**
+   * Rows 0 .. count - 1 split into at most {@code threads} contiguous ranges, one per worker
+   * ({@link #run}); the hand-derived steps' passes over the rows of a batch.
+   */
+  public static void rows(int count, int threads, RowRange task) {
+    int parts = Math.max(1, Math.min(threads, count));
+    run(parts, p -> task.run(p, (int) ((long) count * p / parts),
+        (int) ((long) count * (p + 1) / parts)));
+  }
+
   /**
    * Runs {@code task.accept(part)} for part = 0 .. parts - 1, part 0 on the calling thread and
    * the others on the pool, and returns when all are done; a failure in any part is rethrown.

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import io.dgm4j.engine.SharedMemory;
+import io.dgm4j.engine.VectorMath;
 import io.dgm4j.engine.Workers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -81,7 +82,7 @@ final class MadeGradient {
       MadeMasks.Link link = links[l];
       ByteBuffer to = maskedViews[l];
       float[] degrees = asFloats(link.to());
-      rows(link.from().length, threads, (part, first, end) -> {
+      Workers.rows(link.from().length, threads, (part, first, end) -> {
         for (int i = first; i < end; i++) {
           maskRow(link, degrees, i, from, i, to, null);
         }
@@ -121,7 +122,7 @@ final class MadeGradient {
         float[] bias = biases[l].toFloatArray();
         ByteBuffer a = SharedMemory.view(h[l + 1]);
         int width = bias.length;
-        rows(n, threads, (part, first, end) -> {
+        Workers.rows(n, threads, (part, first, end) -> {
           for (int r = first; r < end; r++) {
             biasRelu(a, r * width, bias);
           }
@@ -141,7 +142,7 @@ final class MadeGradient {
       float scale = 1f / n;
       double[] partLoss = new double[threads];
       float[][] columnSums = new float[threads][dimension];
-      rows(n, threads, (part, first, end) -> {
+      Workers.rows(n, threads, (part, first, end) -> {
         double loss = 0;
         for (int r = first; r < end; r++) {
           loss += lossAndSignal(zs, directLogits, xs, r * dimension, c, scale, columnSums[part]);
@@ -161,7 +162,7 @@ final class MadeGradient {
         ByteBuffer act = SharedMemory.view(h[l + 1]);
         int width = (int) back.getShape().get(1);
         float[][] sums = new float[threads][width];
-        rows(n, threads, (part, first, end) -> {
+        Workers.rows(n, threads, (part, first, end) -> {
           for (int r = first; r < end; r++) {
             reluBackward(d, act, r * width, width, sums[part]);
           }
@@ -198,7 +199,7 @@ final class MadeGradient {
       try (NDArray columns = a.get(new NDIndex(":, {}:{}", first, end));
           NDArray product = columns.transpose().matMul(b)) { // (end - first, out)
         ByteBuffer p = SharedMemory.view(product);
-        rows(end - first, threads, (part, from, until) -> {
+        Workers.rows(end - first, threads, (part, from, until) -> {
           for (int r = from; r < until; r++) {
             maskRow(link, to, offset + r, p, r, gradient, gradient);
           }
@@ -289,7 +290,7 @@ final class MadeGradient {
       }
       FloatVector xv = FloatVector.fromByteBuffer(FLOATS, x, at, NATIVE);
       FloatVector t = l.abs().neg().lanewise(VectorOperators.EXP);
-      total = total.add(l.max(0f).add(t.lanewise(VectorOperators.LOG1P)).sub(xv.mul(l)));
+      total = total.add(l.max(0f).add(VectorMath.log1p(t)).sub(xv.mul(l)));
       FloatVector sigmoid = one.div(one.add(t)); // sigmoid(|l|)
       FloatVector g = sigmoid.blend(sigmoid.mul(t), l.lt(0f)).sub(xv).mul(scale);
       g.intoByteBuffer(z, at, NATIVE);
@@ -342,17 +343,5 @@ final class MadeGradient {
       int at = j * Float.BYTES;
       gradient.putFloat(at, gradient.getFloat(at) + total);
     }
-  }
-
-  /** A range of rows for one worker. */
-  private interface RowRange {
-    void run(int part, int first, int end);
-  }
-
-  /** Rows 0 .. count - 1 split into {@code threads} contiguous ranges, one per worker. */
-  private static void rows(int count, int threads, RowRange task) {
-    int parts = Math.max(1, Math.min(threads, count));
-    Workers.run(parts, p -> task.run(p, (int) ((long) count * p / parts),
-        (int) ((long) count * (p + 1) / parts)));
   }
 }

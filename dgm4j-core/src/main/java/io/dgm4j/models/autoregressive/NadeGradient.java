@@ -2,6 +2,7 @@ package io.dgm4j.models.autoregressive;
 
 import ai.djl.ndarray.NDArray;
 import io.dgm4j.engine.SharedMemory;
+import io.dgm4j.engine.VectorMath;
 import io.dgm4j.engine.Workers;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -402,7 +403,7 @@ final class NadeGradient {
         FloatVector l = FloatVector.fromArray(SPECIES, logits, e).add(bias);
         FloatVector xv = FloatVector.fromArray(SPECIES, inputs, e);
         FloatVector t = l.abs().neg().lanewise(VectorOperators.EXP);
-        l.max(0f).add(t.lanewise(VectorOperators.LOG1P)).sub(xv.mul(l)).intoArray(nll, e);
+        l.max(0f).add(VectorMath.log1p(t)).sub(xv.mul(l)).intoArray(nll, e);
         FloatVector sigmoid = one.div(one.add(t)); // sigmoid(|l|)
         sigmoid.blend(sigmoid.mul(t), l.lt(0f)).sub(xv).intoArray(g, e);
       }

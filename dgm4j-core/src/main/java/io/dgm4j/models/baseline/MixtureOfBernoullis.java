@@ -3,15 +3,21 @@ package io.dgm4j.models.baseline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.distributions.Categorical;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.Autograd;
+import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.SharedMemory;
+import io.dgm4j.models.Batch;
 import io.dgm4j.models.DataInitialized;
 import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.Support;
 import io.dgm4j.nn.TensorMath;
+import java.nio.ByteBuffer;
 
 /**
  * A mixture of K independent-Bernoulli components over D binary values:
@@ -31,7 +37,10 @@ import io.dgm4j.nn.TensorMath;
  * s_k = sum_d softplus(l_kd), so log p(x) = logSumExp_k [log pi_k + (x L^T)_k - s_k]: an (N, D) x
  * (D, K) product plus a (K) vector, no loop over components or pixels.
  *
- * <p>Training is by maximum likelihood with gradients (Adam through the generic trainer). The
+ * <p>Training is by maximum likelihood with gradients (Adam through the generic trainer); where
+ * the vector API and CPU memory allow, a training step's gradient is derived by hand
+ * ({@link MixtureGradient}: the same two products, the passes around them fused), else autograd
+ * gives it; {@code MixtureOfBernoullisTest} checks both against plain double precision. The
  * classical alternative is expectation-maximisation (Dempster, Laird and Rubin, 1977): the E-step
  * computes responsibilities r_nk = p(k | x_n), the M-step sets pi_k and mu_kd to
  * responsibility-weighted frequencies. Note d log p(x) / d a_k = r_k - pi_k, so the gradient sees
@@ -69,6 +78,8 @@ public final class MixtureOfBernoullis extends AbstractDensityModel implements D
   private final Config config;
   private final NDArray mixingLogits; // (K)
   private final NDArray logits; // (K, D)
+  private boolean handDerivedGradient = true;
+  private MixtureGradient handGradient;
 
   public MixtureOfBernoullis(NDManager manager, int dimension, Config config, long seed) {
     super(manager, dimension, seed);
@@ -115,6 +126,43 @@ public final class MixtureOfBernoullis extends AbstractDensityModel implements D
   @Override
   public NDArray logProb(NDArray x) {
     return TensorMath.logSumExp(jointLogProb(x), 1);
+  }
+
+  /**
+   * The maximum-likelihood loss of a batch. Under autograd, with the vector API and the
+   * gradients in CPU memory, {@link MixtureGradient}'s: the gradient derived by hand and added
+   * straight into the gradient buffers, the returned scalar a leaf of its own (its backward pass
+   * touches no parameter); gradient buffers that do not exist yet are created first, so every
+   * step of a run, resumed or not, takes this route. Otherwise autograd of {@link #logProb}.
+   */
+  @Override
+  public NDArray meanNegativeLogLikelihood(Batch batch, long step) {
+    NDArray x = batch.x();
+    NDArray[] parameters = {mixingLogits, logits};
+    ByteBuffer[] gradients = null;
+    if (handDerivedGradient && SharedMemory.VECTOR_API && Autograd.isRecording()
+        && x.getShape().dimension() == 2 && x.getDataType() == DataType.FLOAT32
+        && !x.getDevice().isGpu() && SharedMemory.view(logits) != null) {
+      Autograd.createGradientBuffers(parameters);
+      gradients = Autograd.gradientViews(parameters);
+    }
+    if (gradients == null) {
+      return logProb(x).mean().neg();
+    }
+    if (handGradient == null) {
+      handGradient = new MixtureGradient();
+    }
+    double loss = handGradient.meanLossAndGradient(x, mixingLogits, logits, gradients[0],
+        gradients[1], Engines.threads());
+    NDArray leaf = x.getManager().create((float) loss);
+    leaf.setRequiresGradient(true);
+    return leaf;
+  }
+
+  /** Whether training steps use the hand-derived gradient where they can; for tests. */
+  MixtureOfBernoullis handDerivedGradient(boolean use) {
+    this.handDerivedGradient = use;
+    return this;
   }
 
   /**

@@ -214,6 +214,119 @@ class MixtureOfBernoullisTest {
   }
 
   /**
+   * A training step's loss and gradients, by the hand-derived route and by autograd, against a
+   * plain double-precision mixture: its loss directly and every gradient by central finite
+   * differences of it. Sizes that are not multiples of the vector width (the loops' tails), and
+   * one component so sharp that the others' responsibilities fall below the e^-60 cut-off.
+   */
+  @Test
+  void trainingGradientByHandAndByAutogradMatchDoublePrecisionFiniteDifferences() {
+    int n = 29;
+    int d = 37;
+    int k = 13;
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextDouble() < 0.3 ? 1f : 0f;
+    }
+    float[] logits = new float[k * d];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) (8 * r.nextDouble() - 4);
+    }
+    for (int j = 0; j < d; j++) { // component 0 copies example 0 sharply: r_0k tiny for k > 0
+      logits[j] = x[j] == 1f ? 9f : -9f;
+    }
+    float[] mixing = new float[k];
+    for (int c = 0; c < k; c++) {
+      mixing[c] = (float) (2 * r.nextDouble() - 1);
+    }
+    double loss = plainLoss(x, n, d, k, toDouble(logits), toDouble(mixing));
+    double h = 1e-4;
+    double[] logitGradient = new double[k * d];
+    for (int i = 0; i < logitGradient.length; i++) {
+      double[] up = toDouble(logits);
+      double[] down = toDouble(logits);
+      up[i] += h;
+      down[i] -= h;
+      logitGradient[i] = (plainLoss(x, n, d, k, up, toDouble(mixing))
+          - plainLoss(x, n, d, k, down, toDouble(mixing))) / (2 * h);
+    }
+    double[] mixingGradient = new double[k];
+    for (int c = 0; c < k; c++) {
+      double[] up = toDouble(mixing);
+      double[] down = toDouble(mixing);
+      up[c] += h;
+      down[c] -= h;
+      mixingGradient[c] = (plainLoss(x, n, d, k, toDouble(logits), up)
+          - plainLoss(x, n, d, k, toDouble(logits), down)) / (2 * h);
+    }
+    for (boolean byHand : new boolean[] {true, false}) {
+      try (NDManager m = Engines.newManager()) {
+        MixtureOfBernoullis model = new MixtureOfBernoullis(m.newSubManager(), d,
+            new MixtureOfBernoullis.Config(k), 1).handDerivedGradient(byHand);
+        model.parameters().get("logits").set(logits);
+        model.parameters().get("mixingLogits").set(mixing);
+        float got;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray l = model.meanNegativeLogLikelihood(
+              io.dgm4j.models.Batch.of(m.create(x, new Shape(n, d))), 0);
+          got = l.getFloat();
+          gc.backward(l);
+        }
+        assertThat((double) got).as("loss, by hand %s", byHand).isCloseTo(loss, within(1e-4));
+        float[] gl = model.componentLogits().getGradient().toFloatArray();
+        float[] ga = model.mixingLogits().getGradient().toFloatArray();
+        for (int i = 0; i < gl.length; i++) {
+          assertThat((double) gl[i]).as("dL/dl %d, by hand %s", i, byHand)
+              .isCloseTo(logitGradient[i], within(2e-5));
+        }
+        for (int c = 0; c < k; c++) {
+          assertThat((double) ga[c]).as("dL/da %d, by hand %s", c, byHand)
+              .isCloseTo(mixingGradient[c], within(2e-5));
+        }
+      }
+    }
+  }
+
+  private static double[] toDouble(float[] v) {
+    double[] out = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
+  /** -(1/N) sum_n log sum_c pi_c prod_j Bernoulli(x_nj; sigmoid(l_cj)), in double precision. */
+  private static double plainLoss(float[] x, int n, int d, int k, double[] logits,
+      double[] mixing) {
+    double norm = 0;
+    for (double a : mixing) {
+      norm += Math.exp(a);
+    }
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      double[] joint = new double[k];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        double lp = mixing[c] - Math.log(norm);
+        for (int j = 0; j < d; j++) {
+          double l = logits[c * d + j];
+          // log sigmoid(l) = -log(1 + e^-l), log(1 - sigmoid(l)) = -log(1 + e^l)
+          lp -= x[i * d + j] == 1f ? Math.log1p(Math.exp(-l)) : Math.log1p(Math.exp(l));
+        }
+        joint[c] = lp;
+        max = Math.max(max, lp);
+      }
+      double sum = 0;
+      for (double j : joint) {
+        sum += Math.exp(j - max);
+      }
+      total -= max + Math.log(sum);
+    }
+    return total / n;
+  }
+
+  /**
    * K (D + 1) - 1: every stored scalar moves log p(x) (counted by gradients on random data),
    * less one for the softmax of the mixing logits, which a common shift leaves unchanged.
    */
