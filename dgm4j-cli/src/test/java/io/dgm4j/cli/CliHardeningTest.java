@@ -301,8 +301,8 @@ class CliHardeningTest {
         "0.5", "--batch-size", "7", "--seed", "3");
     assertThat(changed.code()).isEqualTo(2);
     assertThat(changed.err()).contains("--seed, --batch-size cannot change")
-        .contains("only --epochs, --lr, --clip-norm, --patience, --ema and --validate-every may"
-            + " change");
+        .contains("only --epochs, --lr, --adam-betas, --adam-epsilon, --clip-norm, --patience,"
+            + " --ema and --validate-every may change");
     ok("train", "--resume", "--out", run.toString(), "--epochs", "2", "--quiet");
     JsonNode info = ModelRegistry.json().readTree(run.resolve("run.json").toFile());
     assertThat(info.get("training").get("epochs").asInt()).isEqualTo(2);
