@@ -83,12 +83,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Adam learning rate, positive (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--adam-betas", paramLabel = "BETA1,BETA2", split = ",",
+  @Option(names = "--adam-betas", paramLabel = "BETA1,BETA2",
       description = "Adam's decay rates of its mean and squared-gradient estimates, each in"
           + " [0, 1) (default: 0.9,0.999, Adam's own; with --resume: the recorded ones). E.g."
           + " 0.99,0.999 as in Burda et al.'s IWAE code, or 0,0.999 for energy models trained"
           + " with chains (Du and Mordatch).")
-  List<Double> adamBetas;
+  String adamBetas;
 
   @Option(names = "--adam-epsilon", paramLabel = "EPS",
       description = "Adam's epsilon, added to the root of its squared-gradient estimate,"
@@ -469,12 +469,21 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Adam's constants: those given by --adam-betas and --adam-epsilon, the rest {@code base}'s. */
   private Adam.Settings adamSettings(Adam.Settings base) {
-    if (adamBetas != null && adamBetas.size() != 2) {
-      throw Options.usage(spec, "--adam-betas takes two numbers, BETA1,BETA2 (e.g. 0.9,0.999),"
-          + " got " + adamBetas.size());
+    double beta1 = base.beta1();
+    double beta2 = base.beta2();
+    if (adamBetas != null) {
+      String[] parts = adamBetas.split(",", -1);
+      try {
+        if (parts.length != 2) {
+          throw new NumberFormatException();
+        }
+        beta1 = Double.parseDouble(parts[0].trim());
+        beta2 = Double.parseDouble(parts[1].trim());
+      } catch (NumberFormatException e) {
+        throw Options.usage(spec, "--adam-betas takes two numbers, BETA1,BETA2 (e.g."
+            + " 0.9,0.999), got '" + adamBetas + "'");
+      }
     }
-    double beta1 = adamBetas != null ? adamBetas.get(0) : base.beta1();
-    double beta2 = adamBetas != null ? adamBetas.get(1) : base.beta2();
     double epsilon = adamEpsilon != null ? adamEpsilon : base.epsilon();
     try {
       return new Adam.Settings(beta1, beta2, epsilon);

@@ -287,11 +287,13 @@ class CliTest {
     assertThat(recorded.at("/training/adam/epsilon").asDouble()).isEqualTo(1e-4);
 
     String[][] bad = {
-        {"--adam-betas", "1,0.999"}, {"--adam-betas", "0.9"}, {"--adam-epsilon", "0"},
-        {"--set", "adamBeta1=0"}};
+        {"--adam-betas", "1,0.999"}, {"--adam-betas", "0.9"}, {"--adam-betas", "0.9,x"},
+        {"--adam-epsilon", "0"}, {"--set", "adamBeta1=0"}};
     String[] says = {"--adam-betas: Adam's betas must each be in [0, 1), got 1.0, 0.999",
-        "--adam-betas takes two numbers, BETA1,BETA2", "--adam-epsilon: Adam's epsilon must be"
-        + " positive, got 0.0", "--set adamBeta1 is now the training option --adam-betas"};
+        "--adam-betas takes two numbers, BETA1,BETA2 (e.g. 0.9,0.999), got '0.9'",
+        "--adam-betas takes two numbers, BETA1,BETA2 (e.g. 0.9,0.999), got '0.9,x'",
+        "--adam-epsilon: Adam's epsilon must be positive, got 0.0",
+        "--set adamBeta1 is now the training option --adam-betas"};
     for (int i = 0; i < bad.length; i++) {
       Run refused = dgm("train", "--model", "fvsbn", "--data", images.toString(), bad[i][0],
           bad[i][1], "--out", dir.resolve("run-adam-bad").toString(), "--quiet");
