@@ -1,6 +1,7 @@
 package io.dgm4j.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -40,6 +41,16 @@ public final class Autograd {
    */
   public static NDArray gradientBuffer(NDArray parameter) {
     return JniUtils.getGradient((PtNDArray) parameter);
+  }
+
+  /**
+   * The scalar a hand-derived step returns as its loss once its gradient is in the gradient
+   * buffers: a leaf of its own, so the trainer's backward pass of it touches no parameter.
+   */
+  public static NDArray lossLeaf(NDManager manager, double loss) {
+    NDArray leaf = manager.create((float) loss);
+    leaf.setRequiresGradient(true);
+    return leaf;
   }
 
   /**

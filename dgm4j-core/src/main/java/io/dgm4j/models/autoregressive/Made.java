@@ -385,9 +385,7 @@ public final class Made extends BinaryAutoregressiveModel {
     double loss = kernel().meanLossAndGradient(x,
         MadeMasks.links(degrees[k], directWeight != null), weightList, biasList,
         weightGradients, biasGradients, Engines.threads());
-    NDArray leaf = x.getManager().create((float) loss);
-    leaf.setRequiresGradient(true);
-    return leaf;
+    return Autograd.lossLeaf(x.getManager(), loss);
   }
 
   private MadeGradient kernel() {

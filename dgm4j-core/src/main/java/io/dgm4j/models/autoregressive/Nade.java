@@ -307,10 +307,7 @@ public final class Nade extends BinaryAutoregressiveModel {
     double loss = kernel().meanLossAndGradient(xa, n, order, parameters, views,
         gradients, Engines.threads());
     if (views != null) {
-      // the gradients are in place: the loss is a leaf of its own, touching no parameter
-      NDArray leaf = m.create((float) loss);
-      leaf.setRequiresGradient(true);
-      return leaf;
+      return Autograd.lossLeaf(m, loss); // the gradients are in place
     }
     NDArray linear = w.mul(m.create(gradients[0], w.getShape())).sum()
         .add(c.mul(m.create(gradients[1], c.getShape())).sum())

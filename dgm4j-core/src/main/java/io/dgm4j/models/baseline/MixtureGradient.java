@@ -69,17 +69,13 @@ final class MixtureGradient {
       sigmoids = new float[k * d];
     }
     ByteBuffer l = SharedMemory.view(logits);
-    double[] offsets = new double[k]; // log pi_k - s_k, then pi_k
+    float[] offset = new float[k]; // log pi_k - s_k
     double[] pi = softmax(mixingLogits.toFloatArray());
     Workers.rows(k, threads, (part, first, end) -> {
       for (int c = first; c < end; c++) {
-        offsets[c] = Math.log(pi[c]) - softplusSumAndSigmoids(l, c * d, d, sigmoids);
+        offset[c] = (float) (Math.log(pi[c]) - softplusSumAndSigmoids(l, c * d, d, sigmoids));
       }
     });
-    float[] offset = new float[k];
-    for (int c = 0; c < k; c++) {
-      offset[c] = (float) offsets[c];
-    }
     try (NDManager scope = x.getManager().newSubManager()) {
       NDArray weights = logits.stopGradient();
       weights.attach(scope);

@@ -154,9 +154,7 @@ public final class MixtureOfBernoullis extends AbstractDensityModel implements D
     }
     double loss = handGradient.meanLossAndGradient(x, mixingLogits, logits, gradients[0],
         gradients[1], Engines.threads());
-    NDArray leaf = x.getManager().create((float) loss);
-    leaf.setRequiresGradient(true);
-    return leaf;
+    return Autograd.lossLeaf(x.getManager(), loss);
   }
 
   /** Whether training steps use the hand-derived gradient where they can; for tests. */
