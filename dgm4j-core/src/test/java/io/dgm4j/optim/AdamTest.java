@@ -46,9 +46,12 @@ class AdamTest {
           float[] y = plainParams.get(name).toFloatArray();
           for (int i = 0; i < x.length; i++) {
             // identical on AVX-512; with PyTorch's AVX2 kernels the tensor form rounds a few
-            // quotients differently (1 ulp seen at step 4), and the difference carries on
+            // quotients differently, and the difference carries on. Its size is set by the
+            // updates (about lr each), not by the parameter, which may pass near zero: 3.6e-9
+            // was seen at step 4 for a parameter of -0.0028 (15 of its ulps, 1 of lr's)
+            float lr = 0.01f * (step + 1);
             assertThat(x[i]).as("step %d %s[%d]", step, name, i)
-                .isCloseTo(y[i], within(8 * Math.ulp(y[i])));
+                .isCloseTo(y[i], within(8 * (Math.ulp(y[i]) + Math.ulp(lr))));
           }
         }
         assertThat(fusedParams.get("a").getGradient().abs().max().getFloat()).isZero();
@@ -56,7 +59,8 @@ class AdamTest {
       float[] mf = fused.state().get(0).toFloatArray();
       float[] mp = plain.state().get(0).toFloatArray();
       for (int i = 0; i < mf.length; i++) {
-        assertThat(mf[i]).isCloseTo(mp[i], within(8 * Math.ulp(mp[i])));
+        // the gradients, 2 (a - target), carry the parameters' differences into the moments
+        assertThat(mf[i]).isCloseTo(mp[i], within(8 * (Math.ulp(mp[i]) + Math.ulp(0.05f))));
       }
     }
   }
