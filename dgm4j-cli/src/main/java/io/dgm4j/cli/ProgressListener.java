@@ -1,5 +1,6 @@
 package io.dgm4j.cli;
 
+import io.dgm4j.evaluation.Validator;
 import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingListener;
@@ -56,11 +57,13 @@ final class ProgressListener implements TrainingListener {
     String validation = switch (r.validationMetric()) {
       case "nll" -> String.format("validation %.3f nats (%.4f bits/dim)", r.validationLoss(),
           r.validationLoss() / (dimension * Math.log(2)));
-      case "neg_elbo" -> String.format("validation -ELBO %.3f nats", r.validationLoss());
       case "none" -> "no validation figure";
       case "skipped" -> "not validated (--validate-every " + trainer.config().validateEvery()
           + ")";
-      default -> String.format("validation loss %.4f", r.validationLoss());
+      default -> Validator.inNats(r.validationMetric())
+          ? String.format("validation %s %.3f nats", Validator.label(r.validationMetric()),
+              r.validationLoss())
+          : String.format("validation loss %.4f", r.validationLoss());
     };
     secondsSoFar += r.seconds();
     epochsSoFar++;

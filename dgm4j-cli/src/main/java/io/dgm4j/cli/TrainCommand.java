@@ -8,6 +8,7 @@ import io.dgm4j.data.Perturbation;
 import io.dgm4j.data.Preprocessing;
 import io.dgm4j.data.Validation;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.evaluation.Validator;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.models.GenerativeModel;
@@ -17,6 +18,7 @@ import io.dgm4j.objectives.Objective;
 import io.dgm4j.objectives.ObjectiveSpec;
 import io.dgm4j.objectives.Objectives;
 import io.dgm4j.optim.Adam;
+import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
@@ -308,6 +310,7 @@ final class TrainCommand implements Callable<Integer> {
       RunData runData = RunData.ofRun(info.data(), dataDir.home(), info.model().family(),
           run.runFile(), spec.commandLine().getErr());
       run.prepareResume(state.epoch());
+      state = restartBestIfTheMetricChanged(run, generativeModel, objective, state, console);
       if (!config.equals(recorded.training())) {
         run.writeInfo(info); // run.json keeps saying how many epochs the run is for, and its ema
       }
@@ -316,6 +319,27 @@ final class TrainCommand implements Callable<Integer> {
       fit(run, info, runData, generativeModel, objective, state, console);
       return 0;
     }
+  }
+
+  /**
+   * A run recorded before its validation figure changed (an IWAE run validated on the -ELBO
+   * before it was validated on its own k-sample bound) compares the new figure with no old one:
+   * its best checkpoint is chosen anew from the next epoch, and the user is told.
+   */
+  private static TrainingState restartBestIfTheMetricChanged(RunDirectory run,
+      GenerativeModel model, Objective objective, TrainingState state, PrintWriter console) {
+    String recorded = run.readMetrics().stream().map(EpochResult::validationMetric)
+        .filter(m -> !m.equals("skipped") && !m.equals("none")).reduce((a, b) -> b)
+        .orElse(null);
+    String now = Validator.metricFor(model, objective);
+    if (recorded == null || recorded.equals(now)) {
+      return state;
+    }
+    console.printf("validation now reports the %s, where the recorded epochs report the %s: the"
+        + " best checkpoint is chosen anew from epoch %d%n", Validator.label(now),
+        Validator.label(recorded), state.epoch() + 1);
+    return new TrainingState(state.epoch(), state.step(), Double.NaN, state.bestEpoch(), 0,
+        state.trainingSeconds());
   }
 
   private void fit(RunDirectory run, RunDirectory.RunInfo info, RunData runData,

@@ -41,6 +41,31 @@ class LatentCliTest {
     return run;
   }
 
+  /** An IWAE run validates, picks its best checkpoint and prints by its own k-sample bound. */
+  @Test
+  void iwaeRunsAreValidatedOnTheirBound() throws Exception {
+    Path run = dir.resolve("run-iwae5");
+    CliTest.Run r = dgm("train", "--data", images.toString(), "--model", "iwae", "--set",
+        "latent=2", "--set", "hidden=[16]", "--set", "samples=5", "--epochs", "2", "--lr", "0.01",
+        "--validation", "100", "--out", run.toString(), "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("validation -IWAE-5 bound").doesNotContain("-ELBO");
+    List<String> lines = java.nio.file.Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertThat(lines).hasSize(2).allSatisfy(line -> assertThat(
+        ModelRegistry.json().readTree(line).get("validationMetric").asText())
+        .isEqualTo("neg_iwae_bound_k5"));
+
+    // a run recorded when IWAE runs were validated on the -ELBO: resumed, it says the best
+    // checkpoint is chosen anew
+    java.nio.file.Files.writeString(run.resolve("metrics.jsonl"),
+        String.join("\n", lines).replace("neg_iwae_bound_k5", "neg_elbo") + "\n");
+    CliTest.Run resumed = dgm("train", "--out", run.toString(), "--resume", "--epochs", "3",
+        "--quiet");
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("validation now reports the -IWAE-5 bound, where the"
+        + " recorded epochs report the -ELBO: the best checkpoint is chosen anew from epoch 3");
+  }
+
   @Test
   void vaeEvalScoreEmbedProbeAndPictures() throws Exception {
     Path run = train("vae", "--model", "vae", "--set", "latent=2", "--set", "hidden=[32]");

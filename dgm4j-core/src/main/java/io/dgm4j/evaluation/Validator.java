@@ -21,6 +21,12 @@ import java.nio.FloatBuffer;
  *       {@link EnergyModel} whose log Z is known);
  *   <li>{@code neg_elbo}: the negative evidence lower bound, nats per example
  *       ({@link LatentVariableModel}; an upper bound on the NLL);
+ *   <li>{@code neg_iwae_bound_k}<i>K</i>, e.g. {@code neg_iwae_bound_k50}: the negative K-sample
+ *       importance-weighted bound, nats per example, for a {@link LatentVariableModel} trained on
+ *       that bound ({@link Objective#latentDrawsPerExample()} = K &gt; 1, the IWAE). It is what
+ *       the run optimises and a tighter bound than the ELBO; the IWAE's training widens q(z|x),
+ *       so its ELBO can worsen while its likelihood improves, and a best checkpoint chosen by
+ *       the ELBO would stop at the wrong epoch;
  *   <li>{@code objective}: the training objective's own loss on held-out data, for models with
  *       neither;
  *   <li>{@code none}: nothing to measure (no validation examples, or the objective has no
@@ -52,8 +58,27 @@ public final class Validator {
 
     /** Whether the value is in nats per example (so bits/dim can be shown). */
     public boolean inNats() {
-      return metric.equals("nll") || metric.equals("neg_elbo");
+      return Validator.inNats(metric);
     }
+  }
+
+  private static final String IWAE_BOUND = "neg_iwae_bound_k";
+
+  /** Whether a figure of {@code metric} is in nats per example. */
+  public static boolean inNats(String metric) {
+    return metric.equals("nll") || metric.equals("neg_elbo") || metric.startsWith(IWAE_BOUND);
+  }
+
+  /** How a person reads {@code metric}: {@code NLL}, {@code -ELBO}, {@code -IWAE-50 bound}. */
+  public static String label(String metric) {
+    if (metric.startsWith(IWAE_BOUND)) {
+      return "-IWAE-" + metric.substring(IWAE_BOUND.length()) + " bound";
+    }
+    return switch (metric) {
+      case "nll" -> "NLL";
+      case "neg_elbo" -> "-ELBO";
+      default -> metric.replace('_', ' ');
+    };
   }
 
   /** The metric this validator reports for {@code model} trained by {@code objective}. */
@@ -63,7 +88,8 @@ public final class Validator {
       return "nll";
     }
     if (model instanceof LatentVariableModel) {
-      return "neg_elbo";
+      int k = objective.latentDrawsPerExample();
+      return k > 1 ? IWAE_BOUND + k : "neg_elbo";
     }
     return "objective";
   }
@@ -94,7 +120,10 @@ public final class Validator {
             yield ((EnergyModel) model).energy(x).mean().getFloat() + logZ;
           }
           case "neg_elbo" -> -((LatentVariableModel) model).elbo(x).mean().getFloat();
-          default -> objective.validationLoss(new Batch(x, labels(m, data, start, n)));
+          default -> metric.startsWith(IWAE_BOUND)
+              ? -((LatentVariableModel) model).logProbEstimate(x,
+                  objective.latentDrawsPerExample()).mean().getFloat()
+              : objective.validationLoss(new Batch(x, labels(m, data, start, n)));
         };
         if (Double.isNaN(batchMean) && metric.equals("objective")) {
           return new Result("none", Double.NaN);

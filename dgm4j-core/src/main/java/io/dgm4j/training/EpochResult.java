@@ -11,8 +11,9 @@ import com.fasterxml.jackson.annotation.JsonAlias;
  *     objectives)
  * @param validationLoss the validation figure, lower is better (see {@code validationMetric})
  * @param validationMetric what {@code validationLoss} is: {@code nll} (nats per example),
- *     {@code neg_elbo} (nats, a bound), {@code objective} (the objective's own loss), {@code
- *     none} or {@code skipped} (an epoch between validations; the value is NaN)
+ *     {@code neg_elbo} (nats, a bound), {@code neg_iwae_bound_k}K (nats, the K-sample bound an
+ *     IWAE run trains on), {@code objective} (the objective's own loss), {@code none} or {@code
+ *     skipped} (an epoch between validations; the value is NaN); see {@code Validator}
  * @param learningRate the learning rate at its last step
  * @param seconds wall time of the epoch (training and validation)
  * @param examplesPerSecond training examples processed per second of training time

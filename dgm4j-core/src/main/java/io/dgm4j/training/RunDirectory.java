@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.evaluation.Plots;
+import io.dgm4j.evaluation.Validator;
 import io.dgm4j.io.AtomicFiles;
 import io.dgm4j.io.Checkpoint;
 import io.dgm4j.io.JsonProblems;
@@ -251,13 +252,12 @@ public final class RunDirectory {
         // the label is the last validated epoch's metric (epochs between validations have none)
         String metric = all.stream().map(EpochResult::validationMetric)
             .filter(m -> !m.equals("skipped")).reduce((first, last) -> last).orElse("none");
-        boolean nats = metric.equals("nll") || metric.equals("neg_elbo");
         Plots.lossCurve(lossPlot(), spec.family() + " — " + root.getFileName(),
             all.stream().map(EpochResult::epoch).toList(),
             all.stream().map(EpochResult::trainLoss).toList(),
             all.stream().map(EpochResult::validationLoss).toList(),
-            "validation " + metric.replace('_', ' ').replace("neg elbo", "-ELBO"),
-            nats ? "nats per example" : "loss");
+            "validation " + Validator.label(metric),
+            Validator.inNats(metric) ? "nats per example" : "loss");
       }
     };
   }

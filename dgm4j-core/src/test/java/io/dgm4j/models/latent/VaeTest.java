@@ -8,9 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.dgm4j.data.Dataset;
 import io.dgm4j.distributions.DiagonalGaussian;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.Scalars;
+import io.dgm4j.evaluation.Validator;
 import io.dgm4j.models.Batch;
 import io.dgm4j.objectives.Elbo;
 import io.dgm4j.objectives.ImportanceWeightedBound;
@@ -154,6 +156,43 @@ class VaeTest {
       assertThat(new ImportanceWeightedBound(vae, new ImportanceWeightedBound.Config(7), 0)
           .latentDrawsPerExample()).isEqualTo(7);
       assertThat(new Elbo(vae, new Elbo.Config(1, 0), 0).latentDrawsPerExample()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A run trained on the k-sample bound is validated on that bound, an ELBO run on the ELBO.
+   * With q(z | x) = p(z) the 2000-sample bound must agree with the quadrature's log p(x) over the
+   * 16 states, and the ELBO (E_p(z) log p(x | z)) lie visibly above it.
+   */
+  @Test
+  void anIwaeRunIsValidatedOnItsOwnBound() {
+    try (NDManager root = Engines.newManager(); NDManager m = root.newSubManager()) {
+      Engines.seed(12);
+      Vae vae = tiny(m, 0);
+      vae.parameters().get("encoder.w1").muli(0);
+      vae.parameters().get("encoder.b1").muli(0);
+      double[] logP = quadratureLogProbs(m, vae);
+      int copies = 10;
+      float[] rows = new float[16 * copies * 4];
+      double expected = 0;
+      for (int i = 0; i < 16 * copies; i++) {
+        System.arraycopy(bits(i % 16), 0, rows, i * 4, 4);
+        expected -= logP[i % 16] / (16 * copies);
+      }
+      Dataset data = new Dataset("states", rows, 16 * copies, new int[] {4}, null);
+      Validator validator = new Validator(64); // batches of 64, 64 and 32
+
+      Validator.Result iwae = validator.validate(vae,
+          new ImportanceWeightedBound(vae, new ImportanceWeightedBound.Config(2000), 0), data);
+      assertThat(iwae.metric()).isEqualTo("neg_iwae_bound_k2000");
+      assertThat(Validator.label(iwae.metric())).isEqualTo("-IWAE-2000 bound");
+      assertThat(iwae.inNats()).isTrue();
+      assertThat(iwae.value()).isCloseTo(expected, within(0.01));
+
+      Validator.Result elbo = validator.validate(vae, new Elbo(vae, new Elbo.Config(1, 0), 0),
+          data);
+      assertThat(elbo.metric()).isEqualTo("neg_elbo");
+      assertThat(elbo.value()).isGreaterThan(expected + 0.05);
     }
   }
 
