@@ -356,7 +356,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new NonFiniteLossException(e.getMessage() + likelyCause(runData.train(), state,
           run), e);
     }
-    String metric = io.dgm4j.evaluation.Validator.metricFor(generativeModel, objective);
+    String metric = Validator.metricFor(generativeModel, objective);
     if (runData.validation().size() == 0) {
       console.printf("done: %d epochs (no validation set: the last epoch is kept as the"
           + " best); run folder %s%n", end.epoch(), run.root());
@@ -366,7 +366,7 @@ final class TrainCommand implements Callable<Integer> {
           + " the best); run folder %s%n", end.epoch(), objective.name(), run.root());
     } else {
       console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
-          end.epoch(), metric.replace('_', ' '), end.bestValidationLoss(), end.bestEpoch(),
+          end.epoch(), Validator.label(metric), end.bestValidationLoss(), end.bestEpoch(),
           run.root());
     }
     if (QuadratureReport.applies(generativeModel, generativeModel.dimension())) {
