@@ -9,6 +9,7 @@ import io.dgm4j.data.Binarization;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.LogDensities;
 import io.dgm4j.models.ModelRegistry;
@@ -20,7 +21,6 @@ import io.dgm4j.sampling.Langevin;
 import io.dgm4j.sampling.Mala;
 import io.dgm4j.sampling.TransitionKernel;
 import java.io.PrintWriter;
-import java.nio.FloatBuffer;
 
 /**
  * Sampler and RBM training speed for {@code dgm bench --mcmc}: block Gibbs sweeps/s of a batch
@@ -94,7 +94,7 @@ final class McmcBench {
     int n = train.size() / batchSize * batchSize;
     for (int from = 0; from < n; from += batchSize) {
       try (NDScope scope = new NDScope(); NDManager step = rbm.manager().newSubManager()) {
-        NDArray x = step.create(FloatBuffer.wrap(values, from * d, batchSize * d),
+        NDArray x = SharedMemory.tensor(step, values, from * d, batchSize * d,
             new Shape(batchSize, d));
         pcd.step(new Batch(x, null), from / batchSize, 1e-3);
       }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.Conditional;
 import io.dgm4j.models.Encoder;
@@ -12,7 +13,6 @@ import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.models.latent.VariationalModel;
-import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
 
 /**
@@ -209,7 +209,7 @@ public final class LatentEvaluator {
 
   static NDArray rows(NDManager m, Dataset data, int start, int n) {
     int d = data.dimension();
-    return m.create(FloatBuffer.wrap(data.values(), start * d, n * d).slice(), new Shape(n, d));
+    return SharedMemory.tensor(m, data.values(), start * d, n * d, new Shape(n, d));
   }
 
   static NDArray labels(NDManager m, Dataset data, int start, int n) {

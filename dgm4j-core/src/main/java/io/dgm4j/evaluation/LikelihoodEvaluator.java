@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.GenerativeModel;
 import java.util.function.UnaryOperator;
@@ -55,7 +56,7 @@ public final class LikelihoodEvaluator {
       data.copyRows(start, n, buffer);
       try (NDScope scope = new NDScope();
           NDManager step = model.manager().newSubManager()) {
-        float[] lp = f.apply(step.create(java.nio.FloatBuffer.wrap(buffer, 0, n * d),
+        float[] lp = f.apply(SharedMemory.tensor(step, buffer, 0, n * d,
             new Shape(n, d))).toFloatArray();
         for (int i = 0; i < n; i++) {
           out[start + i] = lp[i];

@@ -8,10 +8,10 @@ import io.dgm4j.data.Dataset;
 import io.dgm4j.data.Permutations;
 import io.dgm4j.distributions.Categorical;
 import io.dgm4j.engine.Scalars;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.nn.Parameters;
 import io.dgm4j.optim.Adam;
 import io.dgm4j.optim.GradientStep;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -103,7 +103,7 @@ public final class LinearProbe {
         }
         position += batch;
         try (NDScope scope = new NDScope(); NDManager s = m.newSubManager()) {
-          NDArray x = s.create(buffer, new Shape(batch, f)).sub(mu).mul(inv);
+          NDArray x = SharedMemory.tensor(s, buffer, new Shape(batch, f)).sub(mu).mul(inv);
           NDArray y = s.create(labels);
           GradientStep.minimize(() -> Categorical.logProb(x.matMul(w).add(b), y).mean().neg()
               .add(Scalars.times(w.square().sum(), config.l2() / 2)), adam, 0,
@@ -165,7 +165,7 @@ public final class LinearProbe {
     for (int start = 0; start < data.size(); start += 1000) {
       int n = Math.min(1000, data.size() - start);
       try (NDScope scope = new NDScope(); NDManager s = m.newSubManager()) {
-        NDArray x = s.create(FloatBuffer.wrap(data.values(), start * f, n * f).slice(),
+        NDArray x = SharedMemory.tensor(s, data.values(), start * f, n * f,
             new Shape(n, f)).sub(mu).mul(inv);
         long[] predicted = x.matMul(w).add(b).argMax(1).toLongArray();
         for (int i = 0; i < n; i++) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.ModelRegistry;
@@ -87,7 +88,7 @@ public final class Throughput {
       int from = (int) ((s * batchSize) % Math.max(1, data.size() - batchSize));
       data.copyRows(from, batchSize, buffer);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
-        NDArray x = m.create(buffer, new Shape(batchSize, d));
+        NDArray x = SharedMemory.tensor(m, buffer, new Shape(batchSize, d));
         NDArray labels = data.hasLabels()
             ? m.create(Arrays.copyOfRange(data.labels(), from, from + batchSize)) : null;
         objective.step(new Batch(x, labels), s, 1e-4);

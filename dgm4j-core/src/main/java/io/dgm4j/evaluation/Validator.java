@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.data.Dataset;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.objectives.Objective;
-import java.nio.FloatBuffer;
 
 /**
  * The figure a training run watches on held-out data after every epoch (for the best checkpoint
@@ -114,7 +114,7 @@ public final class Validator {
       int n = Math.min(batchSize, data.size() - start);
       data.copyRows(start, n, buffer);
       try (NDScope scope = new NDScope(); NDManager m = model.manager().newSubManager()) {
-        var x = m.create(FloatBuffer.wrap(buffer, 0, n * d), new Shape(n, d));
+        var x = SharedMemory.tensor(m, buffer, 0, n * d, new Shape(n, d));
         double batchMean = switch (metric) {
           case "nll" -> {
             yield ((EnergyModel) model).energy(x).mean().getFloat() + logZ;

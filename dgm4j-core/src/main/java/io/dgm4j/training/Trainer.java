@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.tracker.Tracker;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.evaluation.Validator;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.GenerativeModel;
 import io.dgm4j.objectives.Objective;
 import io.dgm4j.optim.NonFiniteException;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
@@ -157,7 +157,7 @@ public final class Trainer {
     // result lands in its first operand's manager, which may be the model's).
     try (NDScope stepScope = new NDScope();
         NDManager scope = model.manager().newSubManager()) {
-      NDArray x = scope.create(FloatBuffer.wrap(buffer, 0, count * dimension),
+      NDArray x = SharedMemory.tensor(scope, buffer, 0, count * dimension,
           new Shape(count, dimension));
       NDArray y = labels == null ? null
           : scope.create(java.util.Arrays.copyOf(labels, count));

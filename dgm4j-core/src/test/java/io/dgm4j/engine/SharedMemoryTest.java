@@ -21,6 +21,25 @@ class SharedMemoryTest {
     }
   }
 
+  /** A tensor made from part of an array holds a copy: the array may be reused at once. */
+  @Test
+  void tensorsFromArraysCopyTheirSlice() {
+    try (NDManager m = Engines.newManager()) {
+      float[] values = {9f, 1f, 2f, 3f, 4f, 5f, 6f, 9f};
+      NDArray x = SharedMemory.tensor(m, values, 1, 6, new ai.djl.ndarray.types.Shape(2, 3));
+      java.util.Arrays.fill(values, -1f);
+      assertThat(x.getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 3));
+      assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
+      assertThat(x.toFloatArray()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+      assertThat(x.sum().getFloat()).isEqualTo(21f); // the engine reads the same values
+      assertThat(SharedMemory.tensor(m, new float[] {7f, 8f},
+          new ai.djl.ndarray.types.Shape(2)).toFloatArray()).containsExactly(7f, 8f);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> SharedMemory.tensor(m, values,
+          0, 5, new ai.djl.ndarray.types.Shape(2, 3)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 3)");
+    }
+  }
+
   @Test
   void otherTypesHaveNoView() {
     try (NDManager m = Engines.newManager()) {
