@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.SharedMemory;
 import java.util.function.UnaryOperator;
 
 /**
@@ -73,7 +74,7 @@ public final class GibbsCompletion {
         float[] u;
         try (NDScope scope = new NDScope();
             NDManager step = owner.newSubManager()) {
-          lp = logProb.apply(step.create(pair, new Shape(2L * n, dimension))).toFloatArray();
+          lp = logProb.apply(SharedMemory.tensor(step, pair, new Shape(2L * n, dimension))).toFloatArray();
           u = step.randomUniform(0f, 1f, new Shape(n)).toFloatArray();
         }
         for (int i = 0; i < n; i++) {

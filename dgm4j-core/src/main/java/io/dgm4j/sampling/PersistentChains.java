@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dgm4j.engine.SharedMemory;
 import java.util.SplittableRandom;
 
 /**
@@ -73,6 +74,6 @@ public final class PersistentChains {
       }
       System.arraycopy(all, order[within] * d, picked, i * d, d);
     }
-    return manager.create(picked, new Shape(n, d));
+    return SharedMemory.tensor(manager, picked, new Shape(n, d));
   }
 }

@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.engine.Scalars;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.Annealable;
 import io.dgm4j.models.Completer;
@@ -171,7 +172,7 @@ public final class Rbm extends AbstractModel
             values[s * bits + j] = (state >>> j & 1) == 1 ? 1f : 0f;
           }
         }
-        NDArray x = m.create(values, new Shape(block, bits));
+        NDArray x = SharedMemory.tensor(m, values, new Shape(block, bits));
         NDArray logTerms = overHidden
             // −F_h(h) = cᵀh + Σ_i softplus(b_i + (Wh)_i)
             ? x.matMul(hiddenBias).add(Activation.softPlus(x.matMul(weights.transpose())

@@ -10,6 +10,7 @@ import io.dgm4j.distributions.Bernoulli;
 import io.dgm4j.distributions.Categorical;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.Scalars;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.AutoregressiveModel;
 import io.dgm4j.models.Support;
@@ -259,7 +260,7 @@ public abstract class PixelModel extends AbstractDensityModel implements Autoreg
       }
     }
     try (NDManager m = out.newSubManager()) {
-      NDArray image = encode(m.create(values, new Shape(n, dimension)));
+      NDArray image = encode(SharedMemory.tensor(m, values, new Shape(n, dimension)));
       NDArray lab = labels == null ? null : labels.duplicate();
       if (lab != null) {
         lab.attach(m);

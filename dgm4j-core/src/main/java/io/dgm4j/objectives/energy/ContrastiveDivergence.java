@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Scalars;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.objectives.Objective;
@@ -124,7 +125,7 @@ public final class ContrastiveDivergence implements Objective {
         System.arraycopy(buffer, random.nextInt(filled) * d, start, i * d, d);
       }
     }
-    return m.create(start, new Shape(n, d));
+    return SharedMemory.tensor(m, start, new Shape(n, d));
   }
 
   /** Appends the chains' end points to the buffer, overwriting the oldest once it is full. */
