@@ -18,7 +18,6 @@ import io.dgm4j.objectives.Objective;
 import io.dgm4j.objectives.ObjectiveSpec;
 import io.dgm4j.objectives.Objectives;
 import io.dgm4j.optim.Adam;
-import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
@@ -328,9 +327,7 @@ final class TrainCommand implements Callable<Integer> {
    */
   private static TrainingState restartBestIfTheMetricChanged(RunDirectory run,
       GenerativeModel model, Objective objective, TrainingState state, PrintWriter console) {
-    String recorded = run.readMetrics().stream().map(EpochResult::validationMetric)
-        .filter(m -> !m.equals("skipped") && !m.equals("none")).reduce((a, b) -> b)
-        .orElse(null);
+    String recorded = RunDirectory.lastValidationMetric(run.readMetrics()).orElse(null);
     String now = Validator.metricFor(model, objective);
     if (recorded == null || recorded.equals(now)) {
       return state;
@@ -497,15 +494,16 @@ final class TrainCommand implements Callable<Integer> {
     double beta2 = base.beta2();
     if (adamBetas != null) {
       String[] parts = adamBetas.split(",", -1);
+      String usage = "--adam-betas takes two numbers, BETA1,BETA2 (e.g. 0.9,0.999), got '"
+          + adamBetas + "'";
+      if (parts.length != 2) {
+        throw Options.usage(spec, usage);
+      }
       try {
-        if (parts.length != 2) {
-          throw new NumberFormatException();
-        }
         beta1 = Double.parseDouble(parts[0].trim());
         beta2 = Double.parseDouble(parts[1].trim());
       } catch (NumberFormatException e) {
-        throw Options.usage(spec, "--adam-betas takes two numbers, BETA1,BETA2 (e.g."
-            + " 0.9,0.999), got '" + adamBetas + "'");
+        throw Options.usage(spec, usage);
       }
     }
     double epsilon = adamEpsilon != null ? adamEpsilon : base.epsilon();

@@ -120,10 +120,9 @@ public final class Validator {
             yield ((EnergyModel) model).energy(x).mean().getFloat() + logZ;
           }
           case "neg_elbo" -> -((LatentVariableModel) model).elbo(x).mean().getFloat();
-          default -> metric.startsWith(IWAE_BOUND)
-              ? -((LatentVariableModel) model).logProbEstimate(x,
-                  objective.latentDrawsPerExample()).mean().getFloat()
-              : objective.validationLoss(new Batch(x, labels(m, data, start, n)));
+          case "objective" -> objective.validationLoss(new Batch(x, labels(m, data, start, n)));
+          default -> -((LatentVariableModel) model).logProbEstimate(x, // neg_iwae_bound_kK
+              objective.latentDrawsPerExample()).mean().getFloat();
         };
         if (Double.isNaN(batchMean) && metric.equals("objective")) {
           return new Result("none", Double.NaN);

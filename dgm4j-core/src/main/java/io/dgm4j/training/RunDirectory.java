@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The folder of one training run:
@@ -212,6 +213,16 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * What the last validated epoch of {@code epochs} measured ({@code nll}, {@code neg_elbo},
+   * ...; see {@code Validator}), skipping epochs between validations and those with no figure;
+   * empty when none has one.
+   */
+  public static Optional<String> lastValidationMetric(List<EpochResult> epochs) {
+    return epochs.stream().map(EpochResult::validationMetric)
+        .filter(m -> !m.equals("skipped") && !m.equals("none")).reduce((first, last) -> last);
+  }
+
   /** Every epoch recorded so far, at most one per epoch (the last line wins after a resume). */
   public List<EpochResult> readMetrics() {
     List<EpochResult> results = new ArrayList<>();
@@ -249,9 +260,7 @@ public final class RunDirectory {
               trainer.state());
         }
         List<EpochResult> all = readMetrics();
-        // the label is the last validated epoch's metric (epochs between validations have none)
-        String metric = all.stream().map(EpochResult::validationMetric)
-            .filter(m -> !m.equals("skipped")).reduce((first, last) -> last).orElse("none");
+        String metric = lastValidationMetric(all).orElse("none");
         Plots.lossCurve(lossPlot(), spec.family() + " — " + root.getFileName(),
             all.stream().map(EpochResult::epoch).toList(),
             all.stream().map(EpochResult::trainLoss).toList(),
