@@ -56,7 +56,7 @@ public class DenseStepProfile {
         long s = step[0]++;
         int from = (int) ((s * batch) % (data.size() - batch));
         data.copyRows(from, batch, buffer);
-        return m.create(buffer, new Shape(batch, d));
+        return io.dgm4j.engine.SharedMemory.tensor(m, buffer, new Shape(batch, d));
       };
       Map<String, DoubleSupplier> parts = new LinkedHashMap<>();
       parts.put("whole step", () -> {
@@ -100,7 +100,13 @@ public class DenseStepProfile {
         NDArray w2 = pm.randomNormal(new Shape(shapes.hidden, d));
         NDArray gOut = pm.randomNormal(new Shape(batch, d));
         NDArray h = pm.randomNormal(new Shape(batch, shapes.hidden));
-        parts.put("bare products", () -> {
+        parts.put("bare products", shapes.mixture ? () -> {
+          try (NDScope scope = new NDScope()) {
+            NDArray joint = x.matMul(w2.transpose()); // (N, D) x (D, K)
+            joint.transpose().matMul(x).getFloat(0, 0); // (K, N) x (N, D)
+          }
+          return flopsPerStep * shapes.bareShare;
+        } : () -> {
           try (NDScope scope = new NDScope()) {
             x.matMul(w1).getFloat(0, 0); // forward layer 1
             h.matMul(w2).getFloat(0, 0); // forward layer 2
@@ -142,12 +148,15 @@ public class DenseStepProfile {
   }
 
   /** Hidden size and the bare products' share of the counted flops, for the simple shapes. */
-  record JsonShapes(int hidden, double bareShare) {
+  record JsonShapes(int hidden, double bareShare, boolean mixture) {
     static JsonShapes of(DensityModel model, int batch, int d) {
       var c = ModelRegistry.json().valueToTree(model.config());
       if (model.family().equals("made") && c.get("hidden").size() == 1
           && !c.get("directConnection").asBoolean()) {
-        return new JsonShapes(c.get("hidden").get(0).asInt(), 1.0); // the 5 products a step runs
+        return new JsonShapes(c.get("hidden").get(0).asInt(), 1.0, false); // the 5 products a step runs
+      }
+      if (model.family().equals("mixture")) {
+        return new JsonShapes(c.get("components").asInt(), 1.0, true); // its 2 products
       }
       return null;
     }
