@@ -9,6 +9,7 @@ import io.dgm4j.data.Binarization;
 import io.dgm4j.data.DataSources;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
+import io.dgm4j.engine.SharedMemory;
 import io.dgm4j.evaluation.Throughput;
 import io.dgm4j.evaluation.WindowedRate;
 import io.dgm4j.models.Batch;
@@ -56,7 +57,7 @@ public class DenseStepProfile {
         long s = step[0]++;
         int from = (int) ((s * batch) % (data.size() - batch));
         data.copyRows(from, batch, buffer);
-        return io.dgm4j.engine.SharedMemory.tensor(m, buffer, new Shape(batch, d));
+        return SharedMemory.tensor(m, buffer, new Shape(batch, d));
       };
       Map<String, DoubleSupplier> parts = new LinkedHashMap<>();
       parts.put("whole step", () -> {
@@ -105,7 +106,7 @@ public class DenseStepProfile {
             NDArray joint = x.matMul(w2.transpose()); // (N, D) x (D, K)
             joint.transpose().matMul(x).getFloat(0, 0); // (K, N) x (N, D)
           }
-          return flopsPerStep * shapes.bareShare;
+          return flopsPerStep;
         } : () -> {
           try (NDScope scope = new NDScope()) {
             x.matMul(w1).getFloat(0, 0); // forward layer 1
@@ -114,7 +115,7 @@ public class DenseStepProfile {
             NDArray gh = gOut.matMul(w2.transpose()); // dh = g W2^T
             x.transpose().matMul(gh).getFloat(0, 0); // dW1 = x^T dh
           }
-          return flopsPerStep * shapes.bareShare;
+          return flopsPerStep;
         });
       }
       for (DoubleSupplier p : parts.values()) {
@@ -147,16 +148,16 @@ public class DenseStepProfile {
     }
   }
 
-  /** Hidden size and the bare products' share of the counted flops, for the simple shapes. */
-  record JsonShapes(int hidden, double bareShare, boolean mixture) {
+  /** Hidden size (or K) of the shapes whose bare products are all of the counted flops. */
+  record JsonShapes(int hidden, boolean mixture) {
     static JsonShapes of(DensityModel model, int batch, int d) {
       var c = ModelRegistry.json().valueToTree(model.config());
       if (model.family().equals("made") && c.get("hidden").size() == 1
           && !c.get("directConnection").asBoolean()) {
-        return new JsonShapes(c.get("hidden").get(0).asInt(), 1.0, false); // the 5 products a step runs
+        return new JsonShapes(c.get("hidden").get(0).asInt(), false); // the 5 products a step runs
       }
       if (model.family().equals("mixture")) {
-        return new JsonShapes(c.get("components").asInt(), 1.0, true); // its 2 products
+        return new JsonShapes(c.get("components").asInt(), true); // its 2 products
       }
       return null;
     }

@@ -74,7 +74,8 @@ public final class GibbsCompletion {
         float[] u;
         try (NDScope scope = new NDScope();
             NDManager step = owner.newSubManager()) {
-          lp = logProb.apply(SharedMemory.tensor(step, pair, new Shape(2L * n, dimension))).toFloatArray();
+          lp = logProb.apply(SharedMemory.tensor(step, pair, new Shape(2L * n, dimension)))
+              .toFloatArray();
           u = step.randomUniform(0f, 1f, new Shape(n)).toFloatArray();
         }
         for (int i = 0; i < n; i++) {

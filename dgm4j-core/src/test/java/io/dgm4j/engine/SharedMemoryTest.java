@@ -1,11 +1,14 @@
 package io.dgm4j.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SharedMemoryTest {
@@ -26,16 +29,16 @@ class SharedMemoryTest {
   void tensorsFromArraysCopyTheirSlice() {
     try (NDManager m = Engines.newManager()) {
       float[] values = {9f, 1f, 2f, 3f, 4f, 5f, 6f, 9f};
-      NDArray x = SharedMemory.tensor(m, values, 1, 6, new ai.djl.ndarray.types.Shape(2, 3));
-      java.util.Arrays.fill(values, -1f);
-      assertThat(x.getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 3));
+      NDArray x = SharedMemory.tensor(m, values, 1, 6, new Shape(2, 3));
+      Arrays.fill(values, -1f);
+      assertThat(x.getShape()).isEqualTo(new Shape(2, 3));
       assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
       assertThat(x.toFloatArray()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
       assertThat(x.sum().getFloat()).isEqualTo(21f); // the engine reads the same values
       assertThat(SharedMemory.tensor(m, new float[] {7f, 8f},
-          new ai.djl.ndarray.types.Shape(2)).toFloatArray()).containsExactly(7f, 8f);
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> SharedMemory.tensor(m, values,
-          0, 5, new ai.djl.ndarray.types.Shape(2, 3)))
+          new Shape(2)).toFloatArray()).containsExactly(7f, 8f);
+      assertThatThrownBy(() -> SharedMemory.tensor(m, values,
+          0, 5, new Shape(2, 3)))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(2, 3)");
     }
   }
