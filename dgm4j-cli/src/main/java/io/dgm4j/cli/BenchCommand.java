@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
         + " several samplers are timed with each.",
     "Each rate is the median over --windows windows of at least --window-seconds each, with"
         + " the slowest and fastest window beside it; a window is marked disturbed when other"
-        + " processes kept more than 0.2 cores busy meanwhile (read from /proc/stat)."})
+        + " processes kept more than 0.2 cores busy meanwhile (read from /proc/stat).",
+    "With --processes N the whole measurement runs in N fresh processes, one after another, and"
+        + " each figure is then the median process with the slowest and fastest beside it."})
 final class BenchCommand implements Callable<Integer> {
   @Mixin Options.Data data;
 
@@ -55,6 +57,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Least length of each timed window in seconds, positive"
           + " (default: ${DEFAULT-VALUE}).")
   double windowSeconds;
+
+  @Option(names = "--processes", defaultValue = "1", paramLabel = "N",
+      description = "Repeat the whole measurement in N fresh processes, one after another, and"
+          + " report the median process with the slowest and fastest: on some machines the same"
+          + " build's rate differs more between processes than between one process's windows"
+          + " (default: ${DEFAULT-VALUE}).")
+  int processes;
 
   @Mixin Options.BatchSize batch;
 
@@ -102,6 +111,9 @@ final class BenchCommand implements Callable<Integer> {
     if (samples < 1) {
       throw Options.usage(spec, "--samples must be at least 1, got " + samples);
     }
+    if (processes < 1) {
+      throw Options.usage(spec, "--processes must be at least 1, got " + processes);
+    }
     if (models.size() == 1 && models.get(0).equals("none")) {
       models = List.of();
     }
@@ -115,6 +127,15 @@ final class BenchCommand implements Callable<Integer> {
     Path jsonFile = json == null ? null : force.writable("--json", json, List.of());
     String dataSpec = data.spec != null ? data.spec : "mnist";
     DataSources.DataSplits source = DataSources.resolve(dataSpec, dataDir.home());
+    if (processes > 1) { // the data resolved here first, so a bad --data fails once
+      List<String> args = spec.commandLine().getParseResult().originalArgs();
+      ObjectNode summary = BenchProcesses.run(BenchProcesses.childArguments(
+          args.subList(args.indexOf("bench") + 1, args.size())), processes, out);
+      if (jsonFile != null) {
+        AtomicFiles.writeString(jsonFile, summary.toPrettyString() + "\n");
+      }
+      return 0;
+    }
     Dataset images = source.train().slice(0, Math.min(10_000, source.train().size()));
     try (NDManager root = Engines.newManager(Engines.device(engine.device))) {
       WindowedRate matmul = Throughput.matmul(root, 2048, windows, windowSeconds).scaled(1e-9);

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -417,6 +418,44 @@ class CliTest {
     Run bad = dgm("bench", "--windows", "0");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("--windows");
+  }
+
+  @Test
+  void benchInFreshProcessesReportsTheMedianProcess() throws Exception {
+    Path json = dir.resolve("bench-processes.json");
+    Run r = dgm("bench", "--data", images.toString(), "--models", "bernoulli", "--windows", "1",
+        "--window-seconds", "0.05", "--samples", "2", "--batch-size", "10", "--processes=3",
+        "--json", json.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("process 1 of 3:").contains("process 3 of 3:")
+        .contains("across 3 processes");
+    JsonNode report = ModelRegistry.json().readTree(json.toFile());
+    assertThat(report.get("processes").asInt()).isEqualTo(3);
+    JsonNode each = report.get("process_reports");
+    assertThat(each).hasSize(3);
+    double[] matmul = new double[3];
+    double[] examples = new double[3];
+    for (int p = 0; p < 3; p++) {
+      assertThat(each.get(p).get("windows").asInt()).isEqualTo(1);
+      matmul[p] = each.get(p).get("matmul_2048_gflops").asDouble();
+      examples[p] = each.get(p).get("models").get(0).get("train_examples_per_second").asDouble();
+    }
+    Arrays.sort(matmul);
+    Arrays.sort(examples);
+    assertThat(report.get("matmul_2048_gflops").asDouble()).isEqualTo(matmul[1]);
+    assertThat(report.get("matmul_2048_gflops_min").asDouble()).isEqualTo(matmul[0]);
+    assertThat(report.get("matmul_2048_gflops_max").asDouble()).isEqualTo(matmul[2]);
+    JsonNode row = report.get("models").get(0);
+    assertThat(row.get("model").asText()).isEqualTo("bernoulli");
+    assertThat(row.get("train_examples_per_second").asDouble()).isEqualTo(examples[1]);
+    assertThat(row.get("train_examples_per_second_max").asDouble()).isEqualTo(examples[2]);
+
+    Run bad = dgm("bench", "--processes", "0");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--processes must be at least 1");
+    assertThat(BenchProcesses.childArguments(List.of("--models", "made", "--processes", "4",
+        "--json", "a.json", "--processes=2", "--json=b.json", "--force")))
+        .containsExactly("--models", "made", "--force");
   }
 
   @Test
