@@ -14,7 +14,7 @@ import io.dgm4j.models.Batch;
 import io.dgm4j.models.LogDensities;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.energy.Rbm;
-import io.dgm4j.objectives.ContrastiveDivergence;
+import io.dgm4j.objectives.energy.GibbsContrastiveDivergence;
 import io.dgm4j.sampling.BlockGibbs;
 import io.dgm4j.sampling.Chains;
 import io.dgm4j.sampling.Langevin;
@@ -59,8 +59,8 @@ final class McmcBench {
       out.flush();
       // two epochs of the same training: the first pays for the JIT compiling the step's
       // Java side (about the first hundred batches); the second is what a long run sees
-      ContrastiveDivergence trainer = new ContrastiveDivergence(rbm, rbm,
-          new ContrastiveDivergence.Config(1, 0), true, 0);
+      GibbsContrastiveDivergence trainer = new GibbsContrastiveDivergence(rbm, rbm,
+          new GibbsContrastiveDivergence.Config(1, 0), true, 0);
       double pcdFirst = pcdExamplesPerSecond(trainer, rbm, train, batchSize);
       double pcd = pcdExamplesPerSecond(trainer, rbm, train, batchSize);
       out.printf("  PCD-1 training %,9.0f examples/s over a second epoch of %,d (batch %d);"
@@ -86,7 +86,7 @@ final class McmcBench {
     }
   }
 
-  private static double pcdExamplesPerSecond(ContrastiveDivergence pcd, Rbm rbm, Dataset train,
+  private static double pcdExamplesPerSecond(GibbsContrastiveDivergence pcd, Rbm rbm, Dataset train,
       int batchSize) {
     int d = train.dimension();
     float[] values = train.values();

@@ -31,7 +31,7 @@ public record ContrastiveDivergenceSettings(int k, double weightDecay, double st
 
   /** The samplers' own defaults (the energy model's Langevin settings from its objective). */
   public static ContrastiveDivergenceSettings defaults() {
-    var langevin = io.dgm4j.objectives.energy.ContrastiveDivergence.Config.defaults();
+    var langevin = io.dgm4j.objectives.energy.LangevinContrastiveDivergence.Config.defaults();
     return new ContrastiveDivergenceSettings(0, 0, langevin.stepSize(), langevin.noiseScale(),
         langevin.energyRegularization(), langevin.bufferSize(), langevin.reinitialization());
   }

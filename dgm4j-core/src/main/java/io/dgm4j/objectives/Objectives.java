@@ -11,6 +11,8 @@ import io.dgm4j.objectives.energy.AdversarialTraining;
 import io.dgm4j.objectives.energy.DenoisingScoreMatching;
 import io.dgm4j.objectives.energy.ExactScoreMatching;
 import io.dgm4j.objectives.energy.FlowContrastiveEstimation;
+import io.dgm4j.objectives.energy.GibbsContrastiveDivergence;
+import io.dgm4j.objectives.energy.LangevinContrastiveDivergence;
 import io.dgm4j.objectives.energy.NoiseContrastiveEstimation;
 import io.dgm4j.objectives.energy.SlicedScoreMatching;
 import io.dgm4j.models.GenerativeModel;
@@ -162,14 +164,14 @@ public final class Objectives {
       ContrastiveDivergenceSettings c, boolean persistent, double clipNorm, String name) {
     if (model instanceof GibbsSweep gibbs) {
       EnergyModel energy = require(model, EnergyModel.class, name, "an energy");
-      return new io.dgm4j.objectives.ContrastiveDivergence(energy, gibbs,
-          new io.dgm4j.objectives.ContrastiveDivergence.Config(c.k() > 0 ? c.k() : 1,
+      return new GibbsContrastiveDivergence(energy, gibbs,
+          new GibbsContrastiveDivergence.Config(c.k() > 0 ? c.k() : 1,
               c.weightDecay()), persistent, clipNorm);
     }
     if (model instanceof Ebm) {
-      var defaults = io.dgm4j.objectives.energy.ContrastiveDivergence.Config.defaults();
-      return new io.dgm4j.objectives.energy.ContrastiveDivergence(ebm(model, name),
-          new io.dgm4j.objectives.energy.ContrastiveDivergence.Config(
+      var defaults = LangevinContrastiveDivergence.Config.defaults();
+      return new LangevinContrastiveDivergence(ebm(model, name),
+          new LangevinContrastiveDivergence.Config(
               c.k() > 0 ? c.k() : defaults.steps(), c.stepSize(), c.noiseScale(),
               c.energyRegularization(), c.bufferSize(), c.reinitialization()),
           persistent, clipNorm);

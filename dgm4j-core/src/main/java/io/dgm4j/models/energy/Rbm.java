@@ -43,7 +43,7 @@ import java.util.Optional;
  * As an {@link EnergyModel} its energy is the free energy F(v): the hidden units are summed out.
  * The conditionals factorise, so one block Gibbs sweep (all of h given v, then all of v given h)
  * is two matrix products ({@link GibbsSweep}). Trained by contrastive divergence
- * ({@code io.dgm4j.objectives.ContrastiveDivergence}: CD-k, persistent CD).
+ * ({@code io.dgm4j.objectives.energy.GibbsContrastiveDivergence}: CD-k, persistent CD).
  *
  * <p>log Z: exact by enumerating the smaller layer when min(D, H) ≤ {@link Config#exactLimit}
  * (summing out the other: log Z = logsumexp_h [cᵀh + Σ_i softplus(b_i + (Wh)_i)]); otherwise

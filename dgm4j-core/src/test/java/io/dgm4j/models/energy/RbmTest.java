@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.models.Batch;
-import io.dgm4j.objectives.ContrastiveDivergence;
+import io.dgm4j.objectives.energy.GibbsContrastiveDivergence;
 import io.dgm4j.sampling.AnnealedImportanceSampling;
 import io.dgm4j.sampling.BlockGibbs;
 import io.dgm4j.sampling.Chains;
@@ -316,8 +316,8 @@ class RbmTest {
       Rbm rbm = new Rbm(m, 6, new Rbm.Config(4, 10, 20), 10);
       int[] data = tinyData(300);
       double before = Reference.of(rbm).nll(data);
-      ContrastiveDivergence cd = new ContrastiveDivergence(rbm, rbm,
-          new ContrastiveDivergence.Config(k, 1e-4), persistent, 0);
+      GibbsContrastiveDivergence cd = new GibbsContrastiveDivergence(rbm, rbm,
+          new GibbsContrastiveDivergence.Config(k, 1e-4), persistent, 0);
       Engines.seed(5);
       for (int step = 0; step < 300; step++) {
         try (NDScope scope = new NDScope(); NDManager s = m.newSubManager()) {
@@ -351,8 +351,8 @@ class RbmTest {
   void persistentChainsResumeExactly() {
     try (NDManager m = Engines.newManager()) {
       Rbm rbm = rbm(m, 6, 4, 0.5, 12);
-      ContrastiveDivergence first = new ContrastiveDivergence(rbm, rbm,
-          new ContrastiveDivergence.Config(2, 0), true, 0);
+      GibbsContrastiveDivergence first = new GibbsContrastiveDivergence(rbm, rbm,
+          new GibbsContrastiveDivergence.Config(2, 0), true, 0);
       NDArray x = states(m, tinyData(20), 6);
       Engines.seed(1);
       first.step(new Batch(x, null), 0, 0.01);
@@ -369,8 +369,8 @@ class RbmTest {
       float[] expected = rbm.parameters().get("weights").toFloatArray();
 
       rbm.parameters().asMap().forEach((k, v) -> v.set(weights.get(k)));
-      ContrastiveDivergence resumed = new ContrastiveDivergence(rbm, rbm,
-          new ContrastiveDivergence.Config(2, 0), true, 0);
+      GibbsContrastiveDivergence resumed = new GibbsContrastiveDivergence(rbm, rbm,
+          new GibbsContrastiveDivergence.Config(2, 0), true, 0);
       resumed.restore(saved, 1, "test");
       Engines.seed(2);
       resumed.step(new Batch(x, null), 1, 0.01);

@@ -1,10 +1,11 @@
-package io.dgm4j.objectives;
+package io.dgm4j.objectives.energy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.EnergyModel;
+import io.dgm4j.objectives.Objective;
 import io.dgm4j.optim.Adam;
 import io.dgm4j.optim.GradientStep;
 import io.dgm4j.sampling.BlockGibbs;
@@ -31,8 +32,10 @@ import java.util.List;
  * on the weight matrices (not the biases), as in Hinton's practical guide. The reported loss is
  * that free-energy gap (without the decay): it is no likelihood, and only its trend says much.
  * The persistent chains are saved in {@link #state()}, so a resumed run continues exactly.
+ * Deep energy models, whose conditionals are not tractable, sample by Langevin dynamics instead
+ * ({@link LangevinContrastiveDivergence}); {@code cd} and {@code pcd} choose by the model.
  */
-public final class ContrastiveDivergence implements Objective {
+public final class GibbsContrastiveDivergence implements Objective {
 
   /**
    * Settings.
@@ -64,7 +67,7 @@ public final class ContrastiveDivergence implements Objective {
   private final double clipNorm;
   private Chains chains;
 
-  public ContrastiveDivergence(EnergyModel model, GibbsSweep gibbs, Config config,
+  public GibbsContrastiveDivergence(EnergyModel model, GibbsSweep gibbs, Config config,
       boolean persistent, double clipNorm) {
     this.model = model;
     this.gibbs = gibbs;

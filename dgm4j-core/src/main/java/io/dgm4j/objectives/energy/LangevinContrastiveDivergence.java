@@ -32,9 +32,11 @@ import java.util.SplittableRandom;
  * </ul>
  * The loss is mean E(x+) − mean E(x−) + α (mean E(x+)² + mean E(x−)²), the α term keeping
  * energies near zero (Du and Mordatch's regulariser). The buffer lives in Java memory and is
- * saved with the objective's state, so a resumed run continues its chains.
+ * saved with the objective's state, so a resumed run continues its chains. Models with tractable
+ * conditionals (the RBM) sample by block Gibbs sweeps instead ({@link
+ * GibbsContrastiveDivergence}); {@code cd} and {@code pcd} choose by the model.
  */
-public final class ContrastiveDivergence implements Objective {
+public final class LangevinContrastiveDivergence implements Objective {
 
   /**
    * Settings.
@@ -76,7 +78,8 @@ public final class ContrastiveDivergence implements Objective {
   private int filled;
   private int next; // the row the next sample overwrites
 
-  public ContrastiveDivergence(Ebm model, Config config, boolean persistent, double clipNorm) {
+  public LangevinContrastiveDivergence(Ebm model, Config config, boolean persistent,
+      double clipNorm) {
     this.model = model;
     this.config = config;
     this.persistent = persistent;
