@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
       + " training set (the first, while the JIT warms up, printed beside it).")
   boolean mcmc;
 
-  @Option(names = "--mcmc-hidden", defaultValue = "500",
+  @Option(names = "--mcmc-hidden", defaultValue = "500", paramLabel = "N",
       description = "Hidden units of the RBM timed by --mcmc (default: ${DEFAULT-VALUE}).")
   int mcmcHidden;
 

@@ -59,6 +59,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Mixin Options.DataDir dataDir;
 
+  @Mixin Options.Checkpoint checkpoint;
+
   @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -68,7 +70,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       ClassConditional model = loaded.require(ClassConditional.class, "classify",
           "class-conditional likelihood (train one with --per-class)");
       String dataSpec = data != null ? data : loaded.info.data().get("spec").asText();

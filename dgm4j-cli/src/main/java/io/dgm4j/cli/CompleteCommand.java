@@ -54,6 +54,8 @@ final class CompleteCommand implements Callable<Integer> {
 
   @Mixin Options.DataDir dataDir;
 
+  @Mixin Options.Checkpoint checkpoint;
+
   @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -76,7 +78,7 @@ final class CompleteCommand implements Callable<Integer> {
       throw Options.usage(spec, "--out must end in .png (complete writes an image grid), got "
           + out.path);
     }
-    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       Path file = force.writable("--out", out.path, loaded.inputFiles());
       Completer completer = loaded.require(Completer.class, "complete",
           "way to draw missing values given observed ones");

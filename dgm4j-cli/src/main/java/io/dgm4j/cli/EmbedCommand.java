@@ -23,7 +23,7 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Mixin Options.Data data;
 
-  @Option(names = "--split", defaultValue = "test",
+  @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
       description = "test or train (default: ${DEFAULT-VALUE}).")
   String split;
 
@@ -31,9 +31,7 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Mixin Options.Force force;
 
-  @Option(names = "--checkpoint", defaultValue = "best",
-      description = "best or last (default: ${DEFAULT-VALUE}).")
-  String which;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Mixin Options.DataDir dataDir;
 
@@ -43,7 +41,7 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);

@@ -37,9 +37,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin Options.Seed seed;
 
-  @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
-      description = "best or last (default: ${DEFAULT-VALUE}).")
-  String which;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Mixin Options.BatchSize batch;
 
@@ -78,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       Engines.seed(seed.seed); // importance samples: the same command gives the same figures
       Preprocessing prep = RunData.preprocessingOf(loaded.info.data());
       String dataName = loaded.info.data().get("name").asText();

@@ -21,17 +21,15 @@ final class FiltersCommand implements Callable<Integer> {
 
   @Mixin Options.Force force;
 
-  @Option(names = {"-n", "--count"}, defaultValue = "100",
+  @Option(names = {"-n", "--count"}, defaultValue = "100", paramLabel = "N",
       description = "Filters to show, the first N units (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--scale", defaultValue = "2",
+  @Option(names = "--scale", defaultValue = "2", paramLabel = "N",
       description = "Pixels per weight (default: ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--checkpoint", defaultValue = "best",
-      description = "best or last (default: ${DEFAULT-VALUE}).")
-  String which;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Mixin Options.Engine engine;
 
@@ -45,7 +43,7 @@ final class FiltersCommand implements Callable<Integer> {
     if (!out.path.getFileName().toString().toLowerCase().endsWith(".png")) {
       throw Options.usage(spec, "--out must end in .png, got " + out.path);
     }
-    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       Path file = force.writable("--out", out.path, loaded.inputFiles());
       float[] w = loaded.require(Filters.class, "filters", "filters to show").filters()
           .toFloatArray();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "models", description = "List the models, with parameter counts for D values,"
     + " and the objectives with their settings.")
 final class ModelsCommand implements Callable<Integer> {
-  @Option(names = "--dimension", defaultValue = "784",
+  @Option(names = "--dimension", defaultValue = "784", paramLabel = "D",
       description = "Data dimension D for the counts (default: ${DEFAULT-VALUE}, 28x28 MNIST).")
   int dimension;
 

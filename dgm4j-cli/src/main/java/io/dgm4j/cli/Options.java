@@ -138,6 +138,14 @@ final class Options {
     }
   }
 
+  /** {@code --checkpoint WHICH}: which of a run's checkpoints a command loads. */
+  static final class Checkpoint {
+    @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
+        description = "The run's checkpoint to load: best (the best validation figure so far) or"
+            + " last (the latest epoch's) (default: ${DEFAULT-VALUE}).")
+    String which;
+  }
+
   static final class Seed {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
         description = "Seed of everything random in this command (default: ${DEFAULT-VALUE}).")

@@ -35,23 +35,21 @@ final class PicturesCommand implements Callable<Integer> {
 
   @Mixin Options.Force force;
 
-  @Option(names = {"-n", "--count"}, defaultValue = "10",
+  @Option(names = {"-n", "--count"}, defaultValue = "10", paramLabel = "N",
       description = "Images per row (reconstructions) or rows (interpolations)"
           + " (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--steps", defaultValue = "8",
+  @Option(names = "--steps", defaultValue = "8", paramLabel = "N",
       description = "Decoded points between the two ends of an interpolation"
           + " (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--scale", defaultValue = "3",
+  @Option(names = "--scale", defaultValue = "3", paramLabel = "N",
       description = "Pixels per image pixel (default: ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--checkpoint", defaultValue = "best",
-      description = "best or last (default: ${DEFAULT-VALUE}).")
-  String which;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Mixin Options.DataDir dataDir;
 
@@ -68,7 +66,7 @@ final class PicturesCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "-n must be at least 1 and --steps at least 2");
     }
-    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));
       Path file = force.writable("--out", out.path, inputs);

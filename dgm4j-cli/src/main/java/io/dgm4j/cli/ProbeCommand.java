@@ -37,13 +37,9 @@ final class ProbeCommand implements Callable<Integer> {
       description = "L2 penalty on the probe's weights (default: ${DEFAULT-VALUE}).")
   double l2;
 
-  @Option(names = "--seed", defaultValue = "1",
-      description = "Seed of the labelled subset and the probe (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin Options.Seed seed;
 
-  @Option(names = "--checkpoint", defaultValue = "best",
-      description = "best or last (default: ${DEFAULT-VALUE}).")
-  String which;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Mixin Options.Json output;
 
@@ -59,12 +55,12 @@ final class ProbeCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "--labels must be >= 0 (0: all), got " + labels);
     }
-    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       Dataset train = loaded.preparedSplit(data.required(), "train", dataDir.home());
       Dataset test = loaded.preparedSplit(data.required(), "test", dataDir.home());
       if (!train.hasLabels()) {
-        throw new IllegalArgumentException("--data " + data.required() + " has no labels; the probe needs"
-            + " a labelled source such as mnist");
+        throw new IllegalArgumentException("--data " + data.required() + " has no labels; the"
+            + " probe needs a labelled source such as mnist");
       }
       if (labels > 0) {
         int classes = 1 + java.util.Arrays.stream(train.labels()).max().orElse(0);
@@ -72,13 +68,14 @@ final class ProbeCommand implements Callable<Integer> {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--labels must"
               + " be a multiple of the " + classes + " classes, got " + labels);
         }
-        train = LinearProbe.balancedSubset(train, labels / classes, seed);
+        train = LinearProbe.balancedSubset(train, labels / classes, seed.seed);
       }
       LinearProbe probe = new LinearProbe(new LinearProbe.Config(steps, 500, 0.01, l2));
       long start = System.nanoTime();
-      LinearProbe.Result features = probe.evaluate(Features.encode(loaded.encoder("probe"), train, 500),
-          Features.encode(loaded.encoder("probe"), test, 500), loaded.model.manager(), seed);
-      LinearProbe.Result pixels = probe.evaluate(train, test, loaded.model.manager(), seed);
+      LinearProbe.Result features = probe.evaluate(
+          Features.encode(loaded.encoder("probe"), train, 500),
+          Features.encode(loaded.encoder("probe"), test, 500), loaded.model.manager(), seed.seed);
+      LinearProbe.Result pixels = probe.evaluate(train, test, loaded.model.manager(), seed.seed);
       double seconds = (System.nanoTime() - start) / 1e9;
       var out = spec.commandLine().getOut();
       if (output.json) {

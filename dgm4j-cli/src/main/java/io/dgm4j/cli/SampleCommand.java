@@ -42,9 +42,7 @@ final class SampleCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int scale;
 
-  @Option(names = "--checkpoint", defaultValue = "best", paramLabel = "WHICH",
-      description = "best or last (default: ${DEFAULT-VALUE}).")
-  String which;
+  @Mixin Options.Checkpoint checkpoint;
 
   @Option(names = "--sampler", paramLabel = "NAME",
       description = "Which sampler, among those the model offers (default: the model's first;"
@@ -96,7 +94,7 @@ final class SampleCommand implements Callable<Integer> {
     if (!name.endsWith(".png") && !name.endsWith(".csv")) {
       throw Options.usage(spec, "--out must end in .png or .csv, got " + out.path);
     }
-    try (LoadedRun loaded = new LoadedRun(run.folder, which, engine.device, spec);
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec);
         NDManager m = loaded.model.manager().newSubManager()) {
       Path file = force.writable("--out", out.path, loaded.inputFiles());
       if (grid != null) {

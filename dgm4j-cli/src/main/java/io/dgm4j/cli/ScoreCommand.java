@@ -57,6 +57,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Mixin Options.BatchSize batch;
 
+  @Mixin Options.Checkpoint checkpoint;
+
   @Mixin Options.Engine engine;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -67,7 +69,7 @@ final class ScoreCommand implements Callable<Integer> {
     if (split != null && !List.of("test", "train", "all").contains(split)) {
       throw Options.usage(spec, "--split must be test, train or all, got " + split);
     }
-    try (LoadedRun loaded = new LoadedRun(run.folder, "best", engine.device, spec)) {
+    try (LoadedRun loaded = new LoadedRun(run.folder, checkpoint.which, engine.device, spec)) {
       Engines.seed(seed.seed); // importance samples: the same command gives the same scores
       List<Path> inputs = new ArrayList<>(loaded.inputFiles());
       inputs.addAll(data.inputFiles(dataDir.home()));

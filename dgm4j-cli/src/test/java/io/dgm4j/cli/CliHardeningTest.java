@@ -99,6 +99,21 @@ class CliHardeningTest {
   }
 
   @Test
+  void everyOptionThatTakesAValueNamesItsValueInTheHelp() {
+    List<picocli.CommandLine> commands = new ArrayList<>(List.of(
+        new picocli.CommandLine(new Dgm())));
+    for (int i = 0; i < commands.size(); i++) {
+      picocli.CommandLine command = commands.get(i);
+      commands.addAll(command.getSubcommands().values());
+      // picocli's fallback label is the Java field's name, e.g. --seed=<seed>
+      assertThat(command.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF))
+          .as(command.getCommandSpec().qualifiedName())
+          .doesNotContainPattern("=<[a-z][A-Za-z]*>");
+    }
+    assertThat(commands).hasSizeGreaterThan(15);
+  }
+
+  @Test
   void usageErrorsExitTwoWithOneLineNamingTheOption() {
     Path run = trainBits("usage-run");
     String out = dir.resolve("u").toString();
@@ -130,11 +145,13 @@ class CliHardeningTest {
             .toString()},
         new String[] {"models", "--dimension", "0"},
         new String[] {"eval", "--run", run.toString(), "--checkpoint", "worst"},
+        new String[] {"score", "--run", run.toString(), "--data", data, "--out",
+            dir.resolve("scores.csv").toString(), "--checkpoint", "worst"},
         new String[] {"eval"},
         new String[] {"train", "--colour", "blue", "--out", out});
     String[] named = {"--epochs", "--lr", "--model", "--schedule", "--model", "--limit",
         "--validation", "orderingSeed", "hidden", "--threads", "--scale", "-n", "--out",
-        "--dimension", "--checkpoint", "--run", "--colour"};
+        "--dimension", "--checkpoint", "--checkpoint", "--run", "--colour"};
     for (int i = 0; i < cases.size(); i++) {
       String[] args = cases.get(i);
       Run r = dgm(args);
@@ -145,6 +162,9 @@ class CliHardeningTest {
       assertThat(r.out()).as("nothing printed before the error").isEmpty();
     }
     assertThat(Files.exists(Path.of(out))).as("no run folder was made").isFalse();
+    // score, classify and complete load the checkpoint asked for, as eval and sample do
+    ok("score", "--run", run.toString(), "--data", data, "--out",
+        dir.resolve("scores-last.csv").toString(), "--checkpoint", "last");
     // a single number is a one-element list for MADE's hidden layers
     ok("train", "--model", "made", "--set", "hidden=8", "--data", data, "--epochs", "1",
         "--quiet", "--out", dir.resolve("made-hidden").toString());
