@@ -193,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
           row.put("objective", objectiveSpec.name());
           row.put("parameters", model.parameterCount());
           putRate(row, "train_examples_per_second", examples);
-          putSpread(row, "train_gflops", gflops); // the same windows, scaled
+          Spread.of(gflops).put(row, "train_gflops"); // the same windows, scaled
           row.put("train_gflops_fraction_of_matmul", gflops.median() / matmul.median());
           if (sampler == null) {
             continue;
@@ -228,8 +228,7 @@ final class BenchCommand implements Callable<Integer> {
     if (Double.isNaN(rate.median())) {
       return "-";
     }
-    String text = String.format(format + " [" + format + "-" + format + "]", rate.median(),
-        rate.min(), rate.max());
+    String text = Spread.of(rate).describe(format);
     int disturbed = rate.disturbedWindows();
     if (!load) {
       return text;
@@ -243,7 +242,7 @@ final class BenchCommand implements Callable<Integer> {
    * window's rate, length and the other processes' load in cores.
    */
   private static void putRate(ObjectNode node, String key, WindowedRate rate) {
-    putSpread(node, key, rate);
+    Spread.of(rate).put(node, key);
     node.put(key + "_disturbed_windows", rate.disturbedWindows());
     ArrayNode list = node.putArray(key + "_windows");
     for (WindowedRate.Window w : rate.windows()) {
@@ -253,13 +252,5 @@ final class BenchCommand implements Callable<Integer> {
       o.put("other_processes_cores", w.otherCores());
       o.put("disturbed", w.disturbed());
     }
-  }
-
-  /** key: the median; key_min, key_max and key_relative_spread beside it. */
-  private static void putSpread(ObjectNode node, String key, WindowedRate rate) {
-    node.put(key, rate.median());
-    node.put(key + "_min", rate.min());
-    node.put(key + "_max", rate.max());
-    node.put(key + "_relative_spread", rate.relativeSpread());
   }
 }

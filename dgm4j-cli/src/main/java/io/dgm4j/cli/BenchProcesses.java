@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * {@code dgm bench --processes N}: the whole measurement repeated in N fresh processes, one
@@ -113,94 +112,65 @@ final class BenchProcesses {
 
   /**
    * The report across processes: each key the median of the processes' medians, with _min, _max
-   * and _relative_spread over processes, and every process's own report under "processes".
+   * and _relative_spread over processes, and every process's own report under
+   * "process_reports".
    */
   static ObjectNode summarize(List<JsonNode> reports, PrintWriter out) {
     JsonNode first = reports.get(0);
+    int windows = reports.size() * first.get("windows").asInt();
     ObjectNode summary = ModelRegistry.json().createObjectNode();
     summary.put("date", java.time.LocalDate.now().toString());
     summary.put("cores", first.get("cores").asInt());
     summary.put("processes", reports.size());
     summary.put("windows", first.get("windows").asInt());
     summary.put("window_seconds", first.get("window_seconds").asDouble());
-    Spread matmul = Spread.of(reports, r -> r.get("matmul_2048_gflops"));
-    matmul.put(summary, "matmul_2048_gflops");
-    int matmulDisturbed = disturbedWindows(reports, r -> r, "matmul_2048_gflops");
-    summary.put("matmul_2048_gflops_disturbed_windows", matmulDisturbed);
+    String matmulKey = "matmul_2048_gflops";
+    Spread matmul = Spread.of(reports, matmulKey);
+    matmul.put(summary, matmulKey);
+    int matmulDisturbed = disturbedWindows(reports, matmulKey);
+    summary.put(matmulKey + "_disturbed_windows", matmulDisturbed);
     out.printf("across %d processes (each process's median; their median [slowest-fastest"
         + " process]):%n", reports.size());
     out.printf("plain 2048x2048 float32 matmul, GFLOP/s: %s%s%n", matmul.describe("%.0f"),
-        disturbedNote(matmulDisturbed, reports));
+        disturbedNote(matmulDisturbed, windows));
     out.printf("%-10s %-36s %-24s %-22s%n", "model", "train ex/s", "GFLOP/s",
         "fraction of matmul (each process's own)");
     ArrayNode rows = summary.putArray("models");
     for (int m = 0; m < first.get("models").size(); m++) {
       int index = m;
-      JsonNode model = first.get("models").get(m);
+      List<JsonNode> each = reports.stream().map(r -> r.get("models").get(index)).toList();
+      JsonNode model = each.get(0);
       ObjectNode row = rows.addObject();
       row.put("model", model.get("model").asText());
       row.put("objective", model.get("objective").asText());
       row.put("parameters", model.get("parameters").asLong());
-      Spread examples = Spread.of(reports,
-          r -> r.get("models").get(index).get("train_examples_per_second"));
-      Spread gflops = Spread.of(reports, r -> r.get("models").get(index).get("train_gflops"));
-      Spread fraction = Spread.of(reports,
-          r -> r.get("models").get(index).get("train_gflops_fraction_of_matmul"));
+      Spread examples = Spread.of(each, "train_examples_per_second");
+      Spread gflops = Spread.of(each, "train_gflops");
+      Spread fraction = Spread.of(each, "train_gflops_fraction_of_matmul");
       examples.put(row, "train_examples_per_second");
-      int disturbed = disturbedWindows(reports, r -> r.get("models").get(index),
-          "train_examples_per_second");
+      int disturbed = disturbedWindows(each, "train_examples_per_second");
       row.put("train_examples_per_second_disturbed_windows", disturbed);
       gflops.put(row, "train_gflops");
       fraction.put(row, "train_gflops_fraction_of_matmul");
       if (model.has("sample_seconds")) {
-        Spread.of(reports, r -> r.get("models").get(index).get("sample_seconds"))
-            .put(row, "sample_seconds");
+        Spread.of(each, "sample_seconds").put(row, "sample_seconds");
       }
       out.printf("%-10s %-36s %-24s %-22s%n", model.get("model").asText(),
           examples.describe("%,.0f"), gflops.describe("%.1f"),
-          fraction.describe("%.2f") + disturbedNote(disturbed, reports));
+          fraction.describe("%.2f") + disturbedNote(disturbed, windows));
     }
     summary.set("process_reports", ModelRegistry.json().valueToTree(reports));
     out.flush();
     return summary;
   }
 
-  /** Windows other processes disturbed, over all processes' measurements of one figure. */
-  private static int disturbedWindows(List<JsonNode> reports,
-      Function<JsonNode, JsonNode> node, String key) {
-    return reports.stream().mapToInt(r -> node.apply(r).get(key + "_disturbed_windows").asInt())
-        .sum();
+  /** Windows other processes disturbed, summed over the processes' measurements of one figure. */
+  private static int disturbedWindows(List<JsonNode> nodes, String key) {
+    return nodes.stream().mapToInt(n -> n.get(key + "_disturbed_windows").asInt()).sum();
   }
 
-  private static String disturbedNote(int disturbed, List<JsonNode> reports) {
-    int windows = reports.size() * reports.get(0).get("windows").asInt();
+  private static String disturbedNote(int disturbed, int windows) {
     return disturbed == 0 ? "" : String.format("  %d/%d windows disturbed", disturbed, windows);
-  }
-
-  /** The median, least and greatest of one figure over the processes. */
-  record Spread(double median, double min, double max) {
-    static Spread of(List<JsonNode> reports,
-        Function<JsonNode, JsonNode> figure) {
-      double[] values = reports.stream().map(figure).mapToDouble(JsonNode::asDouble).sorted()
-          .toArray();
-      int n = values.length;
-      double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-      return new Spread(median, values[0], values[n - 1]);
-    }
-
-    String describe(String format) {
-      if (Double.isNaN(median)) {
-        return "-";
-      }
-      return String.format(format + " [" + format + "-" + format + "]", median, min, max);
-    }
-
-    void put(ObjectNode node, String key) {
-      node.put(key, median);
-      node.put(key + "_min", min);
-      node.put(key + "_max", max);
-      node.put(key + "_relative_spread", (max - min) / median);
-    }
   }
 
   /** The user's bench options without {@code --processes} and {@code --json} (and values). */

@@ -86,8 +86,8 @@ final class McmcBench {
     }
   }
 
-  private static double pcdExamplesPerSecond(GibbsContrastiveDivergence pcd, Rbm rbm, Dataset train,
-      int batchSize) {
+  private static double pcdExamplesPerSecond(GibbsContrastiveDivergence pcd, Rbm rbm,
+      Dataset train, int batchSize) {
     int d = train.dimension();
     float[] values = train.values();
     long started = System.nanoTime();

@@ -106,7 +106,8 @@ public record WindowedRate(List<Window> windows) {
     return windows.stream().mapToDouble(Window::rate).toArray();
   }
 
-  static double median(double[] values) {
+  /** The median of {@code values} (the mean of the two middle ones for an even count). */
+  public static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
