@@ -6,12 +6,14 @@ import io.dgm4j.data.Preprocessing;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.LatentEvaluator;
 import io.dgm4j.evaluation.LikelihoodEvaluator;
+import io.dgm4j.evaluation.SampleDiscrepancy;
 import io.dgm4j.models.LatentVariableModel;
 import io.dgm4j.models.latent.Autoencoder;
 import io.dgm4j.evaluation.ExampleScores;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.ModelRegistry;
+import io.dgm4j.models.Samplable;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,7 +85,12 @@ final class EvalCommand implements Callable<Integer> {
       if (QuadratureReport.applies(loaded.model, loaded.model.dimension())) {
         return quadrature(loaded, dataName);
       }
-      if (!(loaded.model instanceof EnergyModel) && !(loaded.model instanceof LatentVariableModel)
+      boolean samplesOnly = !(loaded.model instanceof DensityModel)
+          && !(loaded.model instanceof EnergyModel)
+          && !(loaded.model instanceof LatentVariableModel)
+          && loaded.model instanceof Samplable;
+      if (!samplesOnly && !(loaded.model instanceof EnergyModel)
+          && !(loaded.model instanceof LatentVariableModel)
           && !(loaded.model instanceof Autoencoder)) {
         loaded.require(DensityModel.class, "eval", "exact log-likelihood, an estimate or energy");
       }
@@ -97,6 +104,9 @@ final class EvalCommand implements Callable<Integer> {
       }
       if (loaded.model instanceof Autoencoder autoencoder) {
         return evaluateReconstruction(autoencoder, test, dataName);
+      }
+      if (samplesOnly) {
+        return evaluateBySamples(loaded, test, prep, dataName);
       }
       long start = System.nanoTime();
       LogPartitions.Resolved z = null;
@@ -276,6 +286,51 @@ final class EvalCommand implements Callable<Integer> {
           + " no prior over codes); reconstruction error -log p(x | decode(encode(x))) %.2f ±"
           + " %.2f nats per example over %,d examples%n", run.folder, dataName, r.nllNats(),
           r.standardError(), r.examples());
+    }
+    return 0;
+  }
+
+  /**
+   * A model that only samples (a GAN) has no likelihood: the squared MMD between its samples and
+   * the test set, batch by batch, said plainly.
+   */
+  private int evaluateBySamples(LoadedRun loaded, Dataset test, Preprocessing prep,
+      String dataName) throws Exception {
+    if (batch.size < 2) {
+      throw Options.usage(spec, "--batch-size must be at least 2 for " + loaded.info.model()
+          .family() + ": each batch of test examples is compared with as many samples");
+    }
+    long start = System.nanoTime();
+    SampleDiscrepancy.Report r = SampleDiscrepancy.mmd(loaded.model, test, batch.size);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    var out = spec.commandLine().getOut();
+    String family = loaded.info.model().family();
+    if (output.json) {
+      ObjectNode o = ModelRegistry.json().createObjectNode();
+      o.put("run", run.folder.toString());
+      o.put("model", family);
+      o.put("checkpoint", loaded.checkpoint.getFileName().toString());
+      o.put("data", dataName);
+      o.put("preprocessing", prep.kind());
+      o.put("examples", r.examples());
+      o.put("has_likelihood", false);
+      o.put("test_mmd2", r.mmd2());
+      o.put("standard_error", r.standardError());
+      o.put("mmd_batches", r.batches());
+      o.put("mmd_batch_size", r.batchSize());
+      o.put("parameters", loaded.model.parameterCount());
+      o.put("seconds", seconds);
+      out.println(ModelRegistry.json().writeValueAsString(o));
+    } else {
+      out.printf("%s (%s, %s) on %s test set, %s:%n", run.folder, family,
+          loaded.checkpoint.getFileName(), dataName, prep.kind());
+      out.printf("  %s has no likelihood: eval reports the squared maximum mean discrepancy"
+          + " between its samples and the test set (Gaussian kernel, median-distance"
+          + " bandwidth; 0 when the two distributions match)%n", family);
+      out.printf("  test MMD²    %.5f ± %.5f (the mean of %d unbiased estimates, each between"
+          + " %d test examples and as many samples; --batch-size sets how many)%n", r.mmd2(),
+          r.standardError(), r.batches(), r.batchSize());
+      out.printf("  examples     %,d (%.1f s)%n", r.examples(), seconds);
     }
     return 0;
   }

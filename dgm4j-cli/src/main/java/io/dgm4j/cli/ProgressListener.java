@@ -63,7 +63,8 @@ final class ProgressListener implements TrainingListener {
       default -> Validator.inNats(r.validationMetric())
           ? String.format("validation %s %.3f nats", Validator.label(r.validationMetric()),
               r.validationLoss())
-          : String.format("validation loss %.4f", r.validationLoss());
+          : String.format("validation %s %.4f", Validator.label(r.validationMetric()),
+              r.validationLoss());
     };
     secondsSoFar += r.seconds();
     epochsSoFar++;

@@ -362,9 +362,10 @@ final class TrainCommand implements Callable<Integer> {
       console.printf("done: %d epochs (%s has no validation figure: the last epoch is kept as"
           + " the best); run folder %s%n", end.epoch(), objective.name(), run.root());
     } else {
-      console.printf("done: %d epochs, best validation %s %.2f (epoch %d); run folder %s%n",
-          end.epoch(), Validator.label(metric), end.bestValidationLoss(), end.bestEpoch(),
-          run.root());
+      console.printf("done: %d epochs, best validation %s %s (epoch %d); run folder %s%n",
+          end.epoch(), Validator.label(metric), Validator.inNats(metric)
+              ? String.format("%.2f", end.bestValidationLoss())
+              : String.format("%.4g", end.bestValidationLoss()), end.bestEpoch(), run.root());
     }
     if (QuadratureReport.applies(generativeModel, generativeModel.dimension())) {
       Path picture = run.root().resolve("density.png");

@@ -77,6 +77,8 @@ public final class Validator {
     return switch (metric) {
       case "nll" -> "NLL";
       case "neg_elbo" -> "-ELBO";
+      case "objective" -> "loss";
+      case "mmd2" -> "MMD²";
       default -> metric.replace('_', ' ');
     };
   }
@@ -91,7 +93,7 @@ public final class Validator {
       int k = objective.latentDrawsPerExample();
       return k > 1 ? IWAE_BOUND + k : "neg_elbo";
     }
-    return "objective";
+    return objective.validationMetric();
   }
 
   /** Measures {@code model} on {@code data}. */
@@ -120,11 +122,12 @@ public final class Validator {
             yield ((EnergyModel) model).energy(x).mean().getFloat() + logZ;
           }
           case "neg_elbo" -> -((LatentVariableModel) model).elbo(x).mean().getFloat();
-          case "objective" -> objective.validationLoss(new Batch(x, labels(m, data, start, n)));
-          default -> -((LatentVariableModel) model).logProbEstimate(x, // neg_iwae_bound_kK
-              objective.latentDrawsPerExample()).mean().getFloat();
+          default -> metric.startsWith(IWAE_BOUND)
+              ? -((LatentVariableModel) model).logProbEstimate(x,
+                  objective.latentDrawsPerExample()).mean().getFloat()
+              : objective.validationLoss(new Batch(x, labels(m, data, start, n)));
         };
-        if (Double.isNaN(batchMean) && metric.equals("objective")) {
+        if (Double.isNaN(batchMean) && !inNats(metric)) {
           return new Result("none", Double.NaN);
         }
         sum += batchMean * n;

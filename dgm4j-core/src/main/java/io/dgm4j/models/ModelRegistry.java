@@ -24,6 +24,7 @@ import io.dgm4j.models.pixel.RowLstm;
 import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.models.energy.Ncsn;
 import io.dgm4j.models.flow.Maf;
+import io.dgm4j.models.gan.Gan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,6 +211,10 @@ public final class ModelRegistry {
     register(Family.flat("maf", Support.REAL,
         "masked autoregressive flow: K MADEs with Gaussian conditionals",
         Maf.Config.class, Maf.Config::defaults, Maf::new, "mle"));
+    register(new Family<>("gan", c -> Support.REAL,
+        "generative adversarial network: an MLP generator G(z), z ~ N(0,I), against a"
+            + " discriminator; samples only, no likelihood",
+        Gan.Config.class, Gan.Config::defaults, Gan::new, List.of("gan")));
   }
 
   /** Binary pixels for a two-level model, 8-bit pixels for a softmax over more levels. */

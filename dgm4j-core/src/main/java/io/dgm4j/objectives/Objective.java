@@ -56,6 +56,15 @@ public interface Objective {
   }
 
   /**
+   * The name of what {@link #validationLoss} measures, as recorded in {@code metrics.jsonl}:
+   * {@code objective} (the objective's own loss) unless it is a figure of its own (a GAN's
+   * {@code mmd2}).
+   */
+  default String validationMetric() {
+    return "objective";
+  }
+
+  /**
    * Puts the weights that are to be evaluated and saved into the model until the returned scope
    * closes: the trainer validates and writes its checkpoints inside it. Most objectives evaluate
    * the weights they train, so there is nothing to do; {@link WeightAveraging} puts in the

@@ -6,6 +6,8 @@ import io.dgm4j.models.EnergyModel;
 import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.models.energy.LearnedLogPartition;
 import io.dgm4j.models.energy.Ncsn;
+import io.dgm4j.models.gan.Gan;
+import io.dgm4j.objectives.gan.AdversarialNets;
 import io.dgm4j.objectives.energy.AnnealedDenoisingScoreMatching;
 import io.dgm4j.objectives.energy.AdversarialTraining;
 import io.dgm4j.objectives.energy.DenoisingScoreMatching;
@@ -128,6 +130,11 @@ public final class Objectives {
         + " entropy term", AdversarialTraining.Config.class, AdversarialTraining.Config::defaults,
         (model, c, clip) -> new AdversarialTraining(withoutLearnedLogZ(model, "adversarial"), c,
             clip)));
+    register(new Entry<>("gan", "generator against a discriminator (Goodfellow et al. 2014);"
+        + " validated by MMD² to held-out data", AdversarialNets.Config.class,
+        AdversarialNets.Config::defaults,
+        (model, c, clip) -> new AdversarialNets(require(model, Gan.class, "gan",
+            "a generator G(z)"), c, clip)));
   }
 
   /** The energy model an objective that does not learn log Z trains (its log Z is unknown). */

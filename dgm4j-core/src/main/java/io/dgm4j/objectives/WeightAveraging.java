@@ -191,6 +191,11 @@ public final class WeightAveraging implements Objective, DataInitialized {
   }
 
   @Override
+  public String validationMetric() {
+    return objective.validationMetric();
+  }
+
+  @Override
   public int latentDrawsPerExample() {
     return objective.latentDrawsPerExample();
   }
