@@ -126,13 +126,7 @@ final class EvalCommand implements Callable<Integer> {
       double pixelBits = pixelNll / (test.dimension() * Math.log(2));
       var out = spec.commandLine().getOut();
       if (output.json) {
-        ObjectNode o = ModelRegistry.json().createObjectNode();
-        o.put("run", run.folder.toString());
-        o.put("model", loaded.info.model().family());
-        o.put("checkpoint", loaded.checkpoint.getFileName().toString());
-        o.put("data", dataName);
-        o.put("preprocessing", prep.kind());
-        o.put("test_seed", prep.testSeed());
+        ObjectNode o = header(loaded, dataName, prep);
         o.put("examples", r.examples());
         o.put("test_nll_nats", r.nllNats());
         o.put("standard_error_nats", r.standardError());
@@ -224,13 +218,7 @@ final class EvalCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     String family = loaded.info.model().family();
     if (output.json) {
-      ObjectNode o = ModelRegistry.json().createObjectNode();
-      o.put("run", run.folder.toString());
-      o.put("model", family);
-      o.put("checkpoint", loaded.checkpoint.getFileName().toString());
-      o.put("data", dataName);
-      o.put("preprocessing", prep.kind());
-      o.put("test_seed", prep.testSeed());
+      ObjectNode o = header(loaded, dataName, prep);
       o.put("examples", r.examples());
       o.put("test_nll_nats", r.nllNats());
       o.put("nll_method", "iwae");
@@ -290,6 +278,18 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The JSON figures' first fields: which run, model, checkpoint, data and preprocessing. */
+  private ObjectNode header(LoadedRun loaded, String dataName, Preprocessing prep) {
+    ObjectNode o = ModelRegistry.json().createObjectNode();
+    o.put("run", run.folder.toString());
+    o.put("model", loaded.info.model().family());
+    o.put("checkpoint", loaded.checkpoint.getFileName().toString());
+    o.put("data", dataName);
+    o.put("preprocessing", prep.kind());
+    o.put("test_seed", prep.testSeed());
+    return o;
+  }
+
   /**
    * A model that only samples (a GAN) has no likelihood: the squared MMD between its samples and
    * the test set, batch by batch, said plainly.
@@ -306,12 +306,7 @@ final class EvalCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     String family = loaded.info.model().family();
     if (output.json) {
-      ObjectNode o = ModelRegistry.json().createObjectNode();
-      o.put("run", run.folder.toString());
-      o.put("model", family);
-      o.put("checkpoint", loaded.checkpoint.getFileName().toString());
-      o.put("data", dataName);
-      o.put("preprocessing", prep.kind());
+      ObjectNode o = header(loaded, dataName, prep);
       o.put("examples", r.examples());
       o.put("has_likelihood", false);
       o.put("test_mmd2", r.mmd2());

@@ -34,6 +34,23 @@ class CliTest {
   }
 
   /** Bars: each image lights one random row or column, pixels 0..255 with noise. */
+  /**
+   * Two runs' last checkpoints hold the same weights to the last bit: what a resumed run must
+   * give against one that was not interrupted.
+   */
+  static void assertSameLastWeights(Path straight, Path interrupted) {
+    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
+      var a = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(straight)
+          .lastCheckpoint(), m.newSubManager()).model();
+      var b = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(interrupted)
+          .lastCheckpoint(), m.newSubManager()).model();
+      for (var e : a.parameters().asMap().entrySet()) {
+        assertThat(b.parameters().get(e.getKey()).toFloatArray()).as(e.getKey())
+            .containsExactly(e.getValue().toFloatArray());
+      }
+    }
+  }
+
   static Dataset bars(int n, long seed, int side) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] v = new float[n * side * side];

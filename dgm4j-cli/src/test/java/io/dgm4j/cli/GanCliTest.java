@@ -40,16 +40,7 @@ class GanCliTest {
     assertThat(resumed.code()).as(resumed.err()).isZero();
     // the discriminator and both players' moments are in the checkpoint: the game continues
     // exactly, so the generators agree to the last bit
-    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
-      var a = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(straight)
-          .lastCheckpoint(), m.newSubManager()).model();
-      var b = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(interrupted)
-          .lastCheckpoint(), m.newSubManager()).model();
-      for (var e : a.parameters().asMap().entrySet()) {
-        assertThat(b.parameters().get(e.getKey()).toFloatArray()).as(e.getKey())
-            .containsExactly(e.getValue().toFloatArray());
-      }
-    }
+    CliTest.assertSameLastWeights(straight, interrupted);
     JsonNode lastEpoch = ModelRegistry.json().readTree(
         Files.readAllLines(straight.resolve("metrics.jsonl")).get(1));
     assertThat(lastEpoch.get("validationMetric").asText()).isEqualTo("mmd2");

@@ -269,15 +269,6 @@ class LatentCliTest {
     CliTest.Run resumed = dgm("train", "--resume", "--epochs", "3", "--out",
         interrupted.toString(), "--quiet");
     assertThat(resumed.code()).as(resumed.err()).isZero();
-    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
-      var a = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(straight)
-          .lastCheckpoint(), m.newSubManager()).model();
-      var b = io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(interrupted)
-          .lastCheckpoint(), m.newSubManager()).model();
-      for (var e : a.parameters().asMap().entrySet()) {
-        assertThat(b.parameters().get(e.getKey()).toFloatArray()).as(e.getKey())
-            .containsExactly(e.getValue().toFloatArray());
-      }
-    }
+    CliTest.assertSameLastWeights(straight, interrupted);
   }
 }

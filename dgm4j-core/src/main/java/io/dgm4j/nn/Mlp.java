@@ -2,6 +2,7 @@ package io.dgm4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.dgm4j.engine.Scalars;
 import java.util.List;
 
 /**
@@ -11,13 +12,17 @@ import java.util.List;
  * so k importance samples of N examples go through as one (k, N, in) tensor.
  */
 public final class Mlp implements Network {
+  /** The slope of {@code leaky-relu} below 0 (Radford et al., DCGAN, 2016). */
+  public static final float LEAKY_SLOPE = 0.2f;
+
   private final NDArray[] weights;
   private final NDArray[] biases;
   private final String activation;
 
   /**
    * @param sizes the input size, the hidden sizes, then the output size (at least two entries)
-   * @param activation {@code tanh} or {@code relu}, applied after every layer but the last
+   * @param activation {@code tanh}, {@code relu} or {@code leaky-relu} (slope 0.2 below 0, as
+   *     in DCGAN's discriminator), applied after every layer but the last
    */
   public Mlp(Parameters parameters, String name, List<Integer> sizes, String activation) {
     if (sizes.size() < 2) {
@@ -36,18 +41,40 @@ public final class Mlp implements Network {
 
   /** Refuses an activation name this network does not know, naming the ones it does. */
   public static void requireActivation(String activation) {
-    if (!"tanh".equals(activation) && !"relu".equals(activation)) {
-      throw new IllegalArgumentException("activation must be tanh or relu, got " + activation);
+    if (!List.of("tanh", "relu", "leaky-relu").contains(activation)) {
+      throw new IllegalArgumentException("activation must be tanh, relu or leaky-relu, got "
+          + activation);
     }
   }
 
   @Override
   public NDArray forward(NDArray x) {
+    return forward(x, 0);
+  }
+
+  /**
+   * The forward pass with dropout (Srivastava et al., 2014) after every hidden activation: each
+   * unit kept with probability 1 - {@code rate}, scaled by 1 / (1 - rate) so that its expected
+   * value is unchanged; {@code rate = 0} is {@link #forward(NDArray)}.
+   */
+  public NDArray forward(NDArray x, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+    }
     NDArray h = x;
     for (int l = 0; l < weights.length; l++) {
       h = h.matMul(weights[l]).add(biases[l]);
       if (l < weights.length - 1) {
-        h = "tanh".equals(activation) ? Activation.tanh(h) : Activation.relu(h);
+        h = switch (activation) {
+          case "tanh" -> Activation.tanh(h);
+          case "relu" -> Activation.relu(h);
+          default -> Activation.leakyRelu(h, LEAKY_SLOPE);
+        };
+        if (rate > 0) {
+          NDArray keep = h.getManager().randomUniform(0f, 1f, h.getShape()).gte((float) rate)
+              .toType(h.getDataType(), false);
+          h = h.mul(Scalars.times(keep, 1 / (1 - rate)));
+        }
       }
     }
     return h;

@@ -52,13 +52,16 @@ public final class AdversarialNets implements Objective {
   /**
    * Settings.
    *
-   * @param discriminatorHidden the discriminator's hidden layer sizes (ReLU)
+   * @param discriminatorHidden the discriminator's hidden layer sizes (leaky ReLU, slope 0.2)
    * @param discriminatorSteps updates of D per update of G (the paper's k; it used 1)
    * @param discriminatorLrScale D's learning rate as a multiple of G's
    * @param generatorLoss {@code non-saturating} or {@code minimax}
+   * @param discriminatorDropout the rate of dropout after each of D's hidden layers while it is
+   *     trained and while it trains G (Goodfellow et al. trained their discriminators with it);
+   *     0 for none
    */
   public record Config(List<Integer> discriminatorHidden, int discriminatorSteps,
-      double discriminatorLrScale, String generatorLoss) {
+      double discriminatorLrScale, String generatorLoss, double discriminatorDropout) {
     public Config {
       discriminatorHidden = List.copyOf(discriminatorHidden);
       for (int h : discriminatorHidden) {
@@ -79,11 +82,18 @@ public final class AdversarialNets implements Objective {
         throw new IllegalArgumentException("generatorLoss must be non-saturating or minimax, got "
             + generatorLoss);
       }
+      if (!(discriminatorDropout >= 0 && discriminatorDropout < 1)) {
+        throw new IllegalArgumentException("discriminatorDropout must be in [0, 1), got "
+            + discriminatorDropout);
+      }
     }
 
-    /** A 256-256 ReLU discriminator, one step each, the same rate, the non-saturating loss. */
+    /**
+     * A 1,024-512-256 leaky-ReLU discriminator with dropout 0.3 (the generator's mirror), one
+     * step each, the same rate, the non-saturating loss.
+     */
     public static Config defaults() {
-      return new Config(List.of(256, 256), 1, 1.0, "non-saturating");
+      return new Config(List.of(1024, 512, 256), 1, 1.0, "non-saturating", 0.3);
     }
   }
 
@@ -104,7 +114,7 @@ public final class AdversarialNets implements Objective {
     sizes.add(generator.dimension());
     sizes.addAll(config.discriminatorHidden());
     sizes.add(1);
-    this.discriminator = new Mlp(discriminatorWeights, "discriminator", sizes, "relu");
+    this.discriminator = new Mlp(discriminatorWeights, "discriminator", sizes, "leaky-relu");
     this.generatorOptimizer = new Adam(generator.parameters());
     this.discriminatorOptimizer = new Adam(discriminatorWeights);
   }
@@ -115,20 +125,28 @@ public final class AdversarialNets implements Objective {
         + " loss, 1.386 when it cannot tell)";
   }
 
-  /** The discriminator's logit l(x), shape (N). */
+  /** The discriminator's logit l(x), shape (N), without dropout. */
   public NDArray logit(NDArray x) {
     return discriminator.forward(x).squeeze(1);
   }
 
-  /** L_D = mean softplus(-l(real)) + mean softplus(l(fake)), a scalar. */
-  public NDArray discriminatorLoss(NDArray real, NDArray fake) {
-    return Activation.softPlus(logit(real).neg()).mean()
-        .add(Activation.softPlus(logit(fake)).mean());
+  /** The logit as D is trained and trains G: with its dropout. */
+  private NDArray trainingLogit(NDArray x) {
+    return discriminator.forward(x, config.discriminatorDropout()).squeeze(1);
   }
 
-  /** The generator's loss on samples {@code fake} = G(z), a scalar ({@link Config}). */
+  /** L_D = mean softplus(-l(real)) + mean softplus(l(fake)), a scalar, with D's dropout. */
+  public NDArray discriminatorLoss(NDArray real, NDArray fake) {
+    return Activation.softPlus(trainingLogit(real).neg()).mean()
+        .add(Activation.softPlus(trainingLogit(fake)).mean());
+  }
+
+  /**
+   * The generator's loss on samples {@code fake} = G(z), a scalar ({@link Config}), with D's
+   * dropout.
+   */
   public NDArray generatorLoss(NDArray fake) {
-    NDArray l = logit(fake);
+    NDArray l = trainingLogit(fake);
     return "minimax".equals(config.generatorLoss()) ? Activation.softPlus(l).mean().neg()
         : Activation.softPlus(l.neg()).mean();
   }

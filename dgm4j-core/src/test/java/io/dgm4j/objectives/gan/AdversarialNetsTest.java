@@ -44,7 +44,7 @@ class AdversarialNetsTest {
       Gan g = linear(m, 1f, 0f);
       for (String variant : List.of("non-saturating", "minimax")) {
         AdversarialNets game = new AdversarialNets(g,
-            new AdversarialNets.Config(List.of(5), 1, 1.0, variant), 0);
+            new AdversarialNets.Config(List.of(5), 1, 1.0, variant, 0), 0);
         NDArray real = m.randomNormal(new Shape(7, 1));
         NDArray fake = Scalars.times(m.randomNormal(new Shape(9, 1)), 3);
         float[] lr = game.logit(real).toFloatArray();
@@ -77,7 +77,7 @@ class AdversarialNetsTest {
       Engines.seed(3);
       Gan g = linear(m, 0.5f, 1f);
       AdversarialNets game = new AdversarialNets(g,
-          new AdversarialNets.Config(List.of(32, 32), 1, 1.0, "non-saturating"), 0);
+          new AdversarialNets.Config(List.of(32, 32), 1, 1.0, "non-saturating", 0), 0);
       for (int step = 0; step < 1500; step++) {
         try (NDManager s = m.newSubManager()) {
           game.discriminatorStep(s.randomNormal(new Shape(256, 1)), g.sample(s, 256), 0.005);
@@ -101,7 +101,7 @@ class AdversarialNetsTest {
       Engines.seed(5);
       Gan g = linear(m, 1f, 0f);
       AdversarialNets game = new AdversarialNets(g,
-          new AdversarialNets.Config(List.of(16, 16), 1, 1.0, "non-saturating"), 0);
+          new AdversarialNets.Config(List.of(16, 16), 1, 1.0, "non-saturating", 0), 0);
       game.optimizers().forEach(a -> a.settings(new Adam.Settings(0.5, 0.999, 1e-8)));
       for (int step = 0; step < 1000; step++) {
         try (NDManager s = m.newSubManager()) {
@@ -183,12 +183,14 @@ class AdversarialNetsTest {
 
   @Test
   void badSettingsAreRefusedWithTheirNames() {
-    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 0, 1.0, "non-saturating"))
+    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 0, 1.0, "non-saturating", 0))
         .hasMessageContaining("discriminatorSteps");
-    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 1, 0, "non-saturating"))
+    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 1, 0, "non-saturating", 0))
         .hasMessageContaining("discriminatorLrScale");
-    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 1, 1.0, "wasserstein"))
+    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 1, 1.0, "wasserstein", 0))
         .hasMessageContaining("generatorLoss must be non-saturating or minimax");
+    assertThatThrownBy(() -> new AdversarialNets.Config(List.of(8), 1, 1.0, "minimax", 1))
+        .hasMessageContaining("discriminatorDropout must be in [0, 1)");
     assertThatThrownBy(() -> new Gan.Config(4, List.of(8), "relu", "tanh"))
         .hasMessageContaining("output must be sigmoid, linear or auto");
   }
