@@ -301,7 +301,7 @@ final class EvalCommand implements Callable<Integer> {
           .family() + ": each batch of test examples is compared with as many samples");
     }
     long start = System.nanoTime();
-    SampleDiscrepancy.Report r = SampleDiscrepancy.mmd(loaded.model, test, batch.size);
+    SampleDiscrepancy.Report r = SampleDiscrepancy.mmd(loaded.model, test, batch.size, seed.seed);
     double seconds = (System.nanoTime() - start) / 1e9;
     var out = spec.commandLine().getOut();
     String family = loaded.info.model().family();
