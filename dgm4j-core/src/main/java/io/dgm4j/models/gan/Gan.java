@@ -111,11 +111,6 @@ public final class Gan extends AbstractModel implements Samplable {
     }
   }
 
-  /** Whether the output passes through a sigmoid (values in (0, 1)). */
-  public boolean boundedOutput() {
-    return sigmoid;
-  }
-
   @Override
   public String family() {
     return "gan";

@@ -171,7 +171,7 @@ public final class AdversarialNets implements Objective {
   }
 
   /** One update of G on {@code n} fresh samples; returns its loss before it. */
-  public double generatorStep(int n, NDManager manager, double learningRate) {
+  private double generatorStep(int n, NDManager manager, double learningRate) {
     double loss = GradientStep.minimize(
         () -> generatorLoss(generator.generate(generator.latents(manager, n))),
         generatorOptimizer, clipNorm, learningRate);
