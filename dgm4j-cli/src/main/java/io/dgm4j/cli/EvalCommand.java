@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
         + " score` writes the same 8-bit figure per example.",
     "Energy models (rbm): NLL = E(x) + log Z, log Z exact when small enough, otherwise by"
         + " annealed importance sampling from a base-rate model of the test set's pixel"
-        + " marginals, cached in the run folder (ais/) for `dgm score`."})
+        + " marginals, cached in the run folder (ais/) for `dgm score`.",
+    "A GAN has no likelihood: eval reports the squared MMD between its samples and the test"
+        + " set, in batches of --batch-size test examples drawn in an order fixed by --seed."})
 final class EvalCommand implements Callable<Integer> {
   @Mixin Options.Run run;
 
