@@ -22,6 +22,17 @@ public final class DiagonalGaussian {
   }
 
   /**
+   * log N(u; 0, I) of each row: -(1/2) sum u^2 - (d/2) log 2 pi over the last axis.
+   *
+   * @return the shape of u without its last axis
+   */
+  public static NDArray standardLogProb(NDArray u) {
+    int last = u.getShape().dimension() - 1;
+    long d = u.getShape().get(last);
+    return Scalars.times(u.square().sum(new int[] {last}), -0.5).sub(d * HALF_LOG_TWO_PI);
+  }
+
+  /**
    * log density of the vector x under the diagonal Gaussian: the elementwise log densities
    * summed over the last axis.
    *

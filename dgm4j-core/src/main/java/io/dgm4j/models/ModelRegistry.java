@@ -24,6 +24,7 @@ import io.dgm4j.models.pixel.RowLstm;
 import io.dgm4j.models.energy.Ebm;
 import io.dgm4j.models.energy.Ncsn;
 import io.dgm4j.models.flow.Maf;
+import io.dgm4j.models.flow.RealNvp;
 import io.dgm4j.models.gan.Gan;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,6 +212,10 @@ public final class ModelRegistry {
     register(Family.flat("maf", Support.REAL,
         "masked autoregressive flow: K MADEs with Gaussian conditionals",
         Maf.Config.class, Maf.Config::defaults, Maf::new, "mle"));
+    register(new Family<>("realnvp", c -> Support.REAL,
+        "Real NVP: affine coupling layers (checkerboard masks, network=mlp or conv); exact"
+            + " density and one-pass sampling",
+        RealNvp.Config.class, RealNvp.Config::defaults, RealNvp::new, List.of("mle")));
     register(new Family<>("gan", c -> Support.REAL,
         "generative adversarial network: an MLP generator G(z), z ~ N(0,I), against a"
             + " discriminator; samples only, no likelihood",

@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * A fully convolutional network from an image of {@code inChannels} channels to a one-channel
- * image of the same height and width, both given flat: (N, inChannels·H·W) → (N, H·W). It keeps
+ * A fully convolutional network from an image of {@code inChannels} channels to an image of
+ * {@code outChannels} channels of the same height and width, both given flat in channel-major
+ * order: (N, inChannels·H·W) → (N, outChannels·H·W). It keeps
  * the full resolution throughout, so every output pixel can depend on every input pixel near it
  * without a bottleneck, as an image-to-image map such as a score or a denoiser needs.
  *
@@ -13,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
  * per entry of {@code dilations}, h ← h + swish(conv3×3, dilation d (h)), whose growing
  * dilations (e.g. 1, 2, 4, 8) widen the receptive field to 1 + 2·(1 + Σd) pixels (37 for 1, 2,
  * 4, 8, 1, 1: all of a 28×28 digit) at the cost of ordinary 3×3 convolutions (Yu and Koltun,
- * 2016); then a 3×3 convolution to one map. Padding equals the dilation, so sizes are kept.
+ * 2016); then a 3×3 convolution to the output maps. Padding equals the dilation, so sizes are kept.
  * Activations are swish, x·sigmoid(x) (smooth). Weights are Glorot uniform over fan-in and
  * fan-out (9·channels), biases zero; the last layer starts at zero so the untrained output is 0.
  */
@@ -21,6 +22,7 @@ public final class DilatedConvNet implements Network {
   private final int height;
   private final int width;
   private final int inChannels;
+  private final int outChannels;
   private final int[] dilations;
   private final NDArray[] kernels; // (out, in, 3, 3): input layer, blocks, output layer
   private final NDArray[] biases;
@@ -32,11 +34,12 @@ public final class DilatedConvNet implements Network {
    * @param width image width
    * @param inChannels channels of the input image
    * @param channels feature maps of every hidden layer
+   * @param outChannels channels of the output image
    * @param dilations one residual block per entry, with that dilation (each at least 1)
    */
   public DilatedConvNet(Parameters parameters, String name, int height, int width, int inChannels,
-      int channels, int[] dilations) {
-    if (height < 1 || width < 1 || inChannels < 1 || channels < 1) {
+      int channels, int outChannels, int[] dilations) {
+    if (height < 1 || width < 1 || inChannels < 1 || channels < 1 || outChannels < 1) {
       throw new IllegalArgumentException("sizes and channels must be positive, got " + height
           + "x" + width + ", " + inChannels + " in, " + channels + " channels");
     }
@@ -48,6 +51,7 @@ public final class DilatedConvNet implements Network {
     this.height = height;
     this.width = width;
     this.inChannels = inChannels;
+    this.outChannels = outChannels;
     this.dilations = dilations.clone();
     int layers = dilations.length + 2;
     kernels = new NDArray[layers];
@@ -55,7 +59,7 @@ public final class DilatedConvNet implements Network {
     long pixels = (long) height * width;
     for (int l = 0; l < layers; l++) {
       int in = l == 0 ? inChannels : channels;
-      int out = l == layers - 1 ? 1 : channels;
+      int out = l == layers - 1 ? outChannels : channels;
       String layer = name + ".conv" + l;
       kernels[l] = l == layers - 1
           ? parameters.zeros(layer + ".weight", out, in, 3, 3)
@@ -64,7 +68,7 @@ public final class DilatedConvNet implements Network {
     }
     firstLayerMultiplyAdds = pixels * 9 * inChannels * channels;
     multiplyAdds = firstLayerMultiplyAdds + pixels * 9 * channels * channels * dilations.length
-        + pixels * 9 * channels;
+        + pixels * 9 * channels * outChannels;
   }
 
   @Override
@@ -74,7 +78,7 @@ public final class DilatedConvNet implements Network {
     for (int b = 0; b < dilations.length; b++) {
       h = h.add(TensorMath.swish(convolve(h, b + 1, dilations[b])));
     }
-    return convolve(h, kernels.length - 1, 1).reshape(n, (long) height * width);
+    return convolve(h, kernels.length - 1, 1).reshape(n, (long) outChannels * height * width);
   }
 
   private NDArray convolve(NDArray h, int layer, int dilation) {

@@ -25,6 +25,16 @@ public final class Mlp implements Network {
    *     in DCGAN's discriminator), applied after every layer but the last
    */
   public Mlp(Parameters parameters, String name, List<Integer> sizes, String activation) {
+    this(parameters, name, sizes, activation, false);
+  }
+
+  /**
+   * @param zeroOutput whether the last layer's weights start at zero instead of Glorot uniform,
+   *     so that the untrained network outputs its biases (zero): a flow's coupling layer then
+   *     starts as the identity
+   */
+  public Mlp(Parameters parameters, String name, List<Integer> sizes, String activation,
+      boolean zeroOutput) {
     if (sizes.size() < 2) {
       throw new IllegalArgumentException("a network needs an input and an output size");
     }
@@ -34,7 +44,9 @@ public final class Mlp implements Network {
     weights = new NDArray[layers];
     biases = new NDArray[layers];
     for (int l = 0; l < layers; l++) {
-      weights[l] = parameters.glorot(name + ".w" + l, sizes.get(l), sizes.get(l + 1));
+      weights[l] = zeroOutput && l == layers - 1
+          ? parameters.zeros(name + ".w" + l, sizes.get(l), sizes.get(l + 1))
+          : parameters.glorot(name + ".w" + l, sizes.get(l), sizes.get(l + 1));
       biases[l] = parameters.zeros(name + ".b" + l, sizes.get(l + 1));
     }
   }

@@ -44,6 +44,14 @@ public final class TensorMath {
   }
 
   /**
+   * c · tanh(x / c), element-wise: ≈ x near 0 and always inside (−c, c), smooth. Bounds a flow's
+   * log-scales so that exp(±s) cannot overflow however the weights move.
+   */
+  public static NDArray softClamp(NDArray x, double c) {
+    return Scalars.times(ai.djl.nn.Activation.tanh(Scalars.dividedBy(x, c)), c);
+  }
+
+  /**
    * swish(x) = x · sigmoid(x), element-wise. DJL's {@code Activation.swish(x, β)} multiplies x by
    * the number β through {@code mul(Number)}, whose scalar buffer autograd keeps for the backward
    * pass but Java may free first (see {@link io.dgm4j.engine.Scalars}): a garbage collection at

@@ -52,6 +52,7 @@ class AllModelsTest {
       Map.entry("ebm", "{\"hidden\": [8]}"),
       Map.entry("ncsn", "{\"hidden\": [8], \"levels\": 3}"),
       Map.entry("maf", "{\"hidden\": [8], \"layers\": 1}"),
+      Map.entry("realnvp", "{\"couplings\": 2, \"hidden\": [8]}"),
       Map.entry("gan", "{\"latent\": 2, \"hidden\": [8]}"),
       Map.entry("rbm", "{\"hidden\": 3}"));
 

@@ -23,6 +23,7 @@ class DilatedConvNetTest {
   private static final int W = 6;
   private static final int IN = 2;
   private static final int C = 3;
+  private static final int OUT = 2;
   private static final int[] DILATIONS = {1, 2};
 
   /**
@@ -34,7 +35,7 @@ class DilatedConvNetTest {
   void forwardEqualsPlainJavaDilatedConvolutions() {
     try (NDManager m = Engines.newManager()) {
       Parameters p = new Parameters(m, 3);
-      DilatedConvNet net = new DilatedConvNet(p, "net", H, W, IN, C, DILATIONS);
+      DilatedConvNet net = new DilatedConvNet(p, "net", H, W, IN, C, OUT, DILATIONS);
       Random random = new Random(7);
       int layers = DILATIONS.length + 2;
       double[][][][][] kernels = new double[layers][][][][];
@@ -49,22 +50,25 @@ class DilatedConvNetTest {
         x[i] = (float) random.nextGaussian();
       }
       float[] actual = net.forward(m.create(x, new Shape(n, IN * H * W))).toFloatArray();
-      assertThat(actual).hasSize(n * H * W);
+      assertThat(actual).hasSize(n * OUT * H * W);
       for (int e = 0; e < n; e++) {
         double[][][] h = swish(conv(image(x, e, IN, H, W), kernels[0], biases[0], 1, 1));
         for (int b = 0; b < DILATIONS.length; b++) {
           h = plus(h, swish(conv(h, kernels[b + 1], biases[b + 1], 1, DILATIONS[b])));
         }
         double[][][] out = conv(h, kernels[layers - 1], biases[layers - 1], 1, 1);
-        for (int i = 0; i < H; i++) {
-          for (int j = 0; j < W; j++) {
-            assertThat((double) actual[(e * H + i) * W + j])
-                .as("example %d pixel (%d, %d)", e, i, j).isCloseTo(out[0][i][j], within(1e-4));
+        for (int c = 0; c < OUT; c++) {
+          for (int i = 0; i < H; i++) {
+            for (int j = 0; j < W; j++) {
+              assertThat((double) actual[((e * OUT + c) * H + i) * W + j])
+                  .as("example %d channel %d pixel (%d, %d)", e, c, i, j)
+                  .isCloseTo(out[c][i][j], within(1e-4));
+            }
           }
         }
       }
-      // multiply-adds: 30 pixels x 9 taps x (2x3 + 2 blocks x 3x3 + 3x1)
-      assertThat(net.multiplyAdds()).isEqualTo(30L * 9 * (6 + 18 + 3));
+      // multiply-adds: 30 pixels x 9 taps x (2x3 + 2 blocks x 3x3 + 3x2)
+      assertThat(net.multiplyAdds()).isEqualTo(30L * 9 * (6 + 18 + 6));
       assertThat(net.firstLayerMultiplyAdds()).isEqualTo(30L * 9 * 6);
     }
   }
@@ -73,7 +77,8 @@ class DilatedConvNetTest {
   @Test
   void untrainedOutputIsZero() {
     try (NDManager m = Engines.newManager()) {
-      DilatedConvNet net = new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, C, DILATIONS);
+      DilatedConvNet net = new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, C, 1,
+          DILATIONS);
       NDArray y = net.forward(m.randomNormal(new Shape(3, IN * H * W)));
       assertThat(y.getShape()).isEqualTo(new Shape(3, H * W));
       assertThat(y.abs().max().getFloat()).isEqualTo(0f);
@@ -83,9 +88,9 @@ class DilatedConvNetTest {
   @Test
   void badSizesAreRejectedWithTheirValues() {
     try (NDManager m = Engines.newManager()) {
-      assertThatThrownBy(() -> new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, 0,
+      assertThatThrownBy(() -> new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, 0, 1,
           DILATIONS)).hasMessageContaining("0 channels");
-      assertThatThrownBy(() -> new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, C,
+      assertThatThrownBy(() -> new DilatedConvNet(new Parameters(m, 1), "net", H, W, IN, C, 1,
           new int[] {1, 0})).hasMessageContaining("dilations must be at least 1, got 0");
     }
   }

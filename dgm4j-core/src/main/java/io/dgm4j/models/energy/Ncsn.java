@@ -129,7 +129,7 @@ public final class Ncsn extends AbstractModel implements Samplable, Completer {
       network = new UNet(parameters, "score", itemShape[0], itemShape[1], 2, config.channels());
     } else if (convolutional) {
       network = new DilatedConvNet(parameters, "score", itemShape[0], itemShape[1], 2,
-          config.channels(), config.dilations().stream().mapToInt(Integer::intValue).toArray());
+          config.channels(), 1, config.dilations().stream().mapToInt(Integer::intValue).toArray());
     } else {
       List<Integer> sizes = new ArrayList<>();
       sizes.add(dimension + 1);

@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-import io.dgm4j.engine.Scalars;
+import io.dgm4j.distributions.DiagonalGaussian;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.Support;
 import io.dgm4j.models.autoregressive.MadeMasks;
+import io.dgm4j.nn.TensorMath;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -175,8 +176,7 @@ public final class Maf extends AbstractModel implements DensityModel {
     NDArray raw = a.matMul(scaleWeight[layer].mul(out))
         .add(h.matMul(scaleDirect[layer].mul(direct))).add(scaleBias[layer]);
     // α = c·tanh(raw / c): smooth, ≈ raw near 0, and |α| < c so exp(±α) cannot overflow
-    NDArray logScale = Scalars.times(Activation.tanh(Scalars.dividedBy(raw, LOG_SCALE_BOUND)),
-        LOG_SCALE_BOUND);
+    NDArray logScale = TensorMath.softClamp(raw, LOG_SCALE_BOUND);
     return new NDList(shift, logScale);
   }
 
@@ -224,10 +224,7 @@ public final class Maf extends AbstractModel implements DensityModel {
   @Override
   public NDArray logProb(NDArray x) {
     NDList ul = forward(x);
-    NDArray u = ul.get(0);
-    NDArray logNormal = Scalars.times(u.square().sum(new int[] {1}), -0.5)
-        .sub((float) (0.5 * dimension * Math.log(2 * Math.PI)));
-    return logNormal.add(ul.get(1));
+    return DiagonalGaussian.standardLogProb(ul.get(0)).add(ul.get(1));
   }
 
   /** Exact draws: u ~ N(0, I), then {@link #inverse}. */
