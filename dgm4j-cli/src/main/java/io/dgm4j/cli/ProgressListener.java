@@ -17,15 +17,21 @@ final class ProgressListener implements TrainingListener {
   private final PrintWriter out;
   private final boolean plain;
   private final int dimension;
+  private final double pixelOffsetNats;
   private ProgressBar bar;
   private double runningLoss = Double.NaN;
   private double secondsSoFar;
   private int epochsSoFar;
 
-  ProgressListener(PrintWriter out, boolean plain, int dimension) {
+  /**
+   * @param pixelOffsetNats D ln 256 when a density is fitted to dequantized 8-bit pixels (its
+   *     bits/dim are then shown for the pixels, as {@code eval} reports them), else 0
+   */
+  ProgressListener(PrintWriter out, boolean plain, int dimension, double pixelOffsetNats) {
     this.out = out;
     this.plain = plain;
     this.dimension = dimension;
+    this.pixelOffsetNats = pixelOffsetNats;
   }
 
   @Override
@@ -55,8 +61,12 @@ final class ProgressListener implements TrainingListener {
       bar = null;
     }
     String validation = switch (r.validationMetric()) {
-      case "nll" -> String.format("validation %.3f nats (%.4f bits/dim)", r.validationLoss(),
-          r.validationLoss() / (dimension * Math.log(2)));
+      case "nll" -> pixelOffsetNats == 0
+          ? String.format("validation %.3f nats (%.4f bits/dim)", r.validationLoss(),
+              r.validationLoss() / (dimension * Math.log(2)))
+          : String.format("validation %.3f nats (8-bit pixels: %.4f bits/dim)",
+              r.validationLoss(), (r.validationLoss() + pixelOffsetNats)
+                  / (dimension * Math.log(2)));
       case "none" -> "no validation figure";
       case "skipped" -> "not validated (--validate-every " + trainer.config().validateEvery()
           + ")";

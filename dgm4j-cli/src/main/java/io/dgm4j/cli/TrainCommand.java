@@ -345,7 +345,8 @@ final class TrainCommand implements Callable<Integer> {
     long runSeed = info.training().seed();
     Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
         List.of(run.recorder(info.model()), new ProgressListener(console,
-            quiet || System.console() == null, generativeModel.dimension())));
+            quiet || System.console() == null, generativeModel.dimension(),
+            runData.preprocessing().pixelOffsetNats(generativeModel.dimension()))));
     TrainingState end;
     try {
       end = trainer.fit(epoch -> runData.trainingEpoch(runSeed, epoch), runData.validation());

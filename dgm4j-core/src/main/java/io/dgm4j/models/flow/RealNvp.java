@@ -47,8 +47,7 @@ import java.util.List;
  * images, a {@link DilatedConvNet} of {@code channels} maps and one residual block per entry of
  * {@code dilations}, reading m⊙h and the mask itself as channels. The paper's multi-scale
  * architecture (squeezing, channel-wise masks, factoring out half the variables at each scale)
- * and its batch normalisation are not built: on two CPU cores the convolutional conditioners
- * at full resolution already cost what an epoch of MNIST can afford.
+ * and its batch normalisation are not built here.
  *
  * <p>Each log-scale is bounded softly, s = 3·tanh(raw/3), as in {@link Maf}; the networks'
  * last layers start at zero, so an untrained flow is the identity.
