@@ -29,33 +29,14 @@ class MafTest {
   void densityIntegratesToTheProbabilityOfItsOwnSamples() {
     try (NDManager m = Engines.newManager()) {
       Maf maf = perturbed(m.newSubManager(), 2);
-      int r = 400;
-      double lo = -9;
       double hi = 9;
-      double h = (hi - lo) / r;
-      float[] grid = new float[2 * r * r];
-      for (int j = 0; j < r; j++) {
-        for (int i = 0; i < r; i++) {
-          grid[2 * (j * r + i)] = (float) (lo + (i + 0.5) * h);
-          grid[2 * (j * r + i) + 1] = (float) (lo + (j + 0.5) * h);
-        }
-      }
-      float[] logp = maf.logProb(m.create(grid, new Shape(r * r, 2))).toFloatArray();
-      double mass = 0;
-      for (float v : logp) {
-        mass += Math.exp(v) * h * h;
-      }
+      double mass = PlaneQuadrature.mass(m, maf, -hi, hi, 400);
       // the flow's exact samples (inverse of the flow, tested below) say how much probability
       // lies inside the grid's box; the quadrature of exp(logProb) over the box must agree
-      float[] draws = maf.sample(m, 20_000).toFloatArray();
-      int inside = 0;
-      for (int n = 0; n < 20_000; n++) {
-        if (Math.abs(draws[2 * n]) < hi && Math.abs(draws[2 * n + 1]) < hi) {
-          inside++;
-        }
-      }
-      assertThat(inside / 20_000.0).as("fraction of draws in the box").isGreaterThan(0.9);
-      assertThat(mass).isCloseTo(inside / 20_000.0, within(0.01)); // binomial s.e. <= 0.0035
+      double inside = PlaneQuadrature.fractionInside(maf.sample(m, 20_000).toFloatArray(), -hi,
+          hi);
+      assertThat(inside).as("fraction of draws in the box").isGreaterThan(0.9);
+      assertThat(mass).isCloseTo(inside, within(0.01)); // binomial s.e. <= 0.0035
     }
   }
 

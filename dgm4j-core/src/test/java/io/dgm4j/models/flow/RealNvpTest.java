@@ -35,23 +35,6 @@ class RealNvpTest {
     return flow;
   }
 
-  /** Midpoint quadrature of exp(logProb) over [lo, hi]^2 with r x r cells. */
-  private static double mass(NDManager m, RealNvp flow, double lo, double hi, int r) {
-    double h = (hi - lo) / r;
-    float[] grid = new float[2 * r * r];
-    for (int j = 0; j < r; j++) {
-      for (int i = 0; i < r; i++) {
-        grid[2 * (j * r + i)] = (float) (lo + (i + 0.5) * h);
-        grid[2 * (j * r + i) + 1] = (float) (lo + (j + 0.5) * h);
-      }
-    }
-    double mass = 0;
-    for (float v : flow.logProb(m.create(grid, new Shape((long) r * r, 2))).toFloatArray()) {
-      mass += Math.exp(v) * h * h;
-    }
-    return mass;
-  }
-
   /**
    * In the unit domain the density lives on the box B = (-α/(1-2α), (1-α)/(1-2α))^2 that the
    * logit transform maps onto the plane: it integrates to 1 there (without the transform's
@@ -64,19 +47,13 @@ class RealNvpTest {
       assertThat(flow.unitDomain()).isTrue();
       double low = -0.05 / 0.9;
       double high = 0.95 / 0.9;
-      assertThat(mass(m, flow, low, high, 400)).isCloseTo(1.0, within(0.005));
+      assertThat(PlaneQuadrature.mass(m, flow, low, high, 400)).isCloseTo(1.0, within(0.005));
       float[] draws = flow.sample(m, 20_000).toFloatArray();
-      int inUnit = 0;
-      for (int n = 0; n < 20_000; n++) {
-        assertThat(draws[2 * n]).isBetween((float) low, (float) high);
-        if (draws[2 * n] >= 0 && draws[2 * n] <= 1 && draws[2 * n + 1] >= 0
-            && draws[2 * n + 1] <= 1) {
-          inUnit++;
-        }
-      }
+      assertThat(PlaneQuadrature.fractionInside(draws, low, high)).isEqualTo(1.0);
       // about 1% of the mass lies outside; binomial standard error 0.0007
-      assertThat(inUnit / 20_000.0).as("fraction of draws in the unit square").isLessThan(0.995);
-      assertThat(mass(m, flow, 0, 1, 400)).isCloseTo(inUnit / 20_000.0, within(0.003));
+      double inUnit = PlaneQuadrature.fractionInside(draws, 0, 1);
+      assertThat(inUnit).as("fraction of draws in the unit square").isLessThan(0.995);
+      assertThat(PlaneQuadrature.mass(m, flow, 0, 1, 400)).isCloseTo(inUnit, within(0.003));
       float[] outside = flow.logProb(m.create(new float[] {-0.1f, 0.5f, 0.5f, 1.1f, 0.5f, 0.5f},
           new Shape(3, 2))).toFloatArray();
       assertThat(outside[0]).isEqualTo(Float.NEGATIVE_INFINITY);
@@ -91,16 +68,11 @@ class RealNvpTest {
       RealNvp flow = perturbed(m.newSubManager(), new int[] {2}, config(4, "mlp", "auto"));
       assertThat(flow.unitDomain()).as("vectors are on R^D by default").isFalse();
       double hi = 9;
-      float[] draws = flow.sample(m, 20_000).toFloatArray();
-      int inside = 0;
-      for (int n = 0; n < 20_000; n++) {
-        if (Math.abs(draws[2 * n]) < hi && Math.abs(draws[2 * n + 1]) < hi) {
-          inside++;
-        }
-      }
-      assertThat(inside / 20_000.0).as("fraction of draws in the box").isGreaterThan(0.9);
+      double inside = PlaneQuadrature.fractionInside(flow.sample(m, 20_000).toFloatArray(), -hi,
+          hi);
+      assertThat(inside).as("fraction of draws in the box").isGreaterThan(0.9);
       // binomial standard error <= 0.0035
-      assertThat(mass(m, flow, -hi, hi, 400)).isCloseTo(inside / 20_000.0, within(0.01));
+      assertThat(PlaneQuadrature.mass(m, flow, -hi, hi, 400)).isCloseTo(inside, within(0.01));
     }
   }
 
