@@ -41,7 +41,8 @@ public final class DilatedConvNet implements Network {
       int channels, int outChannels, int[] dilations) {
     if (height < 1 || width < 1 || inChannels < 1 || channels < 1 || outChannels < 1) {
       throw new IllegalArgumentException("sizes and channels must be positive, got " + height
-          + "x" + width + ", " + inChannels + " in, " + channels + " channels");
+          + "x" + width + ", " + inChannels + " in, " + channels + " channels, " + outChannels
+          + " out");
     }
     for (int d : dilations) {
       if (d < 1) {

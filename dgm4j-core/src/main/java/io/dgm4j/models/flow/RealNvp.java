@@ -201,7 +201,7 @@ public final class RealNvp extends AbstractDensityModel implements TrainingCost 
     return config.couplings();
   }
 
-  /** Whether x lives in [0, 1]^D (the logit transform comes first). */
+  /** Whether x lives in the box B around [0, 1]^D (the logit transform comes first). */
   public boolean unitDomain() {
     return unitDomain;
   }
