@@ -40,6 +40,15 @@ class MafTest {
     }
   }
 
+  /** Maximum likelihood recovers a correlated 2-D Gaussian ({@link KnownGaussian}). */
+  @Test
+  void trainingRecoversAKnownGaussian() {
+    try (NDManager m = Engines.newManager()) {
+      KnownGaussian.assertRecoveredBy(m, new Maf(m.newSubManager(), 2,
+          new Maf.Config(List.of(16, 16), 4, 5L), 3));
+    }
+  }
+
   @Test
   void inverseUndoesForward() {
     try (NDManager m = Engines.newManager()) {

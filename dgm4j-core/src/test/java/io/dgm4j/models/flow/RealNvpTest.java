@@ -8,13 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.Scalars;
-import io.dgm4j.objectives.MaximumLikelihood;
-import io.dgm4j.training.Trainer;
-import io.dgm4j.training.TrainingConfig;
-import io.dgm4j.training.TrainingState;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -169,64 +164,13 @@ class RealNvpTest {
     }
   }
 
-  /**
-   * Maximum likelihood recovers a correlated 2-D Gaussian: the test NLL reaches its entropy in
-   * closed form, and the flow's own draws have its mean and covariance.
-   */
+  /** Maximum likelihood recovers a correlated 2-D Gaussian ({@link KnownGaussian}). */
   @Test
   void trainingRecoversAKnownGaussian() {
-    double[] mean = {1, -2};
-    double sd0 = 1;
-    double sd1 = 0.5;
-    double rho = 0.8;
-    SplittableRandom r = new SplittableRandom(5);
-    java.util.function.IntFunction<Dataset> draw = n -> {
-      float[] v = new float[2 * n];
-      for (int i = 0; i < n; i++) {
-        double z0 = gaussian(r);
-        double z1 = rho * z0 + Math.sqrt(1 - rho * rho) * gaussian(r);
-        v[2 * i] = (float) (mean[0] + sd0 * z0);
-        v[2 * i + 1] = (float) (mean[1] + sd1 * z1);
-      }
-      return new Dataset("gaussian", v, n, new int[] {2}, null);
-    };
-    Dataset train = draw.apply(4000);
-    Dataset test = draw.apply(4000);
     try (NDManager m = Engines.newManager()) {
-      RealNvp flow = new RealNvp(m.newSubManager(), new int[] {2}, config(4, "mlp", "auto"), 3);
-      new Trainer(flow, new MaximumLikelihood(flow),
-          new TrainingConfig(12, 100, 0.01, "cosine", 0, 0, 1), TrainingState.start(), List.of())
-          .fit(epoch -> train, test.slice(0, 500));
-      double entropy = 0.5 * Math.log(Math.pow(2 * Math.PI * Math.E, 2)
-          * sd0 * sd0 * sd1 * sd1 * (1 - rho * rho));
-      double nll = -flow.logProb(m.create(test.values(), new Shape(4000, 2))).mean()
-          .getFloat();
-      assertThat(nll).as("test NLL against the entropy %.4f", entropy)
-          .isCloseTo(entropy, within(0.05));
-      float[] s = flow.sample(m, 20_000).toFloatArray();
-      double[] mu = new double[2];
-      for (int i = 0; i < 20_000; i++) {
-        mu[0] += s[2 * i] / 20_000.0;
-        mu[1] += s[2 * i + 1] / 20_000.0;
-      }
-      double[] cov = new double[3]; // var0, var1, cov01
-      for (int i = 0; i < 20_000; i++) {
-        double a = s[2 * i] - mu[0];
-        double b = s[2 * i + 1] - mu[1];
-        cov[0] += a * a / 20_000.0;
-        cov[1] += b * b / 20_000.0;
-        cov[2] += a * b / 20_000.0;
-      }
-      assertThat(mu[0]).isCloseTo(mean[0], within(0.05));
-      assertThat(mu[1]).isCloseTo(mean[1], within(0.05));
-      assertThat(cov[0]).isCloseTo(sd0 * sd0, within(0.1));
-      assertThat(cov[1]).isCloseTo(sd1 * sd1, within(0.03));
-      assertThat(cov[2]).isCloseTo(rho * sd0 * sd1, within(0.05));
+      KnownGaussian.assertRecoveredBy(m, new RealNvp(m.newSubManager(), new int[] {2},
+          config(4, "mlp", "auto"), 3));
     }
-  }
-
-  private static double gaussian(SplittableRandom r) {
-    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
   }
 
   @Test
