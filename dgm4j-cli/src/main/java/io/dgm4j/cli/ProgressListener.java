@@ -1,5 +1,7 @@
 package io.dgm4j.cli;
 
+import io.dgm4j.engine.Engines;
+import io.dgm4j.evaluation.CpuLoad;
 import io.dgm4j.evaluation.Validator;
 import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.Trainer;
@@ -12,6 +14,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * A progress bar per epoch (loss, ETA) on a terminal, and one summary line per epoch that says
  * how long the rest of the run will take at the mean pace of this process's epochs so far.
+ *
+ * <p>The line also says when other processes kept the cores busy during the epoch (its time is
+ * then not this run's own), and the first time the engine's threads and the other processes'
+ * load together ask for more cores than the machine has, a note says what to do: engine
+ * threads that share a core wait for each other at every operation, which slowed a 2-thread
+ * IWAE run about 5x beside a 1-thread job on the 2-core machine of docs/BENCHMARKS.md, while
+ * two 1-thread jobs ran side by side at nearly their own pace.
  */
 final class ProgressListener implements TrainingListener {
   private final PrintWriter out;
@@ -22,6 +31,7 @@ final class ProgressListener implements TrainingListener {
   private double runningLoss = Double.NaN;
   private double secondsSoFar;
   private int epochsSoFar;
+  private boolean contentionNoted;
 
   /**
    * @param pixelOffsetNats D ln 256 when a density is fitted to dequantized 8-bit pixels (its
@@ -79,11 +89,39 @@ final class ProgressListener implements TrainingListener {
     secondsSoFar += r.seconds();
     epochsSoFar++;
     int remaining = trainer.config().epochs() - r.epoch();
-    out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%s%n", r.epoch(),
+    boolean disturbed = r.otherCores() != null && r.otherCores() >= CpuLoad.DISTURBED_CORES;
+    out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%s%s%n", r.epoch(),
         trainer.config().epochs(), r.trainLoss(), validation, r.examplesPerSecond(),
-        r.seconds(), r.improved() ? "  *best" : "",
+        r.seconds(), disturbed ? String.format("  (other processes: %.1f cores)",
+            r.otherCores()) : "", r.improved() ? "  *best" : "",
         remaining > 0 ? "  (" + duration(remaining * secondsSoFar / epochsSoFar) + " left)" : "");
+    String note = r.otherCores() == null ? null
+        : contention(r.otherCores(), Engines.threads(), Runtime.getRuntime().availableProcessors());
+    if (note != null && !contentionNoted) {
+      out.println(note);
+      contentionNoted = true;
+    }
     out.flush();
+  }
+
+  /**
+   * What to do when this run's engine threads and the other processes' load ask for more cores
+   * than there are (by more than half a core), else {@code null}.
+   */
+  static String contention(double otherCores, int threads, int cpus) {
+    if (otherCores + threads <= cpus + 0.5) {
+      return null;
+    }
+    String busy = String.format("note: other processes kept %.1f of the %d cores busy while this"
+        + " run computes on %d engine thread%s; threads that share a core wait for each other,"
+        + " which can slow every job several times over.", otherCores, cpus, threads,
+        threads == 1 ? "" : "s");
+    int fitting = cpus - (int) Math.round(otherCores);
+    return threads > 1 && fitting >= 1 && fitting < threads
+        ? busy + String.format(" Give this run --threads %d (and the others no more than their"
+            + " share), or run the jobs one after another.", fitting)
+        : busy + " Run the jobs one after another, or give the others fewer threads (their"
+            + " --threads).";
   }
 
   /** A duration as a person reads it: 40 s, 12 min, 3.4 h. */

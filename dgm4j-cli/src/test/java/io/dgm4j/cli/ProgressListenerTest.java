@@ -16,4 +16,21 @@ class ProgressListenerTest {
     assertThat(ProgressListener.duration(3.4 * 3600)).isEqualTo("3.4 h");
     assertThat(ProgressListener.duration(41.75 * 3600)).isEqualTo("41.8 h");
   }
+
+  @Test
+  void contentionIsNotedOnlyWhenThreadsAndOtherLoadExceedTheCores() {
+    // 2 cores: another job on one core and this run on one thread fit; on two they do not
+    assertThat(ProgressListener.contention(1.0, 1, 2)).isNull();
+    assertThat(ProgressListener.contention(0.3, 2, 2)).isNull();
+    assertThat(ProgressListener.contention(0.0, 2, 2)).isNull();
+    assertThat(ProgressListener.contention(1.0, 2, 2))
+        .contains("1.0 of the 2 cores", "2 engine threads", "--threads 1");
+    assertThat(ProgressListener.contention(0.9, 4, 4))
+        .contains("--threads 3");
+    // already on one thread, or no core left for it: the advice is about the other jobs
+    assertThat(ProgressListener.contention(2.0, 1, 2))
+        .contains("one after another").doesNotContain("Give this run");
+    assertThat(ProgressListener.contention(2.0, 2, 2))
+        .contains("one after another").doesNotContain("Give this run");
+  }
 }

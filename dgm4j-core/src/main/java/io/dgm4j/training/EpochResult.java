@@ -18,11 +18,16 @@ import com.fasterxml.jackson.annotation.JsonAlias;
  * @param seconds wall time of the epoch (training and validation)
  * @param examplesPerSecond training examples processed per second of training time
  * @param improved whether the validation figure is the best so far
+ * @param otherCores how many cores other processes kept busy, on average, while the epoch
+ *     trained ({@link io.dgm4j.evaluation.CpuLoad}): near 0 on an otherwise idle machine, so its
+ *     time is this run's own; {@code null} where it cannot be read (not Linux) and in metrics
+ *     written before it was recorded
  */
 public record EpochResult(
     int epoch, long step, double trainLoss,
     @JsonAlias("validationNll") double validationLoss, String validationMetric,
-    double learningRate, double seconds, double examplesPerSecond, boolean improved) {
+    double learningRate, double seconds, double examplesPerSecond, boolean improved,
+    Double otherCores) {
 
   public EpochResult {
     if (validationMetric == null) {

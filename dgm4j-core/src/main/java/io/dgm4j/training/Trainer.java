@@ -8,6 +8,7 @@ import ai.djl.training.tracker.Tracker;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.SharedMemory;
+import io.dgm4j.evaluation.CpuLoad;
 import io.dgm4j.evaluation.Validator;
 import io.dgm4j.models.Batch;
 import io.dgm4j.models.GenerativeModel;
@@ -83,6 +84,7 @@ public final class Trainer {
       listeners.forEach(l -> l.onEpochStart(epoch, config.epochs(), batches));
 
       long started = System.nanoTime();
+      CpuLoad.Reading loadBefore = CpuLoad.read();
       double lossSum = 0;
       long step = state.step();
       float[] buffer = new float[config.batchSize() * data.dimension()];
@@ -110,9 +112,10 @@ public final class Trainer {
         listeners.forEach(l -> l.onBatchEnd(epoch, batch, loss));
       }
       double trainSeconds = (System.nanoTime() - started) / 1e9;
+      double otherCores = CpuLoad.otherCores(loadBefore, CpuLoad.read());
       // validation and the listeners (checkpoints) see the weights the objective evaluates
       try (Objective.Scope evaluated = objective.evaluationWeights()) {
-        endEpoch(epoch, step, batches, lossSum / n, n / trainSeconds, lr, started,
+        endEpoch(epoch, step, batches, lossSum / n, n / trainSeconds, otherCores, lr, started,
             config.validatesAfter(epoch) ? validator.validate(model, objective, validation)
                 : Validator.Result.SKIPPED);
       }
@@ -125,7 +128,8 @@ public final class Trainer {
    * the state and tells the listeners, which write the checkpoints.
    */
   private void endEpoch(int epoch, long step, int batches, double trainLoss,
-      double examplesPerSecond, double lr, long started, Validator.Result validated) {
+      double examplesPerSecond, double otherCores, double lr, long started,
+      Validator.Result validated) {
     double validationLoss = validated.value();
     boolean skipped = validated.metric().equals("skipped");
     if (!skipped && !validated.metric().equals("none") && !Double.isFinite(validationLoss)) {
@@ -146,7 +150,8 @@ public final class Trainer {
         improved ? epoch : state.bestEpoch(), withoutImprovement,
         state.trainingSeconds() + seconds);
     EpochResult result = new EpochResult(epoch, step, trainLoss, validationLoss,
-        validated.metric(), lr, seconds, examplesPerSecond, improved);
+        validated.metric(), lr, seconds, examplesPerSecond, improved,
+        Double.isNaN(otherCores) ? null : otherCores);
     listeners.forEach(l -> l.onEpochEnd(result, this));
   }
 

@@ -1,9 +1,11 @@
 package io.dgm4j.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,5 +40,19 @@ class RunDirectoryFilesTest {
         .hasMessageStartingWith(dir.resolve("metrics.jsonl") + ": corrupt metrics line: not valid JSON")
         .hasMessageContaining("delete the damaged line")
         .hasMessageNotContainingAny("com.fasterxml", "Source:", "EpochResult");
+  }
+
+  @Test
+  void metricsWrittenBeforeTheLoadWasRecordedReadWithTheLoadUnknown(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve("metrics.jsonl"), "{\"epoch\":1,\"step\":5,\"trainLoss\":1.5,"
+        + "\"validationLoss\":1.4,\"validationMetric\":\"nll\",\"learningRate\":0.01,"
+        + "\"seconds\":2.0,\"examplesPerSecond\":250.0,\"improved\":true}\n"
+        + "{\"epoch\":2,\"step\":10,\"trainLoss\":1.3,\"validationLoss\":1.2,"
+        + "\"validationMetric\":\"nll\",\"learningRate\":0.01,\"seconds\":2.0,"
+        + "\"examplesPerSecond\":250.0,\"improved\":true,\"otherCores\":0.75}\n");
+    List<EpochResult> metrics = new RunDirectory(dir).readMetrics();
+    assertThat(metrics.get(0).otherCores()).isNull();
+    assertThat(metrics.get(1).otherCores()).isEqualTo(0.75);
   }
 }

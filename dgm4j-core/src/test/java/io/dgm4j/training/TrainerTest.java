@@ -105,6 +105,11 @@ class TrainerTest {
       }
     }
     assertThat(run.readMetrics()).hasSize(30);
+    if (Files.isReadable(Path.of("/proc/stat"))) {
+      // each epoch records how busy other processes kept the cores: a load in cores
+      assertThat(run.readMetrics()).allSatisfy(r -> assertThat(r.otherCores()).isNotNull()
+          .isBetween(0.0, (double) Runtime.getRuntime().availableProcessors()));
+    }
     assertThat(Files.exists(run.lossPlot())).isTrue();
     assertThat(Files.exists(run.bestCheckpoint())).isTrue();
   }
