@@ -168,13 +168,19 @@ final class TrainCommand implements Callable<Integer> {
     RunDirectory run = new RunDirectory(out.path);
     var console = spec.commandLine().getOut();
     checkValues();
-    if (perClass || resume && PerClassTraining.isPerClassRun(run)) {
-      return new PerClassTraining(this, console).train(run);
+    if (Files.isRegularFile(run.root())) {
+      throw Options.usage(spec, "--out " + run.root() + " is a file; give a folder for the run");
     }
-    if (resume) {
-      return resumeRun(run, console);
+    // one process trains into a folder at a time
+    try (RunDirectory.Claim claim = run.claim()) {
+      if (perClass || resume && PerClassTraining.isPerClassRun(run)) {
+        return new PerClassTraining(this, console).train(run);
+      }
+      if (resume) {
+        return resumeRun(run, console);
+      }
+      return startRun(run, plan(), null, console);
     }
-    return startRun(run, plan(), null, console);
   }
 
   /**
@@ -218,10 +224,6 @@ final class TrainCommand implements Callable<Integer> {
    * that class only, seeded {@code seed + label} (one member of a per-class model).
    */
   int startRun(RunDirectory run, Plan plan, Integer label, PrintWriter console) {
-    if (Files.isRegularFile(run.root())) {
-      throw Options.usage(spec, "--out " + run.root() + " is a file; give a folder for the"
-          + " run");
-    }
     if (run.exists()) {
       if (Files.exists(run.lastCheckpoint())) {
         throw new IllegalArgumentException(run.root() + " already holds a run; use --resume"

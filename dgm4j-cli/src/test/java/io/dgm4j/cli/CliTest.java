@@ -33,7 +33,6 @@ class CliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
-  /** Bars: each image lights one random row or column, pixels 0..255 with noise. */
   /**
    * Two runs' last checkpoints hold the same weights to the last bit: what a resumed run must
    * give against one that was not interrupted.
@@ -51,6 +50,7 @@ class CliTest {
     }
   }
 
+  /** Bars: each image lights one random row or column, pixels 0..255 with noise. */
   static Dataset bars(int n, long seed, int side) {
     SplittableRandom r = new SplittableRandom(seed);
     float[] v = new float[n * side * side];
@@ -494,5 +494,32 @@ class CliTest {
     Run again = dgm("train", "--model", "bernoulli", "--data", images.toString(), "--out",
         run.toString());
     assertThat(again.err()).contains("already holds a run");
+  }
+
+  @Test
+  void aRunFolderAnotherTrainingHoldsIsRefusedAndAFileIsNeverTrainedInto() throws Exception {
+    Path run = dir.resolve("run-claimed");
+    String[] train = {"train", "--model", "bernoulli", "--data", images.toString(), "--epochs",
+        "1", "--out", run.toString(), "--quiet"};
+    try (io.dgm4j.training.RunDirectory.Claim held =
+        new io.dgm4j.training.RunDirectory(run).claim()) {
+      Run refused = dgm(train);
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err()).contains(run + " is in use by another dgm process")
+          .contains("another --out");
+      assertThat(run.resolve("run.json")).doesNotExist();
+      Run resumeRefused = dgm("train", "--resume", "--out", run.toString());
+      assertThat(resumeRefused.err()).contains("is in use by another dgm process");
+    }
+    assertThat(dgm(train).code()).isZero(); // released: the folder trains
+    assertThat(run.resolve("checkpoint-last.zip")).exists();
+
+    Path file = dir.resolve("not-a-folder.txt");
+    Files.writeString(file, "a user's notes");
+    Run onFile = dgm("train", "--model", "bernoulli", "--data", images.toString(), "--out",
+        file.toString());
+    assertThat(onFile.code()).isEqualTo(2);
+    assertThat(onFile.err()).contains("--out " + file + " is a file");
+    assertThat(Files.readString(file)).isEqualTo("a user's notes");
   }
 }

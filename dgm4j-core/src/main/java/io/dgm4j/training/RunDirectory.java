@@ -13,6 +13,9 @@ import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.objectives.ObjectiveSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +33,7 @@ import java.util.Optional;
  *   checkpoint-best.zip    the epoch with the best validation NLL: eval, sample and score use it
  *   metrics.jsonl          one JSON object per epoch ({@link EpochResult})
  *   loss.png               training loss and validation NLL per epoch
+ *   .lock                  held by the process training into the folder ({@link #claim})
  * </pre>
  *
  * Every file is written atomically; {@code metrics.jsonl} is appended a whole line at a time.
@@ -92,6 +96,99 @@ public final class RunDirectory {
 
   public boolean exists() {
     return Files.exists(runFile());
+  }
+
+  /**
+   * The right to write this folder, held until closed: an exclusive lock on {@code .lock}
+   * (the operating system's file lock, released when the process ends however it ends), with
+   * the holder's pid and start time written into the file for the next claimant's message. Two
+   * processes training into one folder would interleave their epochs in {@code metrics.jsonl},
+   * and a resume's clean-up deletes the other's half-written checkpoint; the second claimant is
+   * refused instead. A folder this claim created and left holding nothing but the lock file is
+   * removed on close, so a command that fails early leaves no trace.
+   *
+   * @throws IllegalStateException naming the folder, the holder's pid and what to do, when
+   *     another process (or another claim in this one) holds it
+   */
+  public Claim claim() {
+    boolean created = !Files.isDirectory(root);
+    Path lockFile = root.resolve(".lock");
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(root);
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+          StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        String holder = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
+        channel.close();
+        throw new IllegalStateException(root + " is in use by another dgm process"
+            + (holder.isEmpty() ? "" : " (" + holder + ")") + ", which is training into it;"
+            + " wait for it to finish or stop it, or give this command another --out");
+      }
+      channel.truncate(0);
+      channel.write(StandardCharsets.UTF_8.encode("pid " + ProcessHandle.current().pid()
+          + ", since " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          + "\n"), 0);
+      channel.force(false);
+      return new Claim(channel, lock, lockFile, created);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new UncheckedIOException(root + ": cannot claim the run folder (" + e.getMessage()
+          + "); check that it is a writable folder, or give another --out", e);
+    }
+  }
+
+  /** A held claim on a run folder ({@link #claim}); closing it releases the folder. */
+  public static final class Claim implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Path lockFile;
+    private final boolean created;
+
+    private Claim(FileChannel channel, FileLock lock, Path lockFile, boolean created) {
+      this.channel = channel;
+      this.lock = lock;
+      this.lockFile = lockFile;
+      this.created = created;
+    }
+
+    @Override
+    public void close() {
+      try {
+        channel.truncate(0); // before the release: the next holder writes its own pid
+        lock.release();
+      } catch (IOException e) {
+        // released when the channel closes below, or at the latest when the process ends
+      } finally {
+        closeQuietly(channel);
+      }
+      if (created) {
+        try (var entries = Files.list(lockFile.getParent())) {
+          if (entries.allMatch(lockFile::equals)) {
+            Files.deleteIfExists(lockFile);
+            Files.deleteIfExists(lockFile.getParent());
+          }
+        } catch (IOException e) {
+          // an empty folder left behind is harmless
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing more to release
+      }
+    }
   }
 
   public void writeInfo(RunInfo info) {
