@@ -18,9 +18,11 @@ import io.dgm4j.objectives.Objective;
 import io.dgm4j.objectives.ObjectiveSpec;
 import io.dgm4j.objectives.Objectives;
 import io.dgm4j.optim.Adam;
+import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.RunDirectory;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingConfig;
+import io.dgm4j.training.TrainingListener;
 import io.dgm4j.training.TrainingState;
 import io.dgm4j.training.NonFiniteLossException;
 import java.io.PrintWriter;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -345,16 +348,42 @@ final class TrainCommand implements Callable<Integer> {
       GenerativeModel generativeModel, Objective objective, TrainingState state,
       PrintWriter console) {
     long runSeed = info.training().seed();
+    AtomicInteger saved = new AtomicInteger(state.epoch()); // last epoch whose checkpoint is written
+    TrainingListener checkpointed = new TrainingListener() {
+      @Override
+      public void onEpochEnd(EpochResult result, Trainer trainer) {
+        saved.set(result.epoch()); // after the recorder, which writes the checkpoint
+      }
+    };
     Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
-        List.of(run.recorder(info.model()), new ProgressListener(console,
+        List.of(run.recorder(info.model()), checkpointed, new ProgressListener(console,
             quiet || System.console() == null, generativeModel.dimension(),
             runData.preprocessing().pixelOffsetNats(generativeModel.dimension()))));
+    // Ctrl-C or a kill: say what the folder keeps and how to go on
+    PrintWriter err = spec.commandLine().getErr();
+    Thread interrupted = new Thread(() -> {
+      err.println();
+      err.println(saved.get() == 0
+          ? "interrupted before the first epoch of " + run.root() + " finished: nothing to"
+              + " resume; run the same `dgm train` command again (it reuses the folder)"
+          : "interrupted: " + run.root() + " keeps epoch " + saved.get() + " of "
+              + info.training().epochs() + " (checkpoint-last.zip); continue with `dgm train"
+              + " --out " + out.path + " --resume`");
+      err.flush();
+    });
+    Runtime.getRuntime().addShutdownHook(interrupted);
     TrainingState end;
     try {
       end = trainer.fit(epoch -> runData.trainingEpoch(runSeed, epoch), runData.validation());
     } catch (NonFiniteLossException e) {
       throw new NonFiniteLossException(e.getMessage() + likelyCause(runData.train(), state,
           run), e);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs: the process is ending
+      }
     }
     String metric = Validator.metricFor(generativeModel, objective);
     if (runData.validation().size() == 0) {

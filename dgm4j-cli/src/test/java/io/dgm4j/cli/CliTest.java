@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.data.IdxWriter;
 import io.dgm4j.models.ModelRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -521,5 +527,47 @@ class CliTest {
     assertThat(onFile.code()).isEqualTo(2);
     assertThat(onFile.err()).contains("--out " + file + " is a file");
     assertThat(Files.readString(file)).isEqualTo("a user's notes");
+  }
+
+  @Test
+  void aStoppedTrainingSaysWhichEpochTheFolderKeepsAndHowToGoOn() throws Exception {
+    Path run = dir.resolve("run-stopped");
+    String javaBinary = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Process training = new ProcessBuilder(javaBinary, "-Xmx1g", "--add-modules",
+        "jdk.incubator.vector", "-Dai.djl.offline=true", "-Doffline=true", "-cp",
+        System.getProperty("java.class.path"), Dgm.class.getName(), "train", "--model",
+        "bernoulli", "--data", images.toString(), "--epochs", "100000", "--threads", "1",
+        "--out", run.toString()).redirectError(dir.resolve("stopped.err").toFile()).start();
+    try {
+      var lines = new BufferedReader(new InputStreamReader(
+          training.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      do {
+        line = lines.readLine();
+      } while (line != null && !line.startsWith("epoch 2/"));
+      assertThat(line).as("the child's progress lines").isNotNull();
+      training.destroy(); // SIGTERM, as a kill or the end of a session sends
+      assertThat(training.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      training.destroyForcibly();
+    }
+    String err = Files.readString(dir.resolve("stopped.err"));
+    Matcher said = Pattern.compile(
+        "interrupted: " + Pattern.quote(run.toString())
+            + " keeps epoch (\\d+) of 100000 \\(checkpoint-last.zip\\); continue with `dgm train"
+            + " --out " + Pattern.quote(run.toString()) + " --resume`")
+        .matcher(err);
+    assertThat(said.find()).as(err).isTrue();
+    int kept = Integer.parseInt(said.group(1));
+    assertThat(kept).isGreaterThanOrEqualTo(2);
+    // the checkpoint holds at least that epoch (the training thread may finish one more while
+    // the process shuts down), and the run resumes from it
+    try (ai.djl.ndarray.NDManager m = io.dgm4j.engine.Engines.newManager()) {
+      assertThat(io.dgm4j.io.Checkpoint.read(new io.dgm4j.training.RunDirectory(run)
+          .lastCheckpoint(), m.newSubManager()).state().epoch()).isGreaterThanOrEqualTo(kept);
+    }
+    assertThat(dgm("train", "--out", run.toString(), "--resume", "--epochs", "1").err())
+        .doesNotContain("in use by another");
   }
 }
