@@ -95,9 +95,9 @@ final class ProgressListener implements TrainingListener {
         r.seconds(), disturbed ? String.format("  (other processes: %.1f cores)",
             r.otherCores()) : "", r.improved() ? "  *best" : "",
         remaining > 0 ? "  (" + duration(remaining * secondsSoFar / epochsSoFar) + " left)" : "");
-    String note = r.otherCores() == null ? null
+    String note = contentionNoted || r.otherCores() == null ? null
         : contention(r.otherCores(), Engines.threads(), Runtime.getRuntime().availableProcessors());
-    if (note != null && !contentionNoted) {
+    if (note != null) {
       out.println(note);
       contentionNoted = true;
     }

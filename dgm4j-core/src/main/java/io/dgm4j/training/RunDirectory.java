@@ -136,7 +136,7 @@ public final class RunDirectory {
           + ", since " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
           + "\n"), 0);
       channel.force(false);
-      return new Claim(channel, lock, lockFile, created);
+      return new Claim(channel, lockFile, created); // closing the channel releases the lock
     } catch (IOException e) {
       closeQuietly(channel);
       throw new UncheckedIOException(root + ": cannot claim the run folder (" + e.getMessage()
@@ -147,13 +147,11 @@ public final class RunDirectory {
   /** A held claim on a run folder ({@link #claim}); closing it releases the folder. */
   public static final class Claim implements AutoCloseable {
     private final FileChannel channel;
-    private final FileLock lock;
     private final Path lockFile;
     private final boolean created;
 
-    private Claim(FileChannel channel, FileLock lock, Path lockFile, boolean created) {
+    private Claim(FileChannel channel, Path lockFile, boolean created) {
       this.channel = channel;
-      this.lock = lock;
       this.lockFile = lockFile;
       this.created = created;
     }
@@ -162,11 +160,10 @@ public final class RunDirectory {
     public void close() {
       try {
         channel.truncate(0); // before the release: the next holder writes its own pid
-        lock.release();
       } catch (IOException e) {
-        // released when the channel closes below, or at the latest when the process ends
+        // a stale pid in the file is only text; the lock is what counts
       } finally {
-        closeQuietly(channel);
+        closeQuietly(channel); // releases the lock
       }
       if (created) {
         try (var entries = Files.list(lockFile.getParent())) {
