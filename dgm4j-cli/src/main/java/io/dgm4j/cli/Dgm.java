@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         EvalCommand.class, SampleCommand.class, CompleteCommand.class, ScoreCommand.class,
         FiltersCommand.class, BenchCommand.class, EmbedCommand.class, ProbeCommand.class,
         PicturesCommand.class, ServeCommand.class, SparkScoreCommand.class, OodCommand.class,
-        ClassifyCommand.class,
+        ClassifyCommand.class, RunsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Dgm implements Runnable {
 

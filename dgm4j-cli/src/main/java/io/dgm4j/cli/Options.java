@@ -113,7 +113,6 @@ final class Options {
     }
   }
 
-  /** {@code --seed S}. */
   /** --json: print one JSON object instead of text. */
   static final class Json {
     @Option(names = "--json", description = "Print one JSON object.")
@@ -146,6 +145,7 @@ final class Options {
     String which;
   }
 
+  /** {@code --seed S}. */
   static final class Seed {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
         description = "Seed of everything random in this command (default: ${DEFAULT-VALUE}).")
@@ -199,7 +199,6 @@ final class Options {
     }
   }
 
-  /** The regular files at {@code path}: itself, or those directly inside a folder. */
   /** The existing files a data spec (mnist, a folder, a .csv) reads; none for null. */
   static List<Path> dataFiles(String spec, Path home) {
     if (spec == null) {
@@ -210,6 +209,7 @@ final class Options {
     return filesIn(Files.isDirectory(named) && !Files.exists(given) ? named : given);
   }
 
+  /** The regular files at {@code path}: itself, or every file below it when a folder. */
   static List<Path> filesIn(Path path) {
     if (Files.isRegularFile(path)) {
       return List.of(path);

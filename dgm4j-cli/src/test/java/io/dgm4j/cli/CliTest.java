@@ -570,4 +570,58 @@ class CliTest {
     assertThat(dgm("train", "--out", run.toString(), "--resume", "--epochs", "1").err())
         .doesNotContain("in use by another");
   }
+
+  @Test
+  void runsListsEachRunWithItsStateAndHowToContinueIt() throws Exception {
+    Path runs = dir.resolve("runs-listing");
+    Path done = runs.resolve("a-done");
+    Path stopped = runs.resolve("b-stopped");
+    for (Path run : List.of(done, stopped)) {
+      assertThat(dgm("train", "--model", "bernoulli", "--data", images.toString(), "--epochs",
+          "2", "--out", run.toString(), "--quiet").code()).isZero();
+    }
+    // b-stopped's run.json says 5 epochs: as if a 5-epoch run had been stopped after its second
+    Path runFile = stopped.resolve("run.json");
+    Files.writeString(runFile, Files.readString(runFile).replace("\"epochs\" : 2",
+        "\"epochs\" : 5"));
+
+    Run listed = dgm("runs", runs.toString());
+    assertThat(listed.code()).as(listed.err()).isZero();
+    String[] lines = listed.out().strip().split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).startsWith("run ").contains("model", "epochs", "best validation",
+        "state");
+    assertThat(lines[1]).startsWith(done.toString()).contains("bernoulli", "bars", "2/2",
+        "NLL ", "finished");
+    assertThat(lines[2]).startsWith(stopped.toString()).contains("2/5",
+        "stopped; continue with `dgm train --out " + stopped + " --resume`");
+
+    JsonNode json = ModelRegistry.json().readTree(dgm("runs", done.toString(), "--json").out());
+    JsonNode row = json.get("runs").get(0);
+    assertThat(row.get("state").asText()).isEqualTo("finished");
+    assertThat(row.get("epochs_done").asInt()).isEqualTo(2);
+    assertThat(row.get("validation_metric").asText()).isEqualTo("nll");
+    // the best figure is the one the training printed
+    List<io.dgm4j.training.EpochResult> epochs = new io.dgm4j.training.RunDirectory(done)
+        .readMetrics();
+    double best = epochs.stream().mapToDouble(io.dgm4j.training.EpochResult::validationLoss)
+        .min().orElseThrow();
+    assertThat(row.get("best_validation").asDouble()).isEqualTo(best);
+
+    // a run this process is training into (it holds the claim) says so, and whose pid
+    try (io.dgm4j.training.RunDirectory.Claim held =
+        new io.dgm4j.training.RunDirectory(stopped).claim()) {
+      assertThat(dgm("runs", stopped.toString()).out()).contains("training now (pid "
+          + ProcessHandle.current().pid() + ", since ");
+    }
+
+    Path empty = dir.resolve("no-runs-here");
+    Files.createDirectories(empty);
+    Run none = dgm("runs", empty.toString());
+    assertThat(none.code()).isZero();
+    assertThat(none.out()).contains("no run folders in " + empty);
+    Run missing = dgm("runs", dir.resolve("missing").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains(dir.resolve("missing") + ": no such folder");
+  }
 }

@@ -144,6 +144,33 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Who holds this folder's claim now ({@link #claim}), as the holder wrote it ("pid 396, since
+   * 2026-11-24T01:55:02Z"); empty when no live process does. Reads only: it does not take the
+   * lock even for a moment, so it never makes a starting {@code dgm train} fail. A holder that
+   * was killed leaves its pid in the file; that process being gone (or no longer a Java
+   * process, should the pid be reused) is what tells a stale pid from a live one.
+   */
+  public Optional<String> holder() {
+    Path lockFile = root.resolve(".lock");
+    String text;
+    try {
+      text = Files.isRegularFile(lockFile)
+          ? Files.readString(lockFile, StandardCharsets.UTF_8).strip() : "";
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("^pid (\\d+)").matcher(text);
+    if (!pid.find()) {
+      return Optional.empty();
+    }
+    boolean live = ProcessHandle.of(Long.parseLong(pid.group(1)))
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.contains("java")).orElse(true))
+        .isPresent();
+    return live ? Optional.of(text) : Optional.empty();
+  }
+
   /** A held claim on a run folder ({@link #claim}); closing it releases the folder. */
   public static final class Claim implements AutoCloseable {
     private final FileChannel channel;
