@@ -115,4 +115,66 @@ class ValidatorTest {
       assertThat(r.metric()).isEqualTo("none");
     }
   }
+
+  @Test
+  void aPerBatchFigureSeesShuffledBatchesWithTheirOwnLabels() {
+    // rows sorted as a file may be: the first half 0, the second 1, each labelled by its value;
+    // a figure computed per batch (here the spread of the batch's values, as a two-sample
+    // statistic such as MMD² depends on the batch's mix) is 0 on every batch of file order
+    int n = 100;
+    float[] v = new float[n];
+    int[] labels = new int[n];
+    for (int i = n / 2; i < n; i++) {
+      v[i] = 1;
+      labels[i] = 1;
+    }
+    Dataset sorted = new Dataset("sorted", v, n, new int[] {1}, labels);
+    Objective spread = new Objective() {
+      @Override
+      public String name() {
+        return "spread";
+      }
+
+      @Override
+      public double step(Batch batch, long step, double learningRate) {
+        return 0;
+      }
+
+      @Override
+      public NDList state() {
+        return new NDList();
+      }
+
+      @Override
+      public void restore(NDList state, long step, String source) {}
+
+      @Override
+      public java.util.List<io.dgm4j.optim.Adam> optimizers() {
+        return java.util.List.of();
+      }
+
+      @Override
+      public double validationLoss(Batch batch) {
+        float[] x = batch.x().toFloatArray();
+        long[] y = batch.labels().toType(ai.djl.ndarray.types.DataType.INT64, false)
+            .toLongArray();
+        float min = 1;
+        float max = 0;
+        for (int i = 0; i < x.length; i++) {
+          assertThat((long) x[i]).as("each row keeps its own label").isEqualTo(y[i]);
+          min = Math.min(min, x[i]);
+          max = Math.max(max, x[i]);
+        }
+        return max - min;
+      }
+    };
+    try (NDManager m = Engines.newManager(); Opaque model = new Opaque(m.newSubManager())) {
+      Validator validator = new Validator(10);
+      double first = validator.validate(model, spread, sorted).value();
+      // shuffled, a batch of 10 holds only one kind with probability about 2 x 2^-10
+      assertThat(first).isGreaterThan(0.9);
+      // the same batches every epoch, so epochs compare
+      assertThat(validator.validate(model, spread, sorted).value()).isEqualTo(first);
+    }
+  }
 }
