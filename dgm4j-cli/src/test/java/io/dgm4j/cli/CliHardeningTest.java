@@ -80,7 +80,7 @@ class CliHardeningTest {
   @Test
   void everyCommandAndSubcommandAnswersHelp() {
     for (String command : List.of("", "data", "data fetch", "data info", "models", "train",
-        "eval", "sample", "complete", "score", "bench")) {
+        "eval", "sample", "complete", "score", "bench", "runs")) {
       for (String flag : List.of("--help", "-h")) {
         List<String> args = new ArrayList<>(command.isEmpty() ? List.of()
             : List.of(command.split(" ")));
