@@ -140,8 +140,10 @@ final class RunsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | UncheckedIOException e) {
       return new String[] {folder.toString(), "?", "?", "?", "", "unreadable: " + e.getMessage()};
     }
+    String bits = Double.isNaN(s.bestBitsPerDim()) ? ""
+        : String.format(", %.4f bits/dim", s.bestBitsPerDim());
     String best = s.best().map(e -> Validator.label(e.validationMetric()) + " "
-        + figure(e) + " (epoch " + e.epoch() + ")").orElse("-");
+        + figure(e) + bits + " (epoch " + e.epoch() + ")").orElse("-");
     return new String[] {folder.toString(), s.family(), s.data(),
         s.epochsDone() + "/" + s.epochsPlanned(), best, state(s)};
   }
@@ -200,6 +202,9 @@ final class RunsCommand implements Callable<Integer> {
       o.put("best_validation", e.validationLoss());
       o.put("validation_metric", e.validationMetric());
     });
+    if (!Double.isNaN(s.bestBitsPerDim())) {
+      o.put("best_bits_per_dim", s.bestBitsPerDim());
+    }
     if (Double.isFinite(s.secondsPerEpoch())) {
       o.put("recent_seconds_per_epoch", s.secondsPerEpoch());
     }

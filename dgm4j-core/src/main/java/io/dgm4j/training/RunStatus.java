@@ -24,13 +24,15 @@ import java.util.Optional;
  * @param classes the classes of a per-class run, else 0
  * @param classesFinished of those, the class runs that finished
  * @param best the epoch with the best validation figure, if any epoch had one
+ * @param bestBitsPerDim that figure in bits per dimension when it is an NLL (of the 8-bit pixels
+ *     for a density fitted to dequantized pixels, as eval reports it), else NaN
  * @param recent the last epochs recorded (up to ten, oldest first), for their pace
  * @param state training, finished, stopped early, stopped, or not started
  * @param holder the process training into the folder now ("pid N, since T"), if any
  */
 public record RunStatus(Path folder, String family, String data, int epochsDone,
     int epochsPlanned, int classes, int classesFinished, Optional<EpochResult> best,
-    List<EpochResult> recent, State state, Optional<String> holder) {
+    double bestBitsPerDim, List<EpochResult> recent, State state, Optional<String> holder) {
 
   /** Where a run stands. */
   public enum State {
@@ -76,7 +78,7 @@ public record RunStatus(Path folder, String family, String data, int epochsDone,
           : finished == classes && Files.exists(run.bestCheckpoint()) ? State.FINISHED
           : done == 0 ? State.NOT_STARTED : State.STOPPED;
       return new RunStatus(run.root(), info.model().family(), data, done, planned * classes,
-          classes, finished, Optional.empty(), List.of(), state, holder);
+          classes, finished, Optional.empty(), Double.NaN, List.of(), state, holder);
     }
     List<EpochResult> epochs = Files.exists(run.lastCheckpoint()) ? run.readMetrics()
         : List.of();
@@ -97,8 +99,14 @@ public record RunStatus(Path folder, String family, String data, int epochsDone,
       state = State.STOPPED;
     }
     List<EpochResult> recent = epochs.subList(Math.max(0, epochs.size() - 10), epochs.size());
+    int dimension = info.model().dimension();
+    double bitsPerDim = best.filter(e -> e.validationMetric().equals("nll"))
+        .map(e -> (e.validationLoss() + (info.data().has("preprocessing")
+            ? info.preprocessing().pixelOffsetNats(dimension) : 0))
+            / (dimension * Math.log(2)))
+        .orElse(Double.NaN);
     return new RunStatus(run.root(), info.model().family(), data, done, planned, 0, 0, best,
-        List.copyOf(recent), state, holder);
+        bitsPerDim, List.copyOf(recent), state, holder);
   }
 
   /**

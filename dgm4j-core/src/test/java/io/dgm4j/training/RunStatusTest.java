@@ -1,6 +1,7 @@
 package io.dgm4j.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.io.ModelSpec;
@@ -61,6 +62,8 @@ class RunStatusTest {
     assertThat(s.best().orElseThrow().epoch()).isEqualTo(2);
     assertThat(s.best().orElseThrow().validationLoss()).isEqualTo(14.0);
     assertThat(s.secondsPerEpoch()).isEqualTo((2.0 + 4.0 + 6.0) / 3);
+    // 14 nats over 4 dimensions: 3.5 nats, 3.5 / ln 2 = 5.0494 bits each
+    assertThat(s.bestBitsPerDim()).isCloseTo(5.04943, within(1e-5));
     assertThat(s.holder()).isEmpty();
 
     RunDirectory stopped = run(dir.resolve("stopped"), 5, 0);
@@ -153,5 +156,27 @@ class RunStatusTest {
     } finally {
       holder.destroyForcibly();
     }
+  }
+
+  @Test
+  void aDensityOnDequantizedPixelsShowsTheBitsOfThe8BitPixels(@TempDir Path dir)
+      throws Exception {
+    ObjectNode data = ModelRegistry.json().createObjectNode();
+    data.put("name", "pixels");
+    ObjectNode prep = data.putObject("preprocessing");
+    prep.put("kind", "dequantize");
+    prep.put("scale", 1.0);
+    prep.put("validationSeed", 1);
+    prep.put("testSeed", 2);
+    RunDirectory run = run(dir.resolve("flow"), 1, 0, data);
+    epoch(run, 1, -10.0, true); // a density of -10 nats on (x + u) / 256 in [0, 1)^4
+    // 8 bits per pixel for the 256 levels, less what the density saves: 10 / (4 ln 2)
+    assertThat(RunStatus.of(run).bestBitsPerDim()).isCloseTo(8 - 3.60674, within(1e-5));
+
+    RunDirectory elbo = run(dir.resolve("vae"), 1, 0);
+    elbo.appendMetrics(new EpochResult(1, 6, 20, 15, "neg_elbo", 0.01, 1, 100, true, 0.0));
+    Files.writeString(elbo.lastCheckpoint(), "epoch 1");
+    assertThat(RunStatus.of(elbo).best()).isPresent();
+    assertThat(RunStatus.of(elbo).bestBitsPerDim()).isNaN(); // a bound, not an NLL
   }
 }
