@@ -301,6 +301,28 @@ class CliHardeningTest {
     Path picture = dir.resolve("realnvp-samples.png");
     ok("sample", "--run", run.toString(), "-n", "4", "--out", picture.toString());
     assertThat(javax.imageio.ImageIO.read(picture.toFile()).getWidth()).isPositive();
+    // at temperature 0 every draw is the map of the base's mode: the rows are equal
+    Path cold = dir.resolve("realnvp-cold.csv");
+    ok("sample", "--run", run.toString(), "-n", "3", "--temperature", "0", "--out",
+        cold.toString());
+    List<String> rows = Files.readAllLines(cold);
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(1)).isEqualTo(rows.get(0));
+    assertThat(rows.get(2)).isEqualTo(rows.get(0));
+    Path warm = dir.resolve("realnvp-warm.csv");
+    ok("sample", "--run", run.toString(), "-n", "2", "--temperature", "0.7", "--out",
+        warm.toString());
+    List<String> warmRows = Files.readAllLines(warm);
+    assertThat(warmRows.get(1)).isNotEqualTo(warmRows.get(0));
+    Run negative = dgm("sample", "--run", run.toString(), "--temperature", "-1", "--out",
+        dir.resolve("t.png").toString());
+    assertThat(negative.code()).isEqualTo(2);
+    assertThat(negative.err()).contains("--temperature must be a finite number >= 0, got -1");
+    Run notAFlow = dgm("sample", "--run", trainBits("bits-for-temperature").toString(),
+        "--temperature", "0.5", "--out", dir.resolve("t.csv").toString());
+    assertThat(notAFlow.code()).isEqualTo(2);
+    assertThat(notAFlow.err()).contains("--temperature: bernoulli draws no Gaussian noise")
+        .contains("drop --temperature");
     Run vectors = dgm("train", "--model", "realnvp", "--set", "network=conv", "--data",
         "toy:two-moons", "--epochs", "1", "--out", dir.resolve("nvp-vectors").toString());
     assertThat(vectors.code()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.dgm4j.distributions.DiagonalGaussian;
 import io.dgm4j.models.AbstractModel;
 import io.dgm4j.models.DensityModel;
 import io.dgm4j.models.Support;
+import io.dgm4j.models.TemperedSampling;
 import io.dgm4j.models.autoregressive.MadeMasks;
 import io.dgm4j.nn.TensorMath;
 import java.util.List;
@@ -35,7 +36,7 @@ import java.util.SplittableRandom;
  * Hidden activations tanh; hidden weights Glorot uniform; output weights and biases start at
  * zero, so an untrained flow is the identity and p is the standard normal.
  */
-public final class Maf extends AbstractModel implements DensityModel {
+public final class Maf extends AbstractModel implements DensityModel, TemperedSampling {
 
   /**
    * Settings.
@@ -230,6 +231,13 @@ public final class Maf extends AbstractModel implements DensityModel {
   /** Exact draws: u ~ N(0, I), then {@link #inverse}. */
   @Override
   public NDArray sample(NDManager manager, int n) {
-    return inverse(manager.randomNormal(new ai.djl.ndarray.types.Shape(n, dimension)));
+    return sample(manager, n, 1);
+  }
+
+  /** Draws at a temperature: u ~ N(0, T² I), then {@link #inverse}. */
+  @Override
+  public NDArray sample(NDManager manager, int n, double temperature) {
+    float t = (float) TemperedSampling.requireTemperature(temperature);
+    return inverse(manager.randomNormal(new ai.djl.ndarray.types.Shape(n, dimension)).muli(t));
   }
 }

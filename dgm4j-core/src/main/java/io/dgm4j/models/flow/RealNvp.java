@@ -13,6 +13,7 @@ import io.dgm4j.engine.Scalars;
 import io.dgm4j.models.AbstractDensityModel;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.models.Support;
+import io.dgm4j.models.TemperedSampling;
 import io.dgm4j.models.TrainingCost;
 import io.dgm4j.nn.DilatedConvNet;
 import io.dgm4j.nn.Mlp;
@@ -71,7 +72,8 @@ import java.util.List;
  * gradients clipped at norm 50 a jump came in epoch 2 instead; α = 10^-6 trained smoothly, 2.05
  * after one epoch and 1.85 after ten (test set: 1.84; docs/BENCHMARKS.md).
  */
-public final class RealNvp extends AbstractDensityModel implements TrainingCost {
+public final class RealNvp extends AbstractDensityModel
+    implements TrainingCost, TemperedSampling {
 
   /**
    * Settings.
@@ -320,8 +322,15 @@ public final class RealNvp extends AbstractDensityModel implements TrainingCost 
   /** Exact draws: u ~ N(0, I), then {@link #inverse}. */
   @Override
   public NDArray sample(NDManager out, int n) {
+    return sample(out, n, 1);
+  }
+
+  /** Draws at a temperature: u ~ N(0, T² I), then {@link #inverse}. */
+  @Override
+  public NDArray sample(NDManager out, int n, double temperature) {
+    float t = (float) TemperedSampling.requireTemperature(temperature);
     try (NDScope scope = new NDScope()) {
-      NDArray x = inverse(out.randomNormal(new Shape(n, dimension)));
+      NDArray x = inverse(out.randomNormal(new Shape(n, dimension)).muli(t));
       NDScope.unregister(x);
       x.attach(out);
       return x;

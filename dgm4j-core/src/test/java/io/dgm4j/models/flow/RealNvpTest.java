@@ -207,6 +207,24 @@ class RealNvpTest {
   }
 
   @Test
+  void anUntrainedFlowDrawsItsBaseScaledByTheTemperature() {
+    try (NDManager m = Engines.newManager()) {
+      RealNvp flow = new RealNvp(m, new int[] {2}, config(4, "mlp", "real"), 1);
+      Engines.seed(3);
+      int n = 20_000;
+      float[] s = flow.sample(m, n, 0.3).toFloatArray();
+      double sumSquares = 0;
+      for (float v : s) {
+        sumSquares += v * v;
+      }
+      // the identity map (zero-initialised couplings): x = 0.3 u, E[x²] = 0.09
+      assertThat(sumSquares / s.length).isCloseTo(0.09, within(0.004));
+      assertThatThrownBy(() -> flow.sample(m, 2, -1))
+          .hasMessageContaining("temperature must be a finite number >= 0, got -1");
+    }
+  }
+
+  @Test
   void badSettingsAreNamed() {
     assertThatThrownBy(() -> config(1, "mlp", "auto"))
         .hasMessageContaining("couplings must be at least 2");
