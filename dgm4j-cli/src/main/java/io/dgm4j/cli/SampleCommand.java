@@ -66,8 +66,8 @@ final class SampleCommand implements Callable<Integer> {
 
   @Option(names = "--temperature", paramLabel = "T",
       description = "Draw at temperature T: the Gaussian noise a flow (realnvp, maf) maps to its"
-          + " samples is scaled by T; below 1 (e.g. 0.7) draws lie nearer the modes, cleaner but"
-          + " less varied (Glow). Not a draw from p(x) unless T = 1 (default: 1).")
+          + " samples is scaled by T; below 1 (e.g. 0.7) draws lie nearer the base's mode and"
+          + " vary less. Not a draw from p(x) unless T = 1 (default: 1).")
   Double temperature;
 
   @Option(names = "--grid", paramLabel = "KIND",
