@@ -64,6 +64,12 @@ class ValidatorTest {
   }
 
   private static Objective objectiveWithLoss(double value) {
+    return objectiveWithHeldOutLoss(batch -> value * batch.size());
+  }
+
+  /** An objective that trains nothing and scores a held-out batch with {@code loss}. */
+  private static Objective objectiveWithHeldOutLoss(
+      java.util.function.ToDoubleFunction<Batch> loss) {
     return new Objective() {
       @Override
       public String name() {
@@ -72,7 +78,7 @@ class ValidatorTest {
 
       @Override
       public double step(Batch batch, long step, double learningRate) {
-        return value;
+        return 0;
       }
 
       @Override
@@ -90,7 +96,7 @@ class ValidatorTest {
 
       @Override
       public double validationLoss(Batch batch) {
-        return value * batch.size();
+        return loss.applyAsDouble(batch);
       }
     };
   }
@@ -129,45 +135,19 @@ class ValidatorTest {
       labels[i] = 1;
     }
     Dataset sorted = new Dataset("sorted", v, n, new int[] {1}, labels);
-    Objective spread = new Objective() {
-      @Override
-      public String name() {
-        return "spread";
+    Objective spread = objectiveWithHeldOutLoss(batch -> {
+      float[] x = batch.x().toFloatArray();
+      long[] y = batch.labels().toType(ai.djl.ndarray.types.DataType.INT64, false)
+          .toLongArray();
+      float min = 1;
+      float max = 0;
+      for (int i = 0; i < x.length; i++) {
+        assertThat((long) x[i]).as("each row keeps its own label").isEqualTo(y[i]);
+        min = Math.min(min, x[i]);
+        max = Math.max(max, x[i]);
       }
-
-      @Override
-      public double step(Batch batch, long step, double learningRate) {
-        return 0;
-      }
-
-      @Override
-      public NDList state() {
-        return new NDList();
-      }
-
-      @Override
-      public void restore(NDList state, long step, String source) {}
-
-      @Override
-      public java.util.List<io.dgm4j.optim.Adam> optimizers() {
-        return java.util.List.of();
-      }
-
-      @Override
-      public double validationLoss(Batch batch) {
-        float[] x = batch.x().toFloatArray();
-        long[] y = batch.labels().toType(ai.djl.ndarray.types.DataType.INT64, false)
-            .toLongArray();
-        float min = 1;
-        float max = 0;
-        for (int i = 0; i < x.length; i++) {
-          assertThat((long) x[i]).as("each row keeps its own label").isEqualTo(y[i]);
-          min = Math.min(min, x[i]);
-          max = Math.max(max, x[i]);
-        }
-        return max - min;
-      }
-    };
+      return max - min;
+    });
     try (NDManager m = Engines.newManager(); Opaque model = new Opaque(m.newSubManager())) {
       Validator validator = new Validator(10);
       double first = validator.validate(model, spread, sorted).value();

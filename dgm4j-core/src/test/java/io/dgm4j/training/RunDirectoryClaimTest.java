@@ -3,9 +3,6 @@ package io.dgm4j.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +16,8 @@ class RunDirectoryClaimTest {
   void aFolderClaimedByAnotherProcessIsRefusedUntilThatProcessEnds(@TempDir Path dir)
       throws Exception {
     Path folder = dir.resolve("run");
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ClaimHolder.class.getName(), folder.toString()).redirectErrorStream(true).start();
+    Process holder = ClaimHolder.start(folder);
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(out.readLine()).isEqualTo("claimed");
 
       assertThatThrownBy(() -> new RunDirectory(folder).claim())
           .isInstanceOf(IllegalStateException.class)

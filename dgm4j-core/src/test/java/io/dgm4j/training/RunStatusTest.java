@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dgm4j.io.ModelSpec;
 import io.dgm4j.models.ModelRegistry;
 import io.dgm4j.objectives.ObjectiveSpec;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -135,14 +132,8 @@ class RunStatusTest {
     Path folder = dir.resolve("run");
     RunDirectory run = run(folder, 5, 0);
     epoch(run, 1, 15.0, true);
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        ClaimHolder.class.getName(), folder.toString()).redirectErrorStream(true).start();
+    Process holder = ClaimHolder.start(folder);
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(out.readLine()).isEqualTo("claimed");
       RunStatus training = RunStatus.of(run);
       assertThat(training.state()).isEqualTo(RunStatus.State.TRAINING);
       assertThat(training.holder().orElseThrow()).startsWith("pid " + holder.pid() + ", since ");
