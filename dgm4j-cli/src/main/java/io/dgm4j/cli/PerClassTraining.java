@@ -72,10 +72,14 @@ final class PerClassTraining {
     for (int y = 0; y < config.classes(); y++) {
       RunDirectory member = memberRun(run, y);
       console.printf("class %d of %d: %s%n", y + 1, config.classes(), member.root());
-      if (java.nio.file.Files.exists(member.lastCheckpoint())) {
-        command.resumeRun(member, console);
-      } else {
-        command.startRun(member, plan, y, console); // afresh when no epoch had finished
+      // each class folder is a run of its own, which `dgm train --out DIR/class-Y` could
+      // resume by itself: claimed too, so that the two never train into it at once
+      try (RunDirectory.Claim claim = member.claim()) {
+        if (java.nio.file.Files.exists(member.lastCheckpoint())) {
+          command.resumeRun(member, console);
+        } else {
+          command.startRun(member, plan, y, console); // afresh when no epoch had finished
+        }
       }
     }
     assemble(run, info, config);

@@ -159,6 +159,17 @@ class OodClassifyCliTest {
     CliTest.Run eval = dgm("eval", "--run", run.toString(), "--json");
     assertThat(eval.code()).as(eval.err()).isZero();
 
+    assertThat(dgm("runs", run.toString()).out()).contains("per-class").contains("24/24")
+        .contains("finished (12 of 12 classes finished)");
+    // a class folder another process trains into by itself is not trained into at once
+    try (io.dgm4j.training.RunDirectory.Claim held = new io.dgm4j.training.RunDirectory(
+        run.resolve("class-5")).claim()) {
+      CliTest.Run refused = dgm("train", "--resume", "--epochs", "3", "--out", run.toString(),
+          "--quiet");
+      assertThat(refused.code()).isEqualTo(1);
+      assertThat(refused.err()).contains(run.resolve("class-5") + " is in use by another dgm"
+          + " process");
+    }
     CliTest.Run resumed = dgm("train", "--resume", "--epochs", "3", "--out", run.toString(),
         "--quiet");
     assertThat(resumed.code()).as(resumed.err()).isZero();
