@@ -54,8 +54,9 @@ final class RunsCommand implements Callable<Integer> {
     List<Path> runs = new ArrayList<>();
     for (Path folder : given) {
       if (!Files.isDirectory(folder)) {
-        throw new IllegalArgumentException(folder + ": no such folder; give a run folder (one"
-            + " `dgm train --out` wrote) or a folder that holds run folders");
+        throw new IllegalArgumentException(folder + (Files.exists(folder) ? " is a file, not a"
+            + " folder" : ": no such folder") + "; give a run folder (one `dgm train --out`"
+            + " wrote) or a folder that holds run folders");
       }
       runs.addAll(runFolders(folder));
     }
@@ -119,6 +120,15 @@ final class RunsCommand implements Callable<Integer> {
               boolean hidden = !dir.equals(folder) && dir.getFileName().toString()
                   .startsWith(".");
               return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              // a folder at the depth limit is visited as a file, not entered
+              if (attrs.isDirectory() && new RunDirectory(file).exists()) {
+                found.add(file);
+              }
+              return FileVisitResult.CONTINUE;
             }
 
             @Override

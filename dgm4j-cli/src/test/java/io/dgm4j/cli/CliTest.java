@@ -620,6 +620,17 @@ class CliTest {
     Run none = dgm("runs", empty.toString());
     assertThat(none.code()).isZero();
     assertThat(none.out()).contains("no run folders in " + empty);
+    // found down to four levels below the folder given, and not further
+    Path deep = dir.resolve("deep");
+    Path fourDown = deep.resolve("a/b/c/d");
+    Path sixDown = deep.resolve("a/b/c/e/f/g");
+    for (Path run : List.of(fourDown, sixDown)) {
+      Files.createDirectories(run);
+      Files.writeString(run.resolve("run.json"), "{}");
+    }
+    assertThat(RunsCommand.runFolders(deep)).containsExactly(fourDown);
+    Run onFile = dgm("runs", runFile.toString());
+    assertThat(onFile.err()).contains(runFile + " is a file, not a folder");
     Run missing = dgm("runs", dir.resolve("missing").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains(dir.resolve("missing") + ": no such folder");
