@@ -60,10 +60,11 @@ final class RunsCommand implements Callable<Integer> {
       }
       runs.addAll(runFolders(folder));
     }
+    List<Read> read = runs.stream().map(Read::of).toList();
     PrintWriter out = spec.commandLine().getOut();
     if (output.json) {
       ArrayNode rows = ModelRegistry.json().createArrayNode();
-      for (Path run : runs) {
+      for (Read run : read) {
         rows.add(json(run));
       }
       ObjectNode o = ModelRegistry.json().createObjectNode();
@@ -82,7 +83,7 @@ final class RunsCommand implements Callable<Integer> {
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"run", "model", "data", "epochs", "best validation", "state"});
-    for (Path run : runs) {
+    for (Read run : read) {
       rows.add(text(run));
     }
     int[] widths = new int[5];
@@ -143,13 +144,23 @@ final class RunsCommand implements Callable<Integer> {
     return found;
   }
 
-  private static String[] text(Path folder) {
-    RunStatus s;
-    try {
-      s = RunStatus.of(new RunDirectory(folder));
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      return new String[] {folder.toString(), "?", "?", "?", "", "unreadable: " + e.getMessage()};
+  /** A run folder as read: its status, or why it could not be read (a corrupt run.json). */
+  private record Read(Path folder, RunStatus status, String problem) {
+    static Read of(Path folder) {
+      try {
+        return new Read(folder, RunStatus.of(new RunDirectory(folder)), null);
+      } catch (IllegalArgumentException | UncheckedIOException e) {
+        return new Read(folder, null, e.getMessage());
+      }
     }
+  }
+
+  private static String[] text(Read run) {
+    Path folder = run.folder();
+    if (run.status() == null) {
+      return new String[] {folder.toString(), "?", "?", "?", "", "unreadable: " + run.problem()};
+    }
+    RunStatus s = run.status();
     String bits = Double.isNaN(s.bestBitsPerDim()) ? ""
         : String.format(", %.4f bits/dim", s.bestBitsPerDim());
     String best = s.best().map(e -> Validator.label(e.validationMetric()) + " "
@@ -188,16 +199,14 @@ final class RunsCommand implements Callable<Integer> {
         ? "; about " + ProgressListener.duration(remaining * perEpoch) + " left" : "";
   }
 
-  private static ObjectNode json(Path folder) {
+  private static ObjectNode json(Read run) {
     ObjectNode o = ModelRegistry.json().createObjectNode();
-    o.put("run", folder.toString());
-    RunStatus s;
-    try {
-      s = RunStatus.of(new RunDirectory(folder));
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      o.put("error", e.getMessage());
+    o.put("run", run.folder().toString());
+    if (run.status() == null) {
+      o.put("error", run.problem());
       return o;
     }
+    RunStatus s = run.status();
     o.put("family", s.family());
     o.put("data", s.data());
     o.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));

@@ -170,9 +170,10 @@ final class SampleCommand implements Callable<Integer> {
 
   /** The model as one that draws at a temperature, or a usage error naming what to drop. */
   private TemperedSampling tempered(LoadedRun loaded) {
-    if (!(temperature >= 0) || temperature.isInfinite()) {
-      throw Options.usage(spec, "--temperature must be a finite number >= 0, got "
-          + temperature);
+    try {
+      TemperedSampling.requireTemperature(temperature); // the models' rule, as a usage error
+    } catch (IllegalArgumentException e) {
+      throw Options.usage(spec, "--" + e.getMessage());
     }
     if (!(loaded.model instanceof TemperedSampling model)) {
       throw Options.usage(spec, "--temperature: " + loaded.info.model().family() + " draws no"

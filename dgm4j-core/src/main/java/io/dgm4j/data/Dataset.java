@@ -190,6 +190,13 @@ public final class Dataset {
     }
   }
 
+  /** Copies the labels of the examples at {@code indices} (in that order) into {@code out}. */
+  public void gatherLabels(int[] indices, int offset, int count, int[] out) {
+    for (int i = 0; i < count; i++) {
+      out[i] = labels[indices[offset + i]];
+    }
+  }
+
   /** A copy with the same examples and a new name. */
   public Dataset withName(String newName) {
     return new Dataset(newName, values, rows, size, itemShape, labels);

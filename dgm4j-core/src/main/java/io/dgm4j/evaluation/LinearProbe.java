@@ -98,9 +98,7 @@ public final class LinearProbe {
           position = 0;
         }
         train.gather(order, position, batch, buffer);
-        for (int i = 0; i < batch; i++) {
-          labels[i] = train.labels()[order[position + i]];
-        }
+        train.gatherLabels(order, position, batch, labels);
         position += batch;
         try (NDScope scope = new NDScope(); NDManager s = m.newSubManager()) {
           NDArray x = SharedMemory.tensor(s, buffer, new Shape(batch, f)).sub(mu).mul(inv);

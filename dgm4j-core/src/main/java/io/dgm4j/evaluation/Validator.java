@@ -149,9 +149,7 @@ public final class Validator {
       return null;
     }
     int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = data.labels()[order[start + i]];
-    }
+    data.gatherLabels(order, start, n, labels);
     return m.create(labels);
   }
 }

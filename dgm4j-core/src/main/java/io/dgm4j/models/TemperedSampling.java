@@ -26,7 +26,7 @@ public interface TemperedSampling {
   /** The check every implementation makes of its temperature. */
   static double requireTemperature(double temperature) {
     if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException("the temperature must be a finite number >= 0, got "
+      throw new IllegalArgumentException("temperature must be a finite number >= 0, got "
           + temperature);
     }
     return temperature;

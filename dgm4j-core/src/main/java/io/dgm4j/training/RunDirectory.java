@@ -40,6 +40,9 @@ import java.util.Optional;
  */
 public final class RunDirectory {
   private static final ObjectMapper JSON = ModelRegistry.json();
+  /** The pid at the start of what {@link #claim} writes into the lock file. */
+  private static final java.util.regex.Pattern HOLDER_PID =
+      java.util.regex.Pattern.compile("^pid (\\d+)");
   private final Path root;
 
   public RunDirectory(Path root) {
@@ -94,6 +97,11 @@ public final class RunDirectory {
     return root.resolve("loss.png");
   }
 
+  /** The claim's lock file ({@link #claim}, {@link #holder}). */
+  public Path lockFile() {
+    return root.resolve(".lock");
+  }
+
   public boolean exists() {
     return Files.exists(runFile());
   }
@@ -112,7 +120,7 @@ public final class RunDirectory {
    */
   public Claim claim() {
     boolean created = !Files.isDirectory(root);
-    Path lockFile = root.resolve(".lock");
+    Path lockFile = lockFile();
     FileChannel channel = null;
     try {
       Files.createDirectories(root);
@@ -152,15 +160,14 @@ public final class RunDirectory {
    * process, should the pid be reused) is what tells a stale pid from a live one.
    */
   public Optional<String> holder() {
-    Path lockFile = root.resolve(".lock");
     String text;
     try {
-      text = Files.isRegularFile(lockFile)
-          ? Files.readString(lockFile, StandardCharsets.UTF_8).strip() : "";
+      text = Files.isRegularFile(lockFile())
+          ? Files.readString(lockFile(), StandardCharsets.UTF_8).strip() : "";
     } catch (IOException e) {
       return Optional.empty();
     }
-    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("^pid (\\d+)").matcher(text);
+    java.util.regex.Matcher pid = HOLDER_PID.matcher(text);
     if (!pid.find()) {
       return Optional.empty();
     }

@@ -95,9 +95,7 @@ public final class Trainer {
         int count = Math.min(config.batchSize(), n - from);
         data.gather(order, from, count, buffer);
         if (labelBuffer != null) {
-          for (int i = 0; i < count; i++) {
-            labelBuffer[i] = data.labels()[order[from + i]];
-          }
+          data.gatherLabels(order, from, count, labelBuffer);
         }
         lr = learningRate(step, batches);
         double loss;
