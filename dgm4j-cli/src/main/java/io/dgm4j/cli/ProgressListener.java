@@ -3,17 +3,21 @@ package io.dgm4j.cli;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.evaluation.CpuLoad;
 import io.dgm4j.evaluation.Validator;
+import io.dgm4j.training.EpochPace;
 import io.dgm4j.training.EpochResult;
 import io.dgm4j.training.Trainer;
 import io.dgm4j.training.TrainingListener;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A progress bar per epoch (loss, ETA) on a terminal, and one summary line per epoch that says
- * how long the rest of the run will take at the mean pace of this process's epochs so far.
+ * how long the rest of the run will take at the pace of its recorded epochs ({@link EpochPace}:
+ * those of earlier processes of a resumed run too, validations counted apart).
  *
  * <p>The line also says when other processes kept the cores busy during the epoch (its time is
  * then not this run's own), and the first time the engine's threads and the other processes'
@@ -29,16 +33,18 @@ final class ProgressListener implements TrainingListener {
   private final double pixelOffsetNats;
   private ProgressBar bar;
   private double runningLoss = Double.NaN;
-  private double secondsSoFar;
-  private int epochsSoFar;
+  private final List<EpochResult> recorded;
   private boolean contentionNoted;
 
   /**
    * @param pixelOffsetNats D ln 256 when a density is fitted to dequantized 8-bit pixels (its
    *     bits/dim are then shown for the pixels, as {@code eval} reports them), else 0
+   * @param recorded the epochs the run recorded before this process (empty for a new run)
    */
-  ProgressListener(PrintWriter out, boolean plain, int dimension, double pixelOffsetNats) {
+  ProgressListener(PrintWriter out, boolean plain, int dimension, double pixelOffsetNats,
+      List<EpochResult> recorded) {
     this.out = out;
+    this.recorded = new ArrayList<>(recorded);
     this.plain = plain;
     this.dimension = dimension;
     this.pixelOffsetNats = pixelOffsetNats;
@@ -86,15 +92,14 @@ final class ProgressListener implements TrainingListener {
           : String.format("validation %s %.4f", Validator.label(r.validationMetric()),
               r.validationLoss());
     };
-    secondsSoFar += r.seconds();
-    epochsSoFar++;
-    int remaining = trainer.config().epochs() - r.epoch();
+    recorded.add(r);
+    double left = EpochPace.secondsLeft(recorded, trainer.config());
     boolean disturbed = r.otherCores() != null && r.otherCores() >= CpuLoad.DISTURBED_CORES;
     out.printf("epoch %d/%d  train %.3f  %s  %,.0f ex/s  %.1f s%s%s%s%n", r.epoch(),
         trainer.config().epochs(), r.trainLoss(), validation, r.examplesPerSecond(),
         r.seconds(), disturbed ? String.format("  (other processes: %.1f cores)",
             r.otherCores()) : "", r.improved() ? "  *best" : "",
-        remaining > 0 ? "  (" + duration(remaining * secondsSoFar / epochsSoFar) + " left)" : "");
+        left > 0 ? "  (" + duration(left) + " left)" : "");
     String note = contentionNoted || r.otherCores() == null ? null
         : contention(r.otherCores(), Engines.threads(), Runtime.getRuntime().availableProcessors());
     if (note != null) {

@@ -191,13 +191,12 @@ final class RunsCommand implements Callable<Integer> {
     };
   }
 
-  /** "; about 12 h left" at the pace of the recent epochs, when that is known. */
+  /** "; about 12 h left" at the pace of the recorded epochs ({@link io.dgm4j.training.EpochPace}), when known. */
   private static String left(RunStatus s) {
-    double perEpoch = s.secondsPerEpoch();
-    int remaining = s.epochsPlanned() - s.epochsDone();
-    return Double.isFinite(perEpoch) && remaining > 0
-        ? "; about " + ProgressListener.duration(remaining * perEpoch) + " left" : "";
+    return Double.isFinite(s.secondsLeft()) && s.secondsLeft() > 0
+        ? "; about " + ProgressListener.duration(s.secondsLeft()) + " left" : "";
   }
+
 
   private static ObjectNode json(Read run) {
     ObjectNode o = ModelRegistry.json().createObjectNode();
@@ -224,8 +223,8 @@ final class RunsCommand implements Callable<Integer> {
     if (!Double.isNaN(s.bestBitsPerDim())) {
       o.put("best_bits_per_dim", s.bestBitsPerDim());
     }
-    if (Double.isFinite(s.secondsPerEpoch())) {
-      o.put("recent_seconds_per_epoch", s.secondsPerEpoch());
+    if (Double.isFinite(s.secondsLeft())) {
+      o.put("seconds_left", s.secondsLeft());
     }
     s.holder().ifPresent(h -> o.put("holder", h));
     return o;

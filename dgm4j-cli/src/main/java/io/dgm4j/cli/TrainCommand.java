@@ -358,7 +358,8 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer = new Trainer(generativeModel, objective, info.training(), state,
         List.of(run.recorder(info.model()), checkpointed, new ProgressListener(console,
             quiet || System.console() == null, generativeModel.dimension(),
-            runData.preprocessing().pixelOffsetNats(generativeModel.dimension()))));
+            runData.preprocessing().pixelOffsetNats(generativeModel.dimension()),
+            run.readMetrics())));
     // Ctrl-C or a kill: say what the folder keeps and how to go on
     PrintWriter err = spec.commandLine().getErr();
     Thread interrupted = new Thread(() -> {

@@ -26,13 +26,15 @@ import java.util.Optional;
  * @param best the epoch with the best validation figure, if any epoch had one
  * @param bestBitsPerDim that figure in bits per dimension when it is an NLL (of the 8-bit pixels
  *     for a density fitted to dequantized pixels, as eval reports it), else NaN
- * @param recent the last epochs recorded (up to ten, oldest first), for their pace
+ * @param secondsLeft how long the epochs still to come will take at the recorded epochs' pace
+ *     ({@link EpochPace}): 0 when none is left, NaN when it is not known (no epoch recorded, or a
+ *     per-class run)
  * @param state training, finished, stopped early, stopped, or not started
  * @param holder the process training into the folder now ("pid N, since T"), if any
  */
 public record RunStatus(Path folder, String family, String data, int epochsDone,
     int epochsPlanned, int classes, int classesFinished, Optional<EpochResult> best,
-    double bestBitsPerDim, List<EpochResult> recent, State state, Optional<String> holder) {
+    double bestBitsPerDim, double secondsLeft, State state, Optional<String> holder) {
 
   /** Where a run stands. */
   public enum State {
@@ -78,7 +80,7 @@ public record RunStatus(Path folder, String family, String data, int epochsDone,
           : finished == classes && Files.exists(run.bestCheckpoint()) ? State.FINISHED
           : done == 0 ? State.NOT_STARTED : State.STOPPED;
       return new RunStatus(run.root(), info.model().family(), data, done, planned * classes,
-          classes, finished, Optional.empty(), Double.NaN, List.of(), state, holder);
+          classes, finished, Optional.empty(), Double.NaN, Double.NaN, state, holder);
     }
     List<EpochResult> epochs = Files.exists(run.lastCheckpoint()) ? run.readMetrics()
         : List.of();
@@ -98,7 +100,6 @@ public record RunStatus(Path folder, String family, String data, int epochsDone,
     } else {
       state = State.STOPPED;
     }
-    List<EpochResult> recent = epochs.subList(Math.max(0, epochs.size() - 10), epochs.size());
     int dimension = info.model().dimension();
     double bitsPerDim = best.filter(e -> e.validationMetric().equals("nll"))
         .map(e -> (e.validationLoss() + (info.data().has("preprocessing")
@@ -106,7 +107,7 @@ public record RunStatus(Path folder, String family, String data, int epochsDone,
             / (dimension * Math.log(2)))
         .orElse(Double.NaN);
     return new RunStatus(run.root(), info.model().family(), data, done, planned, 0, 0, best,
-        bitsPerDim, List.copyOf(recent), state, holder);
+        bitsPerDim, EpochPace.secondsLeft(epochs, info.training()), state, holder);
   }
 
   /**
@@ -128,10 +129,5 @@ public record RunStatus(Path folder, String family, String data, int epochsDone,
       }
     }
     return validationsSinceBest >= patience;
-  }
-
-  /** Mean seconds per epoch over {@link #recent}; NaN when none is recorded. */
-  public double secondsPerEpoch() {
-    return recent.stream().mapToDouble(EpochResult::seconds).average().orElse(Double.NaN);
   }
 }

@@ -58,7 +58,7 @@ class RunStatusTest {
     assertThat(s.epochsPlanned()).isEqualTo(3);
     assertThat(s.best().orElseThrow().epoch()).isEqualTo(2);
     assertThat(s.best().orElseThrow().validationLoss()).isEqualTo(14.0);
-    assertThat(s.secondsPerEpoch()).isEqualTo((2.0 + 4.0 + 6.0) / 3);
+    assertThat(s.secondsLeft()).isZero();
     // 14 nats over 4 dimensions: 3.5 nats, 3.5 / ln 2 = 5.0494 bits each
     assertThat(s.bestBitsPerDim()).isCloseTo(5.04943, within(1e-5));
     assertThat(s.holder()).isEmpty();
@@ -68,6 +68,8 @@ class RunStatusTest {
     epoch(stopped, 2, 16.0, false);
     assertThat(RunStatus.of(stopped).state()).isEqualTo(RunStatus.State.STOPPED);
     assertThat(RunStatus.of(stopped).epochsDone()).isEqualTo(2);
+    // epochs of 2 and 4 s, each validated: 3 epochs left at their median, 3 s
+    assertThat(RunStatus.of(stopped).secondsLeft()).isEqualTo(9.0);
 
     // resumed with a larger --epochs: run.json says so, and the run is not finished any more
     RunDirectory extended = run(dir.resolve("finished"), 6, 0);
@@ -77,7 +79,7 @@ class RunStatusTest {
     RunDirectory fresh = run(dir.resolve("fresh"), 5, 0);
     assertThat(RunStatus.of(fresh).state()).isEqualTo(RunStatus.State.NOT_STARTED);
     assertThat(RunStatus.of(fresh).best()).isEmpty();
-    assertThat(RunStatus.of(fresh).secondsPerEpoch()).isNaN();
+    assertThat(RunStatus.of(fresh).secondsLeft()).isNaN();
   }
 
   @Test
