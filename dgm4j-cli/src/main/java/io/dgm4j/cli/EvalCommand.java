@@ -23,8 +23,12 @@ import picocli.CommandLine.Spec;
 
 /** Test-set negative log-likelihood of a trained run. */
 @Command(name = "eval", description = {
-    "Test NLL of a run: nats per example and bits per dimension, on the test set preprocessed"
-        + " as the run records (binarized once with the protocol's fixed seed).",
+    "Test NLL of a run: nats per example and bits per dimension (exact, or an estimate that"
+        + " says so where the model has no exact likelihood, below), on the test set"
+        + " preprocessed as the run records (binarized once with the protocol's fixed seed).",
+    "Latent-variable models (vae, iwae, cvae): the IWAE estimate with --importance-samples"
+        + " samples, the -ELBO with its KL and reconstruction terms, and the active latent"
+        + " units; an autoencoder has no likelihood: its reconstruction error.",
     "For a real-valued model of 8-bit pixels (dequantized, e.g. rnade) it reports the density"
         + " of the dequantized pixels and the 8-bit figure, density + D ln 256: an estimate"
         + " (one draw of the dequantization noise) of an upper bound on the pixels' NLL; `dgm"

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** What an encoder and decoder learned, as pictures of test examples. */
 @Command(name = "pictures", description = {
-    "Pictures of what a run's encoder and decoder learned, from the first test examples:",
+    "Pictures of what a run's encoder and decoder learned: reconstructions, interpolations"
+        + " or a scatter of the codes, from the first test examples. --kind:",
     "  reconstructions  inputs (top row) above decode(encode(x)) (bottom row)",
     "  interpolations   rows from one test digit to another through latent space",
     "  scatter          the test set's codes (first two features), coloured by label"})
