@@ -318,11 +318,44 @@ final class TrainCommand implements Callable<Integer> {
       if (!config.equals(recorded.training())) {
         run.writeInfo(info); // run.json keeps saying how many epochs the run is for, and its ema
       }
+      String scheduleChange = scheduleChange(recorded.training(), config, state,
+          spec.commandLine().getParseResult().hasMatchedOption("--lr"));
+      if (scheduleChange != null) {
+        console.println(scheduleChange);
+      }
       console.printf("resuming %s at epoch %d of %d%n", run.root(), state.epoch() + 1,
           config.epochs());
       fit(run, info, runData, generativeModel, objective, state, console);
       return 0;
     }
+  }
+
+  /**
+   * What a resume with another --epochs or --lr does to a cosine schedule's learning rate where
+   * the run resumes (the cosine is re-fitted over the new number of epochs, so the rate jumps),
+   * and, when only --epochs changed, the --lr that keeps the rate where it was; {@code null}
+   * when the schedule is constant or neither changed.
+   */
+  static String scheduleChange(TrainingConfig recorded, TrainingConfig config,
+      TrainingState state, boolean lrGiven) {
+    if (!"cosine".equals(config.schedule()) || state.epoch() == 0
+        || (config.epochs() == recorded.epochs()
+            && config.learningRate() == recorded.learningRate())) {
+      return null;
+    }
+    int batches = (int) (state.step() / state.epoch()); // every epoch has as many batches
+    double was = recorded.learningRateAt(state.step(), batches);
+    double now = config.learningRateAt(state.step(), batches);
+    String change = String.format("cosine schedule over %d epochs from --lr %s: the learning"
+        + " rate after epoch %d is %.3g (%.3g on the recorded schedule, %d epochs from %s)",
+        config.epochs(), config.learningRate(), state.epoch(), now, was, recorded.epochs(),
+        recorded.learningRate());
+    if (!lrGiven && Math.abs(now - was) > 1e-3 * was) {
+      // the cosine is linear in its base rate (it ends at a hundredth of it)
+      change += String.format("; --lr %.3g would keep it at %.3g", config.learningRate() * was
+          / now, was);
+    }
+    return change;
   }
 
   /**

@@ -394,6 +394,51 @@ class CliHardeningTest {
     assertThat(bad.err()).contains("--lr must be a positive number");
   }
 
+  /** The cosine from base to base / 100 over {@code total} steps, in plain double arithmetic. */
+  private static double cosine(double base, long step, long total) {
+    return base / 100 + (base - base / 100) * (1 + Math.cos(Math.PI * step / total)) / 2;
+  }
+
+  /** A resume's schedule line's numbers: the rate now, on the recorded schedule, the advice. */
+  private static double[] scheduleLine(String out) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("cosine schedule over \\d+"
+        + " epochs from --lr \\S+: the learning rate after epoch \\d+ is (\\S+) \\((\\S+) on"
+        + " the recorded schedule, \\d+ epochs from \\S+\\)(?:; --lr (\\S+) would keep it at"
+        + " \\S+)?").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+        m.group(3) == null ? Double.NaN : Double.parseDouble(m.group(3))};
+  }
+
+  @Test
+  void resumingACosineRunWithMoreEpochsSaysHowItsLearningRateJumps() throws Exception {
+    Path run = trainBits("cosine-run", "--epochs", "2", "--schedule", "cosine");
+    List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+    long steps = ModelRegistry.json().readTree(lines.get(1)).get("step").asLong();
+    double was = cosine(0.05, steps, steps); // after the last of 2 epochs: the floor, 5e-4
+    double now = cosine(0.05, steps, steps * 2); // halfway down the 4-epoch cosine
+    Run longer = dgm("train", "--resume", "--out", run.toString(), "--epochs", "4", "--quiet");
+    assertThat(longer.code()).as(longer.err()).isZero();
+    double[] said = scheduleLine(longer.out()); // printed to 3 significant digits
+    assertThat(said[0]).isCloseTo(now, within(now * 5e-3));
+    assertThat(said[1]).isCloseTo(was, within(was * 5e-3));
+    assertThat(said[2]).isCloseTo(0.05 * was / now, within(0.05 * was / now * 5e-3));
+
+    // following the advice keeps the rate where the recorded schedule had it, and none is given
+    Path again = trainBits("cosine-run-2", "--epochs", "2", "--schedule", "cosine");
+    Run kept = dgm("train", "--resume", "--out", again.toString(), "--epochs", "4", "--lr",
+        String.valueOf(said[2]), "--quiet");
+    assertThat(kept.code()).as(kept.err()).isZero();
+    double[] keptSaid = scheduleLine(kept.out());
+    assertThat(keptSaid[0]).isCloseTo(was, within(was * 1e-2));
+    assertThat(keptSaid[2]).isNaN();
+
+    // a constant schedule has nothing to re-fit
+    Path constant = trainBits("constant-run", "--epochs", "1");
+    assertThat(dgm("train", "--resume", "--out", constant.toString(), "--epochs", "2",
+        "--quiet").out()).doesNotContain("schedule");
+  }
+
   @Test
   void resumeAfterAKillBetweenMetricsAndCheckpointRecordsEachEpochOnce() throws Exception {
     Path run = trainBits("killed-run", "--epochs", "2");

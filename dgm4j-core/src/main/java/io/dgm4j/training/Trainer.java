@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.tracker.Tracker;
 import io.dgm4j.data.Dataset;
 import io.dgm4j.engine.Engines;
 import io.dgm4j.engine.SharedMemory;
@@ -35,8 +34,6 @@ public final class Trainer {
   private final TrainingConfig config;
   private final List<TrainingListener> listeners;
   private TrainingState state;
-  private Tracker schedule;
-  private long scheduleSteps;
 
   /**
    * @param model the model to train
@@ -89,7 +86,7 @@ public final class Trainer {
       long step = state.step();
       float[] buffer = new float[config.batchSize() * data.dimension()];
       int[] labelBuffer = data.hasLabels() ? new int[config.batchSize()] : null;
-      double lr = learningRate(step, batches);
+      double lr = config.learningRateAt(step, batches);
       for (int b = 0; b < batches; b++) {
         int from = b * config.batchSize();
         int count = Math.min(config.batchSize(), n - from);
@@ -97,7 +94,7 @@ public final class Trainer {
         if (labelBuffer != null) {
           data.gatherLabels(order, from, count, labelBuffer);
         }
-        lr = learningRate(step, batches);
+        lr = config.learningRateAt(step, batches);
         double loss;
         try {
           loss = step(buffer, labelBuffer, count, data.dimension(), step, lr);
@@ -166,20 +163,6 @@ public final class Trainer {
           : scope.create(java.util.Arrays.copyOf(labels, count));
       return objective.step(new Batch(x, y), step, lr);
     }
-  }
-
-  private double learningRate(long step, int batchesPerEpoch) {
-    if ("constant".equals(config.schedule())) {
-      return config.learningRate();
-    }
-    long total = (long) batchesPerEpoch * config.epochs();
-    if (schedule == null || scheduleSteps != total) {
-      schedule = Tracker.cosine().setBaseValue((float) config.learningRate())
-          .optFinalValue((float) (config.learningRate() / 100)).setMaxUpdates((int) total)
-          .build();
-      scheduleSteps = total;
-    }
-    return schedule.getNewValue((int) Math.min(step, total));
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

@@ -2,6 +2,7 @@ package io.dgm4j.training;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import ai.djl.training.tracker.Tracker;
 import io.dgm4j.optim.Adam;
 
 /**
@@ -74,6 +75,23 @@ public record TrainingConfig(
   /** Whether the run validates after {@code epoch} (from 1). */
   public boolean validatesAfter(int epoch) {
     return epoch % validateEvery == 0 || epoch >= epochs;
+  }
+
+  /**
+   * The learning rate of the optimizer step that follows {@code stepsDone} steps, in a run of
+   * {@code batchesPerEpoch} batches per epoch: {@link #learningRate} for the constant schedule;
+   * for the cosine one, from {@link #learningRate} down to a hundredth of it over all of the
+   * run's {@code epochs x batchesPerEpoch} steps (DJL's cosine tracker). A resume with another
+   * {@code --epochs} therefore re-fits the cosine, and the rate jumps where it resumes.
+   */
+  public double learningRateAt(long stepsDone, int batchesPerEpoch) {
+    if ("constant".equals(schedule)) {
+      return learningRate;
+    }
+    long total = (long) batchesPerEpoch * epochs;
+    return Tracker.cosine().setBaseValue((float) learningRate)
+        .optFinalValue((float) (learningRate / 100)).setMaxUpdates((int) total).build()
+        .getNewValue((int) Math.min(stepsDone, total));
   }
 
   public static TrainingConfig defaults() {
