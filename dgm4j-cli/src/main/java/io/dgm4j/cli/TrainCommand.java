@@ -392,7 +392,7 @@ final class TrainCommand implements Callable<Integer> {
         List.of(run.recorder(info.model()), checkpointed, new ProgressListener(console,
             quiet || System.console() == null, generativeModel.dimension(),
             runData.preprocessing().pixelOffsetNats(generativeModel.dimension()),
-            run.readMetrics())));
+            state.epoch() == 0 ? List.of() : run.readMetrics())));
     // Ctrl-C or a kill: say what the folder keeps and how to go on
     PrintWriter err = spec.commandLine().getErr();
     Thread interrupted = new Thread(() -> {
