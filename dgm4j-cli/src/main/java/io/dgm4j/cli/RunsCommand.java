@@ -186,12 +186,15 @@ final class RunsCommand implements Callable<Integer> {
           + " validations)";
       case STOPPED -> "stopped" + classes + "; continue with `dgm train --out " + s.folder()
           + " --resume`";
-      case NOT_STARTED -> "no epoch finished; the same `dgm train` command starts it again (it reuses the"
-          + " folder)";
+      case NOT_STARTED -> "no epoch finished; the same `dgm train` command starts it again"
+          + " (it reuses the folder)";
     };
   }
 
-  /** "; about 12 h left" at the pace of the recorded epochs ({@link io.dgm4j.training.EpochPace}), when known. */
+  /**
+   * "; about 12 h left" at the pace of the recorded epochs ({@link
+   * io.dgm4j.training.EpochPace}), when that is known.
+   */
   private static String left(RunStatus s) {
     return Double.isFinite(s.secondsLeft()) && s.secondsLeft() > 0
         ? "; about " + ProgressListener.duration(s.secondsLeft()) + " left" : "";

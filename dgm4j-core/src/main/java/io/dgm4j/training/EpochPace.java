@@ -1,6 +1,6 @@
 package io.dgm4j.training;
 
-import java.util.Arrays;
+import io.dgm4j.evaluation.WindowedRate;
 import java.util.List;
 
 /**
@@ -48,7 +48,7 @@ public final class EpochPace {
     return (config.epochs() - done) * perEpoch + validationsLeft * perValidation;
   }
 
-  /** The median seconds of the last {@link #WINDOW} epochs that validated or did not; NaN if none. */
+  /** The median seconds of the last {@link #WINDOW} epochs that validated or not; NaN if none. */
   private static double median(List<EpochResult> recorded, boolean validated) {
     double[] seconds = new double[WINDOW];
     int n = 0;
@@ -58,10 +58,6 @@ public final class EpochPace {
         seconds[n++] = e.seconds();
       }
     }
-    if (n == 0) {
-      return Double.NaN;
-    }
-    Arrays.sort(seconds, 0, n);
-    return n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
+    return n == 0 ? Double.NaN : WindowedRate.median(java.util.Arrays.copyOf(seconds, n));
   }
 }

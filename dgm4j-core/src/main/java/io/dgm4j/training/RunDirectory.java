@@ -160,10 +160,11 @@ public final class RunDirectory {
    * process, should the pid be reused) is what tells a stale pid from a live one.
    */
   public Optional<String> holder() {
+    Path lockFile = lockFile();
     String text;
     try {
-      text = Files.isRegularFile(lockFile())
-          ? Files.readString(lockFile(), StandardCharsets.UTF_8).strip() : "";
+      text = Files.isRegularFile(lockFile)
+          ? Files.readString(lockFile, StandardCharsets.UTF_8).strip() : "";
     } catch (IOException e) {
       return Optional.empty();
     }
